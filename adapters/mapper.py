@@ -1,0 +1,51 @@
+"""Stores pydantic events as canonical JSON, and reads them back as the same frozen models.
+
+A stored event's state is the event without its originator id and version (the store keeps those), with empty
+optional fields left out, keys sorted. An event class may declare `class_version` and `upcast_vN_vN+1` static
+methods: they run on the stored state before it is validated.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from eventsourcing.persistence import JSONTranscoder, Mapper, StoredEvent
+from eventsourcing.utils import get_topic, resolve_topic
+from pydantic import BaseModel
+
+from regledger.domain import canonical_json
+
+__all__ = ["PydanticMapper"]
+
+_IDENTITY = {"originator_id", "originator_version"}
+
+
+class PydanticMapper(Mapper[Any]):
+    """Maps `domain.events.DomainEvent` models to and from stored events."""
+
+    def __init__(self) -> None:
+        super().__init__(transcoder=JSONTranscoder())
+
+    def to_stored_event(self, domain_event: Any) -> StoredEvent:
+        assert isinstance(domain_event, BaseModel), type(domain_event)
+        state = domain_event.model_dump(mode="json", exclude=_IDENTITY, exclude_none=True)
+        class_version = getattr(type(domain_event), "class_version", 1)
+        if class_version > 1:
+            state["class_version"] = class_version
+        return StoredEvent(
+            originator_id=domain_event.originator_id,  # type: ignore[attr-defined]
+            originator_version=domain_event.originator_version,  # type: ignore[attr-defined]
+            topic=get_topic(type(domain_event)),
+            state=canonical_json(state).encode(),
+        )
+
+    def to_domain_event(self, stored_event: StoredEvent) -> Any:
+        cls = resolve_topic(stored_event.topic)
+        state: dict[str, Any] = json.loads(stored_event.state)
+        from_version = state.pop("class_version", 1)
+        for version in range(from_version, getattr(cls, "class_version", 1)):
+            getattr(cls, f"upcast_v{version}_v{version + 1}")(state)
+        state["originator_id"] = stored_event.originator_id
+        state["originator_version"] = stored_event.originator_version
+        return cls.model_validate(state)

@@ -1,0 +1,353 @@
+"""The actions of the timeline format: one frozen pydantic model per kind.
+
+An action is what a person or an importer writes down; it is stored unchanged as the payload of the event that
+records it. Validation errors name the field (pydantic's location), and `Action` parses any kind by its `kind` tag.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, Field, TypeAdapter, model_validator
+
+from .values import Frozen, Key, LegalDate, NonEmpty, Reliability, Source
+
+__all__ = [
+    "KINDS",
+    "Action",
+    "ActionBase",
+    "CommentPeriodOpened",
+    "Correction",
+    "EntityDelisted",
+    "EntityListed",
+    "EntryAmended",
+    "MeasureAction",
+    "MeasureAdopted",
+    "MeasureAmended",
+    "MeasureExpired",
+    "MeasureProposed",
+    "MeasureRef",
+    "MeasureWithdrawn",
+    "MeetingAction",
+    "MeetingCancelled",
+    "MeetingHeld",
+    "MeetingPostponed",
+    "MeetingRef",
+    "MeetingRescheduled",
+    "MeetingScheduled",
+    "PartyRef",
+    "PositionStated",
+    "Retraction",
+    "action_adapter",
+    "canonical_json",
+]
+
+_SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
+_ACTION_ID = re.compile(r"^\S{1,200}$")
+
+
+def _check_action_id(value: str) -> str:
+    if not _ACTION_ID.match(value):
+        msg = f"{value!r} is not an action id: 1 to 200 characters, no spaces"
+        raise ValueError(msg)
+    return value
+
+
+def _check_country(value: str) -> str:
+    if not re.fullmatch(r"[A-Z]{2}", value):
+        msg = f"{value!r} is not an ISO 3166-1 alpha-2 country code (two capital letters)"
+        raise ValueError(msg)
+    return value
+
+
+def _check_names(mapping: dict[str, Any]) -> dict[str, Any]:
+    for name in mapping:
+        if not _SNAKE.match(name):
+            msg = f"{name!r} is not a snake_case name"
+            raise ValueError(msg)
+    return mapping
+
+
+ActionId = Annotated[str, AfterValidator(_check_action_id)]
+Country = Annotated[str, AfterValidator(_check_country)]
+Text = tuple[NonEmpty, ...]
+Details = Annotated[dict[str, NonEmpty | tuple[NonEmpty, ...]], AfterValidator(_check_names)]
+
+# Typed measure parameters; any other snake_case name keeps its value as given.
+_PARAMETER_TYPES: dict[str, TypeAdapter[Any]] = {
+    "de_minimis_percent": TypeAdapter(Annotated[float, Field(ge=0, le=100)]),
+    "foreign_direct_product_footnote": TypeAdapter(NonEmpty),
+    "wind_down_ends_on": TypeAdapter(LegalDate),
+    "entries_designated": TypeAdapter(Annotated[int, Field(ge=0)]),
+    "affiliates_added": TypeAdapter(Annotated[int, Field(ge=0)]),
+}
+
+
+def _check_parameters(mapping: dict[str, Any]) -> dict[str, Any]:
+    _check_names(mapping)
+    checked = {}
+    for name, value in mapping.items():
+        adapter = _PARAMETER_TYPES.get(name)
+        if adapter is None:
+            if not isinstance(value, (str, int, float, bool)):
+                msg = f"{name}: a parameter value is a single string or number"
+                raise ValueError(msg)
+            checked[name] = value
+            continue
+        try:
+            checked[name] = adapter.validate_python(value)
+        except ValueError as error:
+            problem = error.errors()[0]["msg"] if hasattr(error, "errors") else str(error)
+            msg = f"{name}: {problem}"
+            raise ValueError(msg) from None
+    return checked
+
+
+Parameters = Annotated[dict[str, Any], AfterValidator(_check_parameters)]
+
+
+class PartyRef(Frozen):
+    """A party as an action names it: the key always, the rest where it first appears or changes."""
+
+    key: Key
+    name: NonEmpty | None = None
+    aliases: Text | None = None
+    country: Country | None = None
+    addresses: Text | None = None
+
+
+class MeasureRef(Frozen):
+    """A rule, general licence or programme: key always, title where it first appears."""
+
+    key: Key
+    title: NonEmpty | None = None
+
+
+class MeetingRef(Frozen):
+    """A meeting: key always, title where it first appears."""
+
+    key: Key
+    title: NonEmpty | None = None
+
+
+class ActionBase(Frozen):
+    """Fields every action has: the three-axis dates (recorded_at comes from the store) and sources."""
+
+    id: ActionId | None = None
+    effective_on: LegalDate
+    published_on: LegalDate
+    sources: tuple[Source, ...] = Field(min_length=1)
+    note: NonEmpty | None = None
+
+    @property
+    def tier(self) -> Reliability:
+        """The tier of the action's best source."""
+        return max((s.reliability for s in self.sources), key=lambda r: r.rank)
+
+    def content_hash(self) -> str:
+        """SHA-256 of the canonical JSON of the action: equal content, equal hash."""
+        return hashlib.sha256(canonical_json(self.as_data()).encode()).hexdigest()
+
+    def as_data(self) -> dict[str, Any]:
+        """The action as plain JSON-compatible data, without empty optional fields."""
+        return self.model_dump(mode="json", exclude_none=True)
+
+
+class _Listing(ActionBase):
+    list: Key
+    party: PartyRef
+
+
+class EntityListed(_Listing):
+    """A party is added to a list (again while listed: a confirmation; after a delisting: a relisting)."""
+
+    kind: Literal["entity_listed"]
+    details: Details | None = None
+
+
+class EntryAmended(_Listing):
+    """A listed party's entry changes: details given replace, aliases/addresses/name given replace."""
+
+    kind: Literal["entry_amended"]
+    details: Details | None = None
+
+
+class EntityDelisted(_Listing):
+    """A party is removed from a list."""
+
+    kind: Literal["entity_delisted"]
+
+
+class _Measure(ActionBase):
+    measure: MeasureRef
+
+
+class MeasureProposed(_Measure):
+    """A rule is proposed, optionally with a comment period."""
+
+    kind: Literal["measure_proposed"]
+    comments_close_on: LegalDate | None = None
+    expires_on: LegalDate | None = None
+    parameters: Parameters | None = None
+
+
+class CommentPeriodOpened(_Measure):
+    """A comment period opens (again when reopened)."""
+
+    kind: Literal["comment_period_opened"]
+    comments_close_on: LegalDate
+
+
+class MeasureAdopted(_Measure):
+    """A measure is adopted: in force from effective_on, through expires_on when given."""
+
+    kind: Literal["measure_adopted"]
+    expires_on: LegalDate | None = None
+    parameters: Parameters | None = None
+
+
+class MeasureAmended(_Measure):
+    """A measure changes: a new expires_on extends it (even after a lapse); parameters given replace."""
+
+    kind: Literal["measure_amended"]
+    title: NonEmpty | None = None
+    expires_on: LegalDate | None = None
+    parameters: Parameters | None = None
+
+
+class MeasureWithdrawn(_Measure):
+    """A measure is withdrawn (or removed) from effective_on."""
+
+    kind: Literal["measure_withdrawn"]
+
+
+class MeasureExpired(_Measure):
+    """A measure is no longer in force from effective_on."""
+
+    kind: Literal["measure_expired"]
+
+
+class _Meeting(ActionBase):
+    meeting: MeetingRef
+
+
+class MeetingScheduled(_Meeting):
+    """A meeting is set for a date."""
+
+    kind: Literal["meeting_scheduled"]
+    date: LegalDate
+
+
+class MeetingRescheduled(_Meeting):
+    """A meeting moves to a new date."""
+
+    kind: Literal["meeting_rescheduled"]
+    date: LegalDate
+
+
+class MeetingPostponed(_Meeting):
+    """A meeting is put off with no new date."""
+
+    kind: Literal["meeting_postponed"]
+
+
+class MeetingHeld(_Meeting):
+    """A meeting took place (on `date`, else on effective_on)."""
+
+    kind: Literal["meeting_held"]
+    date: LegalDate | None = None
+    outcome: NonEmpty | None = None
+
+    @property
+    def held_on(self) -> date:
+        """The day the meeting took place."""
+        return self.date or self.effective_on
+
+
+class MeetingCancelled(_Meeting):
+    """A meeting is called off."""
+
+    kind: Literal["meeting_cancelled"]
+
+
+class PositionStated(ActionBase):
+    """An actor's stance on a measure or on a proposition (topic)."""
+
+    kind: Literal["position_stated"]
+    actor: Key
+    actor_name: NonEmpty | None = None
+    topic: Key | None = None
+    measure: MeasureRef | None = None
+    stance: Literal["supports", "opposes", "undecided", "neutral"]
+    certainty: Literal["certain", "likely", "possible", "unlikely"] | None = None
+
+    @model_validator(mode="after")
+    def _one_subject(self) -> PositionStated:
+        if (self.topic is None) == (self.measure is None):
+            msg = "a position names exactly one of topic or measure"
+            raise ValueError(msg)
+        return self
+
+    @property
+    def subject(self) -> str:
+        """The position's subject: the topic, or `measure:KEY`."""
+        return self.topic if self.topic is not None else f"measure:{self.measure.key}"  # type: ignore[union-attr]
+
+
+class _Amendment(ActionBase):
+    """A correction or retraction: visible by its own dates; effective_on is accepted and ignored."""
+
+    effective_on: LegalDate | None = None  # type: ignore[assignment]
+
+
+class Correction(_Amendment):
+    """Replaces fields of an earlier action, named by its id; nested fields by dotted path."""
+
+    kind: Literal["correction"]
+    corrects: ActionId
+    fields: dict[str, Any] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _not_identity(self) -> Correction:
+        for path in self.fields:
+            if path.split(".")[0] in {"kind", "id"}:
+                msg = f"fields.{path}: a correction cannot change kind or id"
+                raise ValueError(msg)
+        return self
+
+
+class Retraction(_Amendment):
+    """Withdraws an earlier action, named by its id, from the record."""
+
+    kind: Literal["retraction"]
+    retracts: ActionId
+    reason: NonEmpty
+
+
+ListingAction = EntityListed | EntryAmended | EntityDelisted
+MeasureAction = (
+    MeasureProposed | CommentPeriodOpened | MeasureAdopted | MeasureAmended | MeasureWithdrawn | MeasureExpired
+)
+MeetingAction = MeetingScheduled | MeetingRescheduled | MeetingPostponed | MeetingHeld | MeetingCancelled
+Action = Annotated[
+    ListingAction | MeasureAction | MeetingAction | PositionStated | Correction | Retraction,
+    Field(discriminator="kind"),
+]
+action_adapter: TypeAdapter[Action] = TypeAdapter(Action)
+KINDS: tuple[str, ...] = tuple(
+    cls.model_fields["kind"].annotation.__args__[0]  # type: ignore[union-attr]
+    for cls in (
+        EntityListed, EntryAmended, EntityDelisted, MeasureProposed, CommentPeriodOpened, MeasureAdopted,
+        MeasureAmended, MeasureWithdrawn, MeasureExpired, MeetingScheduled, MeetingRescheduled, MeetingPostponed,
+        MeetingHeld, MeetingCancelled, PositionStated, Correction, Retraction,
+    )
+)
+
+
+def canonical_json(data: Any) -> str:
+    """One spelling of a value: sorted keys, no spaces, UTF-8 kept."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)

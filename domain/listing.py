@@ -1,0 +1,106 @@
+"""Listing: one party on one control list — listed, confirmed, relisted, amended, delisted."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+
+from .actions import Action, EntityDelisted, EntityListed, EntryAmended, PartyRef
+from .errors import NotListedError
+from .events import natural_id
+from .subject import Subject
+
+__all__ = ["Listing", "ListingState", "listing_id", "listing_step"]
+
+
+def listing_id(list_key: str, party_key: str) -> Any:
+    """The deterministic id of a party's listing on a list."""
+    return natural_id(f"/listings/{list_key}/{party_key}")
+
+
+@dataclass(frozen=True)
+class ListingState:
+    """A listing as of some date: whether the party is listed, since when, and the entry's terms."""
+
+    listed: bool = False
+    listed_on: date | None = None
+    delisted_on: date | None = None
+    name: str | None = None
+    aliases: tuple[str, ...] = ()
+    country: str | None = None
+    addresses: tuple[str, ...] = ()
+    details: dict[str, Any] = field(default_factory=dict)
+    actions: tuple[Action, ...] = ()  # the actions that make up the current (or last) entry, in legal order
+
+
+def _with_party(state: ListingState, party: PartyRef) -> ListingState:
+    return replace(
+        state,
+        name=party.name or state.name,
+        aliases=party.aliases if party.aliases is not None else state.aliases,
+        country=party.country or state.country,
+        addresses=party.addresses if party.addresses is not None else state.addresses,
+    )
+
+
+def listing_step(state: ListingState, action: Action, *, strict: bool) -> ListingState:
+    """The listing after `action`. Strict refuses delisting or amending a party not listed on that date."""
+    if isinstance(action, EntityListed):
+        if state.listed:  # a confirmation: its sources join the entry, the listed-since date stays
+            details = {**state.details, **(action.details or {})}
+            return _with_party(replace(state, details=details, actions=(*state.actions, action)), action.party)
+        fresh = ListingState(listed=True, listed_on=action.effective_on, details=dict(action.details or {}))
+        fresh = replace(fresh, name=state.name, aliases=state.aliases, country=state.country,
+                        addresses=state.addresses, actions=(action,))
+        return _with_party(fresh, action.party)
+    if not state.listed:
+        if strict:
+            verb = "delist" if isinstance(action, EntityDelisted) else "amend the entry of"
+            raise NotListedError(
+                f"cannot {verb} {action.party.key!r}: not listed on {action.list} on {action.effective_on}",  # type: ignore[union-attr]
+                "party.key",
+            )
+        return state
+    if isinstance(action, EntryAmended):
+        details = {**state.details, **(action.details or {})}
+        return _with_party(replace(state, details=details, actions=(*state.actions, action)), action.party)
+    if isinstance(action, EntityDelisted):
+        return replace(state, listed=False, delisted_on=action.effective_on, actions=(*state.actions, action))
+    raise TypeError(f"not a listing action: {action.kind}")
+
+
+class Listing(Subject):
+    """One party on one list; its id derives from (list, party)."""
+
+    class Listed(Subject.Recorded):
+        """The party was listed (a confirmation when already listed, a relisting after a delisting)."""
+
+        action: EntityListed
+
+    class EntryAmended(Subject.Recorded):
+        """The party's entry changed."""
+
+        action: EntryAmended
+
+    class Delisted(Subject.Recorded):
+        """The party was removed from the list."""
+
+        action: EntityDelisted
+
+    EVENTS = {  # no annotation: the aggregate metaclass makes annotated classes dataclasses
+        "entity_listed": "Listed",
+        "entry_amended": "EntryAmended",
+        "entity_delisted": "Delisted",
+    }
+
+    @classmethod
+    def register(cls, list_key: str, party_key: str) -> Listing:
+        """A new listing stream for (list, party)."""
+        return cls._create(cls.Registered, id=listing_id(list_key, party_key), key=f"{list_key}/{party_key}")
+
+    def initial_state(self) -> ListingState:
+        return ListingState()
+
+    def step(self, state: ListingState, action: Action, *, strict: bool) -> ListingState:
+        return listing_step(state, action, strict=strict)
