@@ -6,7 +6,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from .actions import Action, EntityDelisted, EntityListed, EntryAmended, PartyRef
+from .actions import Action, EntityDelisted, EntityListed, PartyRef
+from .actions import EntryAmended as EntryAmendedAction
 from .errors import NotListedError
 from .events import natural_id
 from .subject import Subject
@@ -62,7 +63,7 @@ def listing_step(state: ListingState, action: Action, *, strict: bool) -> Listin
                 "party.key",
             )
         return state
-    if isinstance(action, EntryAmended):
+    if isinstance(action, EntryAmendedAction):
         details = {**state.details, **(action.details or {})}
         return _with_party(replace(state, details=details, actions=(*state.actions, action)), action.party)
     if isinstance(action, EntityDelisted):
@@ -81,7 +82,7 @@ class Listing(Subject):
     class EntryAmended(Subject.Recorded):
         """The party's entry changed."""
 
-        action: EntryAmended
+        action: EntryAmendedAction
 
     class Delisted(Subject.Recorded):
         """The party was removed from the list."""

@@ -12,13 +12,13 @@ from typing import Any
 
 from .actions import (
     Action,
-    CommentPeriodOpened,
     MeasureAdopted,
     MeasureAmended,
     MeasureExpired,
     MeasureProposed,
     MeasureWithdrawn,
 )
+from .actions import CommentPeriodOpened as CommentPeriodOpenedAction
 from .errors import MeasureWithdrawnError
 from .events import natural_id
 from .subject import Subject
@@ -69,7 +69,7 @@ def measure_step(state: MeasureState, action: Action, *, strict: bool) -> Measur
             parameters={**state.parameters, **(action.parameters or {})},
             expires_on=action.expires_on or state.expires_on,
         )
-    if isinstance(action, CommentPeriodOpened):
+    if isinstance(action, CommentPeriodOpenedAction):
         return replace(state, comment_periods=(*state.comment_periods, (action.effective_on, action.comments_close_on)))
     if isinstance(action, MeasureAdopted):
         return replace(
@@ -121,7 +121,7 @@ class Measure(Subject):
     class CommentPeriodOpened(Subject.Recorded):
         """A comment period opened (again, when reopened)."""
 
-        action: CommentPeriodOpened
+        action: CommentPeriodOpenedAction
 
     class Adopted(Subject.Recorded):
         """The measure was adopted."""

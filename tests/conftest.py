@@ -115,3 +115,32 @@ def write_timeline(tmp_path: Path):  # noqa: ANN201 - a factory fixture
         return path
 
     return write
+
+
+class CliResult:
+    """What one in-process run of the command line printed, and its exit status."""
+
+    def __init__(self, code: int, out: str, err: str) -> None:
+        self.code, self.out, self.err = code, out, err
+
+    def __repr__(self) -> str:
+        return f"CliResult(code={self.code}, out={self.out!r}, err={self.err!r})"
+
+
+@pytest.fixture
+def run_cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
+    """Run `regledger ARGS…` in this process through its real entry point (error handling included)."""
+    from regledger.adapters.cli import main  # noqa: PLC0415
+
+    def run(*args: str) -> CliResult:
+        capsys.readouterr()
+        monkeypatch.setattr("sys.argv", ["regledger", *args])
+        code = 0
+        try:
+            main()
+        except SystemExit as done:
+            code = done.code if isinstance(done.code, int) else 1
+        captured = capsys.readouterr()
+        return CliResult(code, captured.out, captured.err)
+
+    return run
