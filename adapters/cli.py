@@ -63,7 +63,8 @@ def record(context: click.Context, files: tuple[Path, ...], db: str | None) -> N
     with open_ledger(_db(context, db)) as ledger:
         result = ledger.record(located)
     when = f" at {_rfc3339(result.recorded_at)}" if result.recorded_at else ""
-    click.echo(f"recorded {result.recorded} action(s){when}; skipped {result.skipped} already recorded")
+    retried = f" (after {result.attempts} tries: other writers were recording)" if result.attempts > 1 else ""
+    click.echo(f"recorded {result.recorded} action(s){when}; skipped {result.skipped} already recorded{retried}")
 
 
 @cli.command()
