@@ -24,7 +24,10 @@ __all__ = ["main"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-DB_HELP = "The ledger: a file path or sqlite:///PATH (default ./regledger.db), or postgresql://USER@HOST/DB[?schema=S]. Env: REGLEDGER_DB."
+DB_HELP = (
+    "The ledger: a file path or sqlite:///PATH (default ./regledger.db), "
+    "or postgresql://USER@HOST/DB[?schema=S]. Env: REGLEDGER_DB."
+)
 
 
 def db_option(command: F) -> F:

@@ -89,7 +89,7 @@ class Listing(Subject):
 
         action: EntityDelisted
 
-    EVENTS = {  # no annotation: the aggregate metaclass makes annotated classes dataclasses
+    EVENTS = {  # noqa: RUF012
         "entity_listed": "Listed",
         "entry_amended": "EntryAmended",
         "entity_delisted": "Delisted",

@@ -59,36 +59,60 @@ def measure_step(state: MeasureState, action: Action, *, strict: bool) -> Measur
             )
         return state
     title = action.measure.title or state.title  # type: ignore[union-attr]
-    state = replace(state, title=title, actions=(*state.actions, action))
-    if isinstance(action, MeasureProposed):
-        periods = state.comment_periods
-        if action.comments_close_on:
-            periods = (*periods, (action.effective_on, action.comments_close_on))
-        return replace(
-            state, proposed_on=state.proposed_on or action.effective_on, comment_periods=periods,
-            parameters={**state.parameters, **(action.parameters or {})},
-            expires_on=action.expires_on or state.expires_on,
-        )
-    if isinstance(action, CommentPeriodOpenedAction):
-        return replace(state, comment_periods=(*state.comment_periods, (action.effective_on, action.comments_close_on)))
-    if isinstance(action, MeasureAdopted):
-        return replace(
-            state, adopted_on=state.adopted_on or action.effective_on, expires_on=action.expires_on,
-            expired_on=None, parameters={**state.parameters, **(action.parameters or {})},
-        )
-    if isinstance(action, MeasureAmended):
-        revived = action.expires_on is not None
-        return replace(
-            state, title=action.title or state.title,
-            expires_on=action.expires_on if revived else state.expires_on,
-            expired_on=None if revived else state.expired_on,
-            parameters={**state.parameters, **(action.parameters or {})},
-        )
-    if isinstance(action, MeasureExpired):
-        return replace(state, expired_on=state.expired_on or action.effective_on)
-    if isinstance(action, MeasureWithdrawn):
-        return replace(state, withdrawn_on=state.withdrawn_on or action.effective_on)
-    raise TypeError(f"not a measure action: {action.kind}")
+    apply = _STEPS.get(type(action))
+    if apply is None:
+        raise TypeError(f"not a measure action: {action.kind}")
+    return apply(replace(state, title=title, actions=(*state.actions, action)), action)
+
+
+def _proposed(state: MeasureState, action: MeasureProposed) -> MeasureState:
+    periods = state.comment_periods
+    if action.comments_close_on:
+        periods = (*periods, (action.effective_on, action.comments_close_on))
+    return replace(
+        state, proposed_on=state.proposed_on or action.effective_on, comment_periods=periods,
+        parameters={**state.parameters, **(action.parameters or {})},
+        expires_on=action.expires_on or state.expires_on,
+    )
+
+
+def _comment_period(state: MeasureState, action: CommentPeriodOpenedAction) -> MeasureState:
+    return replace(state, comment_periods=(*state.comment_periods, (action.effective_on, action.comments_close_on)))
+
+
+def _adopted(state: MeasureState, action: MeasureAdopted) -> MeasureState:
+    return replace(
+        state, adopted_on=state.adopted_on or action.effective_on, expires_on=action.expires_on,
+        expired_on=None, parameters={**state.parameters, **(action.parameters or {})},
+    )
+
+
+def _amended(state: MeasureState, action: MeasureAmended) -> MeasureState:
+    extended = action.expires_on is not None  # an extension also revives a measure that had expired
+    return replace(
+        state, title=action.title or state.title,
+        expires_on=action.expires_on if extended else state.expires_on,
+        expired_on=None if extended else state.expired_on,
+        parameters={**state.parameters, **(action.parameters or {})},
+    )
+
+
+def _expired(state: MeasureState, action: MeasureExpired) -> MeasureState:
+    return replace(state, expired_on=state.expired_on or action.effective_on)
+
+
+def _withdrawn(state: MeasureState, action: MeasureWithdrawn) -> MeasureState:
+    return replace(state, withdrawn_on=state.withdrawn_on or action.effective_on)
+
+
+_STEPS: dict[type, Any] = {
+    MeasureProposed: _proposed,
+    CommentPeriodOpenedAction: _comment_period,
+    MeasureAdopted: _adopted,
+    MeasureAmended: _amended,
+    MeasureExpired: _expired,
+    MeasureWithdrawn: _withdrawn,
+}
 
 
 def measure_status(state: MeasureState, on: date, *, adoption_pending: bool = False) -> str | None:

@@ -91,7 +91,10 @@ class RecordRun:
         return self._get_or(meeting_id(ref.key), lambda: Meeting.register(_titled(ref, "meeting")))
 
     def _subject_of_target(self, action: Correction | Retraction) -> Subject:
-        field, target = ("corrects", action.corrects) if isinstance(action, Correction) else ("retracts", action.retracts)
+        if isinstance(action, Correction):
+            field, target = "corrects", action.corrects
+        else:
+            field, target = "retracts", action.retracts
         index = self._get(index_id(target))
         if not isinstance(index, ActionIndex):
             raise UnknownActionError(f"no action with id {target!r} has been recorded", field)

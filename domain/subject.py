@@ -92,7 +92,7 @@ class Subject(SubjectAggregate):
         stepping = candidate
         try:
             state = self.initial_state()
-            for stepping, resolved_action in resolve([*self.entries, candidate]):
+            for stepping, resolved_action in resolve([*self.entries, candidate]):  # noqa: B007 - named on error
                 state = self.step(state, resolved_action, strict=True)
         except CorrectionError:
             raise

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
@@ -57,7 +57,7 @@ LegalDate = Annotated[date, BeforeValidator(parse_legal_date)]
 NonEmpty = Annotated[str, Field(min_length=1, max_length=10_000)]
 
 
-class Reliability(str, Enum):
+class Reliability(StrEnum):
     """A source's reliability tier, strongest first."""
 
     OFFICIAL = "official"

@@ -27,7 +27,7 @@ def _postgres_problem() -> str | None:
 
         with psycopg.connect(POSTGRES_URL, connect_timeout=3) as connection:
             connection.execute("SELECT 1")
-    except Exception as error:  # noqa: BLE001 - any failure means the server cannot be used
+    except Exception as error:
         return f"PostgreSQL at {POSTGRES_URL} is not reachable: {str(error).strip().splitlines()[0]}"
     return None
 
@@ -87,8 +87,10 @@ def source(citation: str = "84 FR 22961", reliability: str = "official", **extra
     return {"citation": citation, "reliability": reliability, **extra}
 
 
-def listed(party: str = "huawei", *, list_key: str = "us-bis-entity-list", effective: str = "2019-05-16",
-           published: str = "2019-05-21", name: str | None = "Huawei Technologies Co., Ltd.", **extra: Any) -> dict[str, Any]:
+def listed(
+    party: str = "huawei", *, list_key: str = "us-bis-entity-list", effective: str = "2019-05-16",
+    published: str = "2019-05-21", name: str | None = "Huawei Technologies Co., Ltd.", **extra: Any,
+) -> dict[str, Any]:
     """An entity_listed action mapping."""
     ref: dict[str, Any] = {"key": party}
     if name:
@@ -98,7 +100,7 @@ def listed(party: str = "huawei", *, list_key: str = "us-bis-entity-list", effec
 
 
 @pytest.fixture
-def write_timeline(tmp_path: Path):  # noqa: ANN201 - a factory fixture
+def write_timeline(tmp_path: Path):
     """Write actions to a YAML (or, with suffix='.json', JSON) file and return its path."""
     counter = iter(range(1_000_000))
 
@@ -128,7 +130,7 @@ class CliResult:
 
 
 @pytest.fixture
-def run_cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
+def run_cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
     """Run `regledger ARGS…` in this process through its real entry point (error handling included)."""
     from regledger.adapters.cli import main  # noqa: PLC0415
 

@@ -22,13 +22,14 @@ def _amendment(party: str, n: int) -> dict:
 
 def _files(write_timeline) -> tuple[Path, Path, set[str]]:
     shared = [listed("huawei", id="shared-listing")] + [_amendment("huawei", n) for n in range(1, 21)]
-    only_a = [listed(f"a-{n}", name=f"Party A{n}", id=f"a-{n}") for n in range(15)]
-    only_b = [listed(f"b-{n}", name=f"Party B{n}", id=f"b-{n}") for n in range(15)]
+    only_a = [listed(f"a-{n}", name=f"Party A{n}", id=f"a-{n}") for n in range(60)]
+    only_b = [listed(f"b-{n}", name=f"Party B{n}", id=f"b-{n}") for n in range(60)]
     ids = {a["id"] for a in shared + only_a + only_b}
     return write_timeline(shared + only_a), write_timeline(only_b + shared), ids
 
 
 def _run_both(db: str, first: Path, second: Path) -> None:
+    _stored_ids(db)  # create the ledger first, so that both writers start validating at once
     processes = [
         subprocess.Popen([REGLEDGER, "record", "--db", db, str(path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                          text=True)
@@ -37,6 +38,7 @@ def _run_both(db: str, first: Path, second: Path) -> None:
     for process in processes:
         out, err = process.communicate(timeout=120)
         assert process.returncode == 0, (out, err)
+        print(out)  # "after N tries" shows when the writers collided and one retried
 
 
 def _stored_ids(db: str) -> list[str]:

@@ -1,0 +1,175 @@
+"""The JSON output of `as-of`, `diff` and `history` (a contract: docs/query-output.md gives its JSON Schema)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from regledger.projections import (
+    Change,
+    Citation,
+    Diff,
+    History,
+    HistoryItem,
+    ListEntry,
+    MeasureView,
+    MeetingView,
+    PartyMatch,
+    PositionView,
+    Query,
+    State,
+)
+
+__all__ = ["diff_json", "history_json", "plain", "state_json"]
+
+
+def plain(value: Any) -> Any:
+    """Dates as YYYY-MM-DD, timestamps as RFC 3339 with Z, tuples as lists, recursively."""
+    if isinstance(value, datetime):
+        return value.isoformat().replace("+00:00", "Z")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    return value
+
+
+def _axes(query: Query) -> dict[str, Any]:
+    return {
+        "published_by": plain(query.published_by),
+        "known_at": plain(query.known_at),
+        "min_reliability": query.min_reliability.value if query.min_reliability else None,
+    }
+
+
+def _filter(list_key: str | None, party: str | None, matches: Sequence[PartyMatch]) -> dict[str, Any]:
+    return {"list": list_key, "party": party,
+            "matches": [{"party": m.party, "name": m.name, "rule": m.rule} for m in matches]}
+
+
+def state_json(state: State, list_key: str | None = None, party: str | None = None,
+               matches: Sequence[PartyMatch] = ()) -> dict[str, Any]:
+    """The `as-of` answer."""
+    return {
+        "as_of": plain(state.query.as_of),
+        **_axes(state.query),
+        "filter": _filter(list_key, party, matches),
+        "lists": {key: [entry_json(e) for e in entries] for key, entries in state.lists.items()},
+        "measures": [measure_json(m) for m in state.measures],
+        "meetings": [meeting_json(m) for m in state.meetings],
+        "positions": [position_json(p) for p in state.positions],
+        "notes": list(state.notes),
+    }
+
+
+def citation_json(citation: Citation) -> dict[str, Any]:
+    """A source: citation, document_number, url, title, publisher, reliability."""
+    return {
+        "citation": citation.citation, "document_number": citation.document_number, "url": citation.url,
+        "title": citation.title, "publisher": citation.publisher, "reliability": citation.reliability,
+    }
+
+
+def _cites(citations: Sequence[Citation]) -> list[dict[str, Any]]:
+    return [citation_json(c) for c in citations]
+
+
+def _pending(item: ListEntry | MeasureView) -> list[dict[str, Any]]:
+    return [{"kind": p.kind, "effective_on": plain(p.effective_on), "published_on": plain(p.published_on),
+             "citations": _cites(p.citations)} for p in item.pending]
+
+
+def entry_json(entry: ListEntry) -> dict[str, Any]:
+    """A list entry."""
+    return {
+        "party": entry.party, "name": entry.name, "aliases": list(entry.aliases), "country": entry.country,
+        "status": entry.status, "listed_on": plain(entry.listed_on), "details": plain(entry.details),
+        "reliability": entry.reliability, "citations": _cites(entry.citations), "pending": _pending(entry),
+    }
+
+
+def measure_json(measure: MeasureView) -> dict[str, Any]:
+    """A measure with its status."""
+    return {
+        "key": measure.key, "title": measure.title, "status": measure.status,
+        "proposed_on": plain(measure.proposed_on), "effective_on": plain(measure.effective_on),
+        "expires_on": plain(measure.expires_on), "withdrawn_on": plain(measure.withdrawn_on),
+        "comments_close_on": plain(measure.comments_close_on), "parameters": plain(measure.parameters),
+        "reliability": measure.reliability, "citations": _cites(measure.citations), "pending": _pending(measure),
+    }
+
+
+def meeting_json(meeting: MeetingView) -> dict[str, Any]:
+    """A meeting, upcoming or past."""
+    return {
+        "key": meeting.key, "title": meeting.title, "status": meeting.status, "date": plain(meeting.date),
+        "timing": meeting.timing, "outcome": meeting.outcome, "citations": _cites(meeting.citations),
+    }
+
+
+def position_json(position: PositionView) -> dict[str, Any]:
+    """An actor's current position on a subject."""
+    return {
+        "actor": position.actor, "actor_name": position.actor_name, "subject": position.subject,
+        "stance": position.stance, "certainty": position.certainty, "stated_on": plain(position.stated_on),
+        "published_on": plain(position.published_on), "reliability": position.reliability,
+        "citations": _cites(position.citations),
+    }
+
+
+_ITEM_JSON = {ListEntry: entry_json, MeasureView: measure_json, MeetingView: meeting_json,
+              PositionView: position_json}
+
+
+def _change(change: Change) -> dict[str, Any]:
+    def item(value: Any) -> Any:
+        return None if value is None else _ITEM_JSON[type(value)](value)
+
+    return {"key": change.key, "before": item(change.before), "after": item(change.after),
+            "citations": _cites(change.citations)}
+
+
+def diff_json(result: Diff, list_key: str | None = None, party: str | None = None,
+              matches: Sequence[PartyMatch] = ()) -> dict[str, Any]:
+    """The `diff` answer for the window (from, to]."""
+    return {
+        "from": plain(result.start), "to": plain(result.end), **_axes(result.query),
+        "filter": _filter(list_key, party, matches),
+        "took_effect": [
+            {"subject": t.subject, "kind": t.kind, "id": t.id, "effective_on": plain(t.effective_on),
+             "published_on": plain(t.published_on), "recorded_at": plain(t.recorded_at),
+             "reliability": t.reliability, "citations": _cites(t.citations)}
+            for t in result.took_effect
+        ],
+        "lists": {key: {"added": [_change(c) for c in changes.added],
+                        "amended": [_change(c) for c in changes.amended],
+                        "removed": [_change(c) for c in changes.removed]} for key, changes in result.lists.items()},
+        "measures": [_change(c) for c in result.measures],
+        "meetings": [_change(c) for c in result.meetings],
+        "positions": [_change(c) for c in result.positions],
+        "notes": list(result.notes),
+    }
+
+
+def history_json(result: History) -> dict[str, Any]:
+    """The `history` answer."""
+    return {"subjects": list(result.subjects), **_axes(result.query), "items": [_item(i) for i in result.items]}
+
+
+def _item(item: HistoryItem) -> dict[str, Any]:
+    return {
+        "subject": item.subject, "kind": item.kind, "id": item.id, "effective_on": plain(item.effective_on),
+        "published_on": plain(item.published_on), "recorded_at": plain(item.recorded_at),
+        "reliability": item.reliability, "status": item.status, "fields": plain(item.fields), "note": item.note,
+        "citations": _cites(item.citations),
+        "amendments": [
+            {"kind": a.kind, "id": a.id, "published_on": plain(a.published_on), "recorded_at": plain(a.recorded_at),
+             "reliability": a.reliability, "retracted": a.retracted, "reason": a.reason,
+             "changes": [{"path": c.path, "before": plain(c.before), "after": plain(c.after)} for c in a.changes],
+             "citations": _cites(a.citations)}
+            for a in item.amendments
+        ],
+    }
