@@ -24,7 +24,7 @@ class PositionState:
     current: PositionStated | None = None
 
 
-def position_step(state: PositionState, action: Action, *, strict: bool) -> PositionState:  # noqa: ARG001
+def position_step(state: PositionState, action: Action, *, strict: bool) -> PositionState:
     """The position after a statement: the statement itself."""
     if not isinstance(action, PositionStated):
         raise TypeError(f"not a position action: {action.kind}")

@@ -28,7 +28,7 @@ def _imports(package: str) -> dict[str, set[str]]:
 
 
 def _allowed_in_domain(name: str) -> bool:
-    top = name.split(".")[0]
+    top = name.split(".", maxsplit=1)[0]
     return top in STDLIB or top in {"pydantic", "pydantic_core"} or name == "eventsourcing.domain"
 
 
