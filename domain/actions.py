@@ -54,6 +54,9 @@ def _check_action_id(value: str) -> str:
     if not _ACTION_ID.match(value):
         msg = f"{value!r} is not an action id: 1 to 200 characters, no spaces"
         raise ValueError(msg)
+    if value.startswith("sha256:"):
+        msg = f"{value!r}: ids starting with 'sha256:' are kept for actions recorded without an id"
+        raise ValueError(msg)
     return value
 
 
@@ -92,6 +95,9 @@ def _check_parameters(mapping: dict[str, Any]) -> dict[str, Any]:
     checked = {}
     for name, value in mapping.items():
         adapter = _PARAMETER_TYPES.get(name)
+        if adapter is not None and isinstance(value, bool):
+            msg = f"{name}: expected a {name.rsplit('_', 1)[-1]} value, not true/false"
+            raise ValueError(msg)
         if adapter is None:
             if not isinstance(value, (str, int, float, bool)):
                 msg = f"{name}: a parameter value is a single string or number"

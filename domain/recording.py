@@ -20,7 +20,7 @@ from .actions import (
     PositionStated,
     Retraction,
 )
-from .errors import DuplicateActionError, UnknownActionError, UnknownSubjectError
+from .errors import DuplicateActionError, NotListedError, UnknownActionError, UnknownSubjectError
 from .events import SubjectAggregate
 from .index import ActionIndex, index_id, index_key
 from .listing import Listing, listing_id
@@ -106,8 +106,11 @@ class RecordRun:
         party = self._get(party_id(action.party.key))
         if isinstance(party, Party):
             party.describe(action.party)
-        else:
+        elif isinstance(action, EntityListed):
             self._keep(Party.register(action.party))
+        else:
+            verb = "delist" if isinstance(action, EntityDelisted) else "amend the entry of"
+            raise NotListedError(f"cannot {verb} {action.party.key!r}: that party was never listed", "party.key")
 
     # -- loading and keeping ---------------------------------------------------------------------------------
 

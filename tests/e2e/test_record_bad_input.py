@@ -108,8 +108,17 @@ def test_delisting_a_party_never_listed_is_refused(run_cli, write_timeline, db) 
 
     message = _refused(run_cli, db, write_timeline([GOOD, delisting]))
 
-    assert "action 2: party.key: cannot delist 'huawei': not listed on us-bis-entity-list on 2020-01-01" in message
+    assert "action 2: party.key: cannot delist 'huawei': that party was never listed" in message
     assert _stored(run_cli, db) == []
+
+
+def test_delisting_a_known_party_from_a_list_it_is_not_on_is_refused(run_cli, write_timeline, db) -> None:
+    delisting = {"kind": "entity_delisted", "list": "us-bis-meu-list", "party": {"key": "hisilicon"},
+                 "effective_on": "2020-01-01", "published_on": "2020-01-02", "sources": [source()]}
+
+    message = _refused(run_cli, db, write_timeline([GOOD, delisting]))
+
+    assert "action 2: party.key: cannot delist 'hisilicon': not listed on us-bis-meu-list on 2020-01-01" in message
 
 
 def test_duplicate_id_with_different_content_is_refused_against_the_ledger(run_cli, write_timeline, db) -> None:
