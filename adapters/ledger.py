@@ -18,9 +18,10 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError
 
-from regledger.domain import DomainError, RecordRun, Subject, recording_at
+from regledger.domain import ActionIndex, DomainError, RecordRun, Subject, recording_at
 from regledger.domain.actions import Action
 from regledger.domain.events import SubjectAggregate
+from regledger.domain.index import index_id
 
 from .errors import ConflictError, InputError
 from .mapper import PydanticMapper
@@ -68,15 +69,18 @@ class Ledger(Application[UUID]):
     def construct_mapper(self) -> PydanticMapper:
         return PydanticMapper()
 
-    def record(self, located: Sequence[Located]) -> RecordResult:
-        """Validate every action against the ledger and those before it, then store them all, or nothing."""
+    def record(self, located: Sequence[Located], *, dry_run: bool = False) -> RecordResult:
+        """Validate every action against the ledger and those before it, then store them all, or nothing.
+
+        With `dry_run`, validate only: the result says what would be recorded, and nothing is stored.
+        """
         for attempt in range(1, self.max_attempts + 1):
             moment = datetime.now(UTC)
             with recording_at(moment):
                 run = self._validated_run(located)
             aggregates = run.aggregates()
-            if not aggregates:
-                return RecordResult(0, run.skipped, None, attempt)
+            if not aggregates or dry_run:
+                return RecordResult(run.recorded, run.skipped, None, attempt)
             try:
                 self.save(*aggregates)
             except IntegrityError:
@@ -99,6 +103,18 @@ class Ledger(Application[UUID]):
             return self.repository.get(aggregate_id)  # type: ignore[no-any-return]
         except AggregateNotFoundError:
             return None
+
+    def find_action(self, action_id: str) -> Action | None:
+        """The action recorded with `action_id`, as written (corrections not applied), or None."""
+        index = self._load(index_id(action_id))
+        subject = self._load(index.subject_id) if isinstance(index, ActionIndex) else None
+        if not isinstance(subject, Subject):
+            return None
+        return next((e.action for e in subject.entries if e.action.id == action_id), None)
+
+    def knows(self, aggregate_id: UUID) -> bool:
+        """True when a stream with that id has been recorded."""
+        return self._load(aggregate_id) is not None
 
     def stored_actions(self, after: int = 0) -> Iterator[StoredAction]:
         """Every recorded action after notification `after`, in recording order."""

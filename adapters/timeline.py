@@ -19,7 +19,7 @@ from regledger.domain import KINDS, action_adapter
 from .errors import InputError
 from .ledger import Located
 
-__all__ = ["read_timeline", "read_timelines"]
+__all__ = ["parse_file", "read_timeline", "read_timelines"]
 
 
 class _StringLoader(yaml.BaseLoader):
@@ -58,7 +58,7 @@ def read_timelines(paths: list[Path]) -> list[Located]:
 
 def read_timeline(path: Path) -> list[Located]:
     """The actions of one file, validated in order."""
-    raw = _parse(path)
+    raw = parse_file(path)
     items = raw
     if isinstance(raw, dict):
         extra = sorted(set(raw) - {"actions"})
@@ -70,7 +70,8 @@ def read_timeline(path: Path) -> list[Located]:
     return [_validated(path, number, item) for number, item in enumerate(items, start=1)]
 
 
-def _parse(path: Path) -> Any:
+def parse_file(path: Path) -> Any:
+    """The YAML or JSON content of `path` (by its suffix); InputError names the file and the problem."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:

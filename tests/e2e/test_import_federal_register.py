@@ -1,0 +1,147 @@
+"""`regledger import federal-register`: the API's documents become measure actions, tier official."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from tests.conftest import ROOT
+
+FIXTURES = ROOT / "tests" / "fixtures" / "federal-register"
+GOOD = ["search-2019.json", "tgl-2020-notices.json", "eo-13873.json", "synthetic-proposed-and-correction.json"]
+
+
+def _import(run_cli, db, *names, options=()):
+    return run_cli("import", "federal-register", "--db", db, *options, *(str(FIXTURES / n) for n in names))
+
+
+def _log(run_cli, db) -> dict[str, dict]:
+    result = run_cli("log", "--db", db, "--format", "json")
+    assert result.code == 0, result
+    return {item["id"]: item for item in json.loads(result.out)}
+
+
+def test_each_document_type_becomes_its_action(run_cli, db) -> None:
+    result = _import(run_cli, db, *GOOD, options=("--mapping", str(FIXTURES / "links.yaml")))
+
+    assert result.code == 0, result
+    stored = _log(run_cli, db)
+    listing_rule = stored["fr-2019-10616"]
+    assert listing_rule["kind"] == "measure_adopted"
+    assert listing_rule["measure"] == {"key": "fr-2019-10616", "title": "Addition of Entities to the Entity List"}
+    assert (listing_rule["effective_on"], listing_rule["published_on"]) == ("2019-05-16", "2019-05-21")
+    assert stored["fr-2019-10538"]["kind"] == "measure_adopted"
+    assert stored["fr-2019-10538"]["effective_on"] == "2019-05-15"  # presidential: effective on signing
+    assert stored["fr-2099-00001"]["kind"] == "measure_proposed"
+    assert stored["fr-2099-00001"]["comments_close_on"] == "2099-03-06"
+    assert stored["fr-2020-05194"]["kind"] == "comment_period_opened"
+    assert stored["fr-2020-05194"]["measure"] == {"key": "us-bis-huawei-tgl"}
+    assert "fr-2099-00002" not in stored  # a notice without a comment period records nothing
+    assert "a notice without a comment period records nothing" in result.err
+
+
+def test_every_action_cites_its_document_at_tier_official(run_cli, sqlite_db) -> None:
+    _import(run_cli, sqlite_db, "search-2019.json")
+
+    source = _log(run_cli, sqlite_db)["fr-2019-10616"]["sources"][0]
+
+    assert source == {
+        "citation": "84 FR 22961", "document_number": "2019-10616", "publisher": "Federal Register",
+        "reliability": "official", "title": "Addition of Entities to the Entity List",
+        "url": "https://www.federalregister.gov/documents/2019/05/21/2019-10616/addition-of-entities-to-the-entity-list",
+    }
+
+
+def test_a_linked_document_adopts_a_new_measure_and_amends_a_known_one(run_cli, sqlite_db) -> None:
+    _import(run_cli, sqlite_db, "search-2019.json", options=("--measure", "us-bis-entity-list-rules"))
+
+    stored = _log(run_cli, sqlite_db)
+
+    assert stored["fr-2019-10616"]["kind"] == "measure_adopted"
+    assert stored["fr-2019-17920"]["kind"] == "measure_amended"
+    assert stored["fr-2019-17920"]["measure"] == {"key": "us-bis-entity-list-rules"}
+
+
+def test_a_rin_in_the_mapping_links_documents(run_cli, sqlite_db, tmp_path) -> None:
+    mapping = tmp_path / "rins.yaml"
+    mapping.write_text('"0694-ZA02": us-bis-huawei-tgl\n', encoding="utf-8")
+
+    _import(run_cli, sqlite_db, "tgl-2020-notices.json", options=("--mapping", str(mapping)))
+
+    stored = _log(run_cli, sqlite_db)
+    assert {stored[i]["measure"]["key"] for i in ("fr-2020-05194", "fr-2020-06545")} == {"us-bis-huawei-tgl"}
+
+
+def test_a_correction_document_corrects_the_document_adding_its_citation(run_cli, sqlite_db) -> None:
+    _import(run_cli, sqlite_db, "synthetic-proposed-and-correction.json")
+
+    correction = _log(run_cli, sqlite_db)["fr-C1-2099-00001"]
+
+    assert correction["kind"] == "correction"
+    assert correction["corrects"] == "fr-2099-00001"
+    assert [s["citation"] for s in correction["fields"]["sources"]] == ["999 FR 1", "999 FR 50"]
+
+
+def test_importing_the_fixture_set_twice_stores_it_once(run_cli, db) -> None:
+    options = ("--mapping", str(FIXTURES / "links.yaml"))
+    first = _import(run_cli, db, *GOOD, options=options)
+
+    second = _import(run_cli, db, *GOOD, options=options)
+
+    assert "recorded 8 action(s); skipped 0 as known; refused 0 file(s)" in first.out
+    assert "recorded 0 action(s); skipped 8 as known; refused 0 file(s)" in second.out
+    assert len(_log(run_cli, db)) == 8
+
+
+def test_a_dry_run_shows_what_would_be_recorded_and_stores_nothing(run_cli, sqlite_db) -> None:
+    result = _import(run_cli, sqlite_db, *GOOD, options=("--dry-run", "--mapping", str(FIXTURES / "links.yaml")))
+
+    assert result.code == 0, result
+    assert "would record  measure_adopted        fr-2019-10616" in result.out
+    assert "would record  comment_period_opened  us-bis-huawei-tgl" in result.out
+    assert "would record 8 action(s)" in result.out
+    assert _log(run_cli, sqlite_db) == {}
+
+
+@pytest.mark.parametrize(
+    ("name", "problem"),
+    [
+        ("bad-truncated.json", "bad-truncated.json: not valid JSON"),
+        ("bad-type.json", "bad-type.json: document 1 [2099-00003]: type: unknown document type 'Sunshine Act Notice'"),
+        ("bad-date.json", "bad-date.json: document 1 [2099-00004]: effective_on: '02/15/2099' is not a date"),
+    ],
+)
+def test_a_bad_file_is_refused_whole_naming_file_record_and_field(run_cli, sqlite_db, tmp_path, name, problem) -> None:
+    mixed = tmp_path / name
+    shutil.copy(FIXTURES / name, mixed)
+
+    result = run_cli("import", "federal-register", "--db", sqlite_db, str(FIXTURES / "eo-13873.json"), str(mixed))
+
+    assert result.code == 1
+    assert problem in result.err
+    assert "Traceback" not in result.err
+    assert list(_log(run_cli, sqlite_db)) == ["fr-2019-10538"]  # the good file is still imported
+    assert "recorded 1 action(s); skipped 0 as known; refused 1 file(s)" in result.out
+
+
+def test_a_document_number_seen_before_with_different_content_is_refused(run_cli, db) -> None:
+    _import(run_cli, db, "search-2019.json")
+
+    result = _import(run_cli, db, "bad-changed-2019-10616.json")
+
+    assert result.code == 1
+    assert "document 1 [2019-10616]: id: an action with id 'fr-2019-10616' was recorded before" in result.err
+    assert _log(run_cli, db)["fr-2019-10616"]["effective_on"] == "2019-05-16"
+
+
+def test_a_correction_of_a_document_never_imported_is_refused(run_cli, sqlite_db, tmp_path) -> None:
+    lone = tmp_path / "lone.json"
+    lone.write_text(json.dumps([{"title": "X; Correction", "type": "RULE", "document_number": "C1-2099-09999",
+                                 "publication_date": "2099-02-01", "correction_of": "2099-09999"}]), encoding="utf-8")
+
+    result = run_cli("import", "federal-register", "--db", sqlite_db, str(lone))
+
+    assert result.code == 1
+    assert "document 1 [C1-2099-09999]: correction_of: document 2099-09999 has not been imported" in result.err
