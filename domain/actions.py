@@ -75,6 +75,7 @@ def _check_names(mapping: dict[str, Any]) -> dict[str, Any]:
     return mapping
 
 
+_date = date  # the field `date` of meeting actions shadows the type inside their classes
 ActionId = Annotated[str, AfterValidator(_check_action_id)]
 Country = Annotated[str, AfterValidator(_check_country)]
 Text = tuple[NonEmpty, ...]
@@ -269,7 +270,7 @@ class MeetingHeld(_Meeting):
     outcome: NonEmpty | None = None
 
     @property
-    def held_on(self) -> date:
+    def held_on(self) -> _date:
         """The day the meeting took place."""
         return self.date or self.effective_on
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from .actions import (
     Action,
@@ -62,7 +62,7 @@ def measure_step(state: MeasureState, action: Action, *, strict: bool) -> Measur
     apply = _STEPS.get(type(action))
     if apply is None:
         raise TypeError(f"not a measure action: {action.kind}")
-    return apply(replace(state, title=title, actions=(*state.actions, action)), action)
+    return cast(MeasureState, apply(replace(state, title=title, actions=(*state.actions, action)), action))
 
 
 def _proposed(state: MeasureState, action: MeasureProposed) -> MeasureState:

@@ -8,7 +8,7 @@ same content without an id) is skipped; the same id with other content is refuse
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from uuid import UUID
 
 from .actions import (
@@ -34,6 +34,7 @@ __all__ = ["RecordRun"]
 
 Loader = Callable[[UUID], SubjectAggregate | None]
 T = TypeVar("T", bound=SubjectAggregate)
+S = TypeVar("S", bound=Subject)
 
 
 class RecordRun:
@@ -119,9 +120,9 @@ class RecordRun:
             self._touched[aggregate_id] = self._load(aggregate_id)
         return self._touched[aggregate_id]
 
-    def _get_or(self, aggregate_id: UUID, create: Callable[[], T]) -> Any:
+    def _get_or(self, aggregate_id: UUID, create: Callable[[], S]) -> S:
         found = self._get(aggregate_id)
-        return found if found is not None else self._keep(create())
+        return cast(S, found) if found is not None else self._keep(create())
 
     def _keep(self, aggregate: T) -> T:
         self._touched[aggregate.id] = aggregate

@@ -7,7 +7,7 @@ then triggers its event. Corrections and retractions are events on the subject o
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from .actions import Action, ActionBase, Correction, Retraction
 from .errors import CorrectionError, DomainError, HistoryError, UnknownActionError
@@ -31,7 +31,7 @@ class Subject(SubjectAggregate):
         action: ActionBase
 
         def apply(self, aggregate: Any) -> None:
-            aggregate.entries.append(Entry(self.originator_version, self.timestamp, self.action))
+            aggregate.entries.append(Entry(self.originator_version, self.timestamp, cast(Action, self.action)))
 
     class Corrected(Recorded):
         """An earlier action's fields were corrected."""
@@ -45,7 +45,7 @@ class Subject(SubjectAggregate):
 
     # kind -> name of the event class; looked up by name because the aggregate metaclass redefines event classes
     # per subclass. No annotation: the metaclass would turn an annotated class into a dataclass.
-    EVENTS = {}  # noqa: RUF012
+    EVENTS = {}  # type: dict[str, str]  # noqa: RUF012
 
     def __init__(self, key: str) -> None:
         self.key = key
