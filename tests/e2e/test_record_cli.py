@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.conftest import listed, source
+from tests.conftest import EXAMPLE, listed, source
 
 
 def _log(run_cli, db: str) -> list[dict]:
@@ -135,3 +135,18 @@ def test_correction_is_logged_as_an_action(run_cli, write_timeline, db: str) -> 
     assert [item["kind"] for item in stored] == ["entity_listed", "correction"]
     assert stored[1]["corrects"] == "a1"
     assert stored[1]["effective_on"] is None
+
+
+def test_the_bundled_case_records_once_and_logs_with_citations(run_cli, db: str) -> None:
+    first = run_cli("record", "--db", db, str(EXAMPLE))
+    second = run_cli("record", "--db", db, str(EXAMPLE))
+
+    log = run_cli("log", "--db", db)
+
+    assert first.code == 0, first
+    assert "skipped 0 already recorded" in first.out
+    assert "recorded 0 action(s)" in second.out
+    assert "us-bis-entity-list/huawei-technologies" in log.out
+    assert "[84 FR 22961; official]" in log.out
+    assert "[84 FR 43487; official]" in log.out
+    assert len(_log(run_cli, db)) == len(log.out.strip().splitlines())
