@@ -133,7 +133,9 @@ def _rfc3339(moment: Any) -> str:
 def main() -> None:
     """Entry point: run the command line, turning our errors into a message and exit status 1."""
     try:
-        cli.main(standalone_mode=False, prog_name="regledger")
+        status = cli.main(standalone_mode=False, prog_name="regledger")
+        if isinstance(status, int) and status:  # a command ended with ctx.exit(N) / Exit(N)
+            sys.exit(status)
     except click.exceptions.Exit as done:
         sys.exit(done.exit_code)
     except click.ClickException as error:
@@ -145,3 +147,14 @@ def main() -> None:
     except RegledgerError as error:
         click.echo(f"regledger: error: {error}", err=True)
         sys.exit(1)
+
+
+# The query commands live in their own module; registered last so that every command above is defined first.
+from .cli_query import as_of, diff_command, history_command  # noqa: E402
+
+for _command in (as_of, diff_command, history_command):
+    cli.add_command(_command)
+
+from .cli_import import import_group  # noqa: E402
+
+cli.add_command(import_group)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -120,8 +120,9 @@ def position_json(position: PositionView) -> dict[str, Any]:
     }
 
 
-_ITEM_JSON = {ListEntry: entry_json, MeasureView: measure_json, MeetingView: meeting_json,
-              PositionView: position_json}
+_ITEM_JSON: dict[type, Callable[[Any], dict[str, Any]]] = {
+    ListEntry: entry_json, MeasureView: measure_json, MeetingView: meeting_json, PositionView: position_json,
+}
 
 
 def _change(change: Change) -> dict[str, Any]:

@@ -34,9 +34,15 @@ I1, I2 = "  ", "      "
 
 def axes(query: Query) -> list[str]:
     """The axes of a query, in words."""
-    published = f"only what had been published by {query.published_by}" if query.published_by else "everything published, whatever its date"
-    known = f"only what regledger had recorded by {plain(query.known_at)}" if query.known_at else "everything regledger holds now"
-    tier = f"only sources of tier {query.min_reliability.value} or stronger" if query.min_reliability else "sources of every tier"
+    published = "everything published, whatever its date"
+    if query.published_by:
+        published = f"only what had been published by {query.published_by}"
+    known = "everything recorded so far"
+    if query.known_at:
+        known = f"only what regledger had recorded by {plain(query.known_at)}"
+    tier = "every tier"
+    if query.min_reliability:
+        tier = f"only tier {query.min_reliability.value} or stronger"
     return [f"Public record: {published}.", f"Our record: {known}.", f"Sources: {tier}."]
 
 
@@ -97,8 +103,7 @@ def entry_lines(entry: ListEntry, prefix: str = "- ") -> Iterator[str]:
     """A list entry: who, since when, its terms, pending changes and sources."""
     who = f"{entry.name or entry.party} [{entry.party}]" + (f", {entry.country}" if entry.country else "")
     aka = f"; also known as {', '.join(entry.aliases)}" if entry.aliases else ""
-    when = f"listed since {entry.listed_on}" if entry.status == "in_force" else f"listing pending, effective {entry.listed_on}"
-    yield f"{I1}{prefix}{who}{aka}: {when}."
+    yield f"{I1}{prefix}{who}{aka}: {_summary(entry)}."
     for name, value in entry.details.items():
         yield f"{I2}{name}: {_value(value)}"
     for change in entry.pending:
@@ -124,7 +129,8 @@ def measure_lines(measure: MeasureView, prefix: str = "- ") -> Iterator[str]:
              f"valid through {measure.expires_on}" if measure.expires_on else "",
              f"comments close {measure.comments_close_on}" if measure.comments_close_on else "",
              f"withdrawn {measure.withdrawn_on}" if measure.withdrawn_on else ""]
-    yield f"{I1}{prefix}{measure.title or measure.key} [{measure.key}]: {', '.join(d for d in dates if d) or 'no dates'}."
+    when = ", ".join(d for d in dates if d) or "no dates"
+    yield f"{I1}{prefix}{measure.title or measure.key} [{measure.key}]: {when}."
     if measure.parameters:
         yield f"{I2}Parameters: " + "; ".join(f"{k} = {_value(v)}" for k, v in measure.parameters.items()) + "."
     for change in measure.pending:
@@ -145,7 +151,9 @@ def _meetings(meetings: Sequence[MeetingView]) -> Iterator[str]:
 
 def meeting_lines(meeting: MeetingView, prefix: str = "- ") -> Iterator[str]:
     """A meeting: its status and date, its outcome, its sources."""
-    on = f" for {meeting.date}" if meeting.status in {"scheduled", "rescheduled"} else f" on {meeting.date}" if meeting.date else ""
+    on = f" on {meeting.date}" if meeting.date else ""
+    if meeting.status in {"scheduled", "rescheduled"}:
+        on = f" for {meeting.date}"
     yield f"{I1}{prefix}{meeting.title or meeting.key} [{meeting.key}]: {meeting.status}{on}."
     if meeting.outcome:
         yield f"{I2}Outcome: {meeting.outcome}"
@@ -188,7 +196,8 @@ def diff_text(result: Diff, list_key: str | None = None, party: str | None = Non
     if not (list_key or party):
         for number, title, changes in ((2, "Measures", result.measures), (3, "Meetings", result.meetings),
                                        (4, "Positions", result.positions)):
-            lines += ["", f"{number}. {title}", *(_change_lines(c) for c in changes)] if changes else ["", f"{number}. {title}", f"{I1}No change."]
+            lines += ["", f"{number}. {title}", *(_change_lines(c) for c in changes or ())]
+            lines += [] if changes else [f"{I1}No change."]
     return "\n".join(lines)
 
 
@@ -215,17 +224,37 @@ def _delta(before: Any, after: Any) -> str:
         return "now " + _summary(after) + "."
     if after is None:
         return "no longer " + _summary(before) + "."
-    skip = {"citations", "pending", "list_key"}
-    parts = [f"{f.name} {_value(plain(getattr(before, f.name)))} → {_value(plain(getattr(after, f.name)))}"
-             for f in fields(before) if f.name not in skip and getattr(before, f.name) != getattr(after, f.name)]
-    return "; ".join(parts) + "." if parts else "sources changed."
+    parts = [part for f in fields(before) if f.name not in {"citations", "pending", "list_key"}
+             for part in _field_delta(f.name, getattr(before, f.name), getattr(after, f.name))]
+    came = "came into force; " if (getattr(before, "status", ""), getattr(after, "status", "")) == (
+        "pending", "in_force") else ""
+    return came + ("; ".join(parts) + "." if parts else "new sources.")
+
+
+def _field_delta(name: str, old: Any, new: Any) -> list[str]:
+    if old == new:
+        return []
+    if isinstance(old, dict) and isinstance(new, dict):
+        return [f"{name}.{key}: {_shown(old.get(key))} → {_shown(new.get(key))}"
+                for key in {**old, **new} if old.get(key) != new.get(key)]
+    return [f"{name}: {_shown(old)} → {_shown(new)}"]
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "(none)"
+    return _value(plain(value)).replace("in_force", "in force")
 
 
 def _summary(item: Any) -> str:
     if isinstance(item, ListEntry):
-        return f"listed since {item.listed_on}" if item.status == "in_force" else f"pending, effective {item.listed_on}"
+        pending = f"listing pending, effective {item.listed_on}"
+        return f"listed since {item.listed_on}" if item.status == "in_force" else pending
     if isinstance(item, MeasureView):
-        return item.status.replace("_", " ")
+        dates = [f"effective {item.effective_on}" if item.effective_on else "",
+                 f"valid through {item.expires_on}" if item.expires_on else ""]
+        when = ", ".join(d for d in dates if d)
+        return item.status.replace("_", " ") + (f" ({when})" if when else "")
     if isinstance(item, MeetingView):
         return f"{item.status}" + (f" ({item.date})" if item.date else "")
     return f"{item.stance}" + (f" ({item.certainty})" if item.certainty else "")
@@ -249,7 +278,7 @@ def _history_item(number: int, item: HistoryItem) -> list[str]:
     lines = [f"{number}. {item.kind} on {item.subject}{ident}" + (" (RETRACTED)" if item.status == "retracted" else ""),
              f"{I2}effective {item.effective_on}; published {item.published_on}; recorded {plain(item.recorded_at)};"
              f" {item.reliability}"]
-    lines += [f"{I2}{key}: {_value(plain(value))}" for key, value in item.fields.items()]
+    lines += [f"{I2}{key}: {_value(value)}" for key, value in _flat(plain(item.fields))]
     lines += [f"{I2}Note: {item.note}"] if item.note else []
     lines.append(sources(item.citations))
     for amendment in item.amendments:
@@ -261,3 +290,15 @@ def _history_item(number: int, item: HistoryItem) -> list[str]:
                      f" recorded {plain(amendment.recorded_at)} ({amendment.reliability}): {why}.")
         lines.append(sources(amendment.citations, I2 + I1))
     return lines
+
+
+def _flat(data: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
+    """Nested fields as dotted paths, leaving out the subject's keys (the heading names them)."""
+    pairs: list[tuple[str, Any]] = []
+    for key, value in data.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, dict):
+            pairs += _flat(value, f"{path}.")
+        elif path not in {"list", "actor", "topic", "party.key", "measure.key", "meeting.key"}:
+            pairs.append((path, value))
+    return pairs

@@ -1,1 +1,52 @@
-__all__: list[str] = []
+"""Projections: the state of the rules for any (as of, published by, known at, minimum tier), diffs and histories.
+
+Pure functions over recorded entries (`regledger.domain.history.Entry`); imports only the domain and the standard
+library. The reference fold here is the oracle that faster read models must agree with.
+"""
+
+from .diff import Change, Diff, ListChanges, TookEffect, diff
+from .errors import NotFoundError, ProjectionError
+from .fold import state_as_of, state_at
+from .history import Amendment, FieldChange, History, HistoryItem, find_subjects, history
+from .parties import PartyMatch, PartyNames, directory, find_list, match_parties, normalise
+from .query import Query
+from .select import select_diff, select_state
+from .subjects import SubjectKey, group_by_subject, resolve_all
+from .views import Citation, ListEntry, MeasureView, MeetingView, PendingChange, PositionView, State
+
+__all__ = [
+    "Amendment",
+    "Change",
+    "Citation",
+    "Diff",
+    "FieldChange",
+    "History",
+    "HistoryItem",
+    "ListChanges",
+    "ListEntry",
+    "MeasureView",
+    "MeetingView",
+    "NotFoundError",
+    "PartyMatch",
+    "PartyNames",
+    "PendingChange",
+    "PositionView",
+    "ProjectionError",
+    "Query",
+    "State",
+    "SubjectKey",
+    "TookEffect",
+    "diff",
+    "directory",
+    "find_list",
+    "find_subjects",
+    "group_by_subject",
+    "history",
+    "match_parties",
+    "normalise",
+    "resolve_all",
+    "select_diff",
+    "select_state",
+    "state_as_of",
+    "state_at",
+]

@@ -1,0 +1,179 @@
+"""The reference fold: the state for (as of D, published by P, known at T, minimum tier), from recorded entries.
+
+Each subject's visible actions are resolved (corrections and retractions applied by their own visibility), then
+folded with the domain's step functions over the actions in force on D (`effective_on <= D`), in legal order.
+An action published by D that takes effect later is pending. Simple on purpose: this is the oracle.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
+from datetime import date
+from functools import reduce
+from typing import Any, TypeVar
+
+from regledger.domain.actions import EntityListed, MeasureAdopted, PartyRef, PositionStated
+from regledger.domain.history import Entry, legal_order
+from regledger.domain.listing import ListingState, listing_step
+from regledger.domain.measure import MeasureState, measure_status, measure_step
+from regledger.domain.meeting import MeetingState, meeting_step
+
+from .explain import why_empty
+from .query import Query
+from .subjects import Fact, Resolved, SubjectKey, group_by_subject, resolve_all
+from .views import (
+    ListEntry,
+    MeasureView,
+    MeetingView,
+    PendingChange,
+    PositionView,
+    State,
+    best_tier,
+    citations_of,
+)
+
+__all__ = ["split", "state_as_of", "state_at"]
+
+S = TypeVar("S")
+
+
+def state_as_of(entries: Iterable[Entry], query: Query) -> State:
+    """The state for `query` from every recorded entry; when nothing is in it, its notes say why."""
+    entries = list(entries)
+    state = state_at(resolve_all(group_by_subject(entries), query), query)
+    return replace(state, notes=why_empty(entries, query)) if state.is_empty else state
+
+
+def state_at(resolved: Resolved, query: Query) -> State:
+    """The state on `query.as_of` from subjects already resolved for the query's other axes."""
+    day = query.as_of
+    names = _party_names(resolved, day)
+    lists: dict[str, list[ListEntry]] = defaultdict(list)
+    measures, meetings, positions = [], [], []
+    for subject in sorted(resolved):
+        actions = [action for _, action in resolved[subject]]
+        kind = subject[0]
+        if kind == "listing" and (entry := _listing(subject, actions, day, names)) is not None:
+            lists[subject[1]].append(entry)
+        elif kind == "measure" and (measure := _measure(subject[1], actions, day)) is not None:
+            measures.append(measure)
+        elif kind == "meeting" and (meeting := _meeting(subject[1], actions, day)) is not None:
+            meetings.append(meeting)
+        elif kind == "position" and (position := _position(actions, day)) is not None:
+            positions.append(position)
+    return State(query, {k: tuple(v) for k, v in sorted(lists.items())}, tuple(measures), tuple(meetings),
+                 tuple(positions))
+
+
+def split(actions: Sequence[Fact], day: date) -> tuple[list[Fact], list[Fact]]:
+    """(in force on `day`, pending on `day`), each in the given (legal) order."""
+    in_force = [a for a in actions if a.effective_on <= day]
+    pending = [a for a in actions if a.published_on <= day < a.effective_on]
+    return in_force, pending
+
+
+def _fold(step: Callable[..., S], initial: S, actions: Iterable[Fact]) -> S:
+    return reduce(lambda state, action: step(state, action, strict=False), actions, initial)
+
+
+def _pending(actions: Iterable[Fact]) -> tuple[PendingChange, ...]:
+    return tuple(PendingChange(a.kind, a.effective_on, a.published_on, citations_of([a])) for a in actions)
+
+
+def _others(actions: Iterable[Fact], taken: Iterable[object]) -> list[Fact]:
+    seen = {id(a) for a in taken}
+    return [a for a in actions if id(a) not in seen]
+
+
+# -- lists ---------------------------------------------------------------------------------------------------------
+
+
+def _listing(subject: SubjectKey, actions: list[Fact], day: date, names: dict[str, PartyRef]) -> ListEntry | None:
+    in_force, pending = split(actions, day)
+    state = _fold(listing_step, ListingState(), in_force)
+    status = "in_force"
+    if not state.listed:
+        announced = [a for a in pending if isinstance(a, EntityListed)]
+        if not announced:
+            return None
+        state, status = _fold(listing_step, state, announced), "pending"
+    known = names.get(subject[2], PartyRef(key=subject[2]))
+    return ListEntry(
+        list_key=subject[1], party=subject[2], name=state.name or known.name,
+        aliases=state.aliases or known.aliases or (), country=state.country or known.country,
+        status=status, listed_on=state.listed_on, details=dict(state.details),
+        reliability=best_tier(state.actions), citations=citations_of(state.actions),
+        pending=_pending(_others(pending, state.actions)),
+    )
+
+
+def _party_names(resolved: Resolved, day: date) -> dict[str, PartyRef]:
+    """Per party, its name, aliases and country from every visible listing action: the latest in force on `day`,
+    else the first to come."""
+    pairs = sorted((p for s, ps in resolved.items() if s[0] == "listing" for p in ps), key=legal_order)
+    refs: dict[str, list[Any]] = defaultdict(list)
+    for _, action in pairs:
+        refs[action.party.key].append(action)  # type: ignore[union-attr]
+    return {key: _naming(key, actions, day) for key, actions in refs.items()}
+
+
+def _naming(key: str, actions: list[Any], day: date) -> PartyRef:
+    before = [a.party for a in actions if a.effective_on <= day][::-1]
+    after = [a.party for a in actions if a.effective_on > day]
+
+    def pick(field: str) -> Any:
+        return next((v for ref in (*before, *after) if (v := getattr(ref, field))), None)
+
+    return PartyRef(key=key, name=pick("name"), aliases=pick("aliases"), country=pick("country"))
+
+
+# -- measures, meetings, positions ---------------------------------------------------------------------------------
+
+
+def _measure(key: str, actions: list[Fact], day: date) -> MeasureView | None:
+    in_force, pending = split(actions, day)
+    state = _fold(measure_step, MeasureState(), in_force)
+    adoption = next((a for a in pending if isinstance(a, MeasureAdopted)), None)
+    status = measure_status(state, day, adoption_pending=adoption is not None) or ("pending" if pending else None)
+    if status is None:
+        return None
+    counted = [*state.actions, *pending] if status == "pending" else list(state.actions)
+    waiting = adoption if status == "pending" else None
+    closes = [closes_on for _, closes_on in state.comment_periods]
+    announced = (waiting.parameters or {}) if waiting else {}
+    return MeasureView(
+        key=key, title=state.title or next((t for a in actions if (t := a.measure.title)), None),  # type: ignore[union-attr]
+        status=status, proposed_on=state.proposed_on,
+        effective_on=state.adopted_on or (waiting.effective_on if waiting else None),
+        expires_on=state.expires_on or (waiting.expires_on if waiting else None),
+        withdrawn_on=state.withdrawn_on, comments_close_on=max(closes) if closes else None,
+        parameters={**state.parameters, **announced},
+        reliability=best_tier(counted), citations=citations_of(counted),
+        pending=_pending(_others(pending, counted)),
+    )
+
+
+def _meeting(key: str, actions: list[Fact], day: date) -> MeetingView | None:
+    in_force, _ = split(actions, day)
+    state = _fold(meeting_step, MeetingState(), in_force)
+    if state.status is None:
+        return None
+    open_ = state.status in {"scheduled", "rescheduled", "postponed"}
+    timing = "upcoming" if open_ and (state.date is None or state.date >= day) else "past"
+    return MeetingView(key, state.title, state.status, state.date, timing, state.outcome, citations_of(state.actions))
+
+
+def _position(actions: list[Fact], day: date) -> PositionView | None:
+    in_force, _ = split(actions, day)
+    stated = [a for a in in_force if isinstance(a, PositionStated)]
+    if not stated:
+        return None
+    current = stated[-1]
+    name = next((a.actor_name for a in reversed(stated) if a.actor_name), None)
+    return PositionView(
+        actor=current.actor, actor_name=name, subject=current.subject, stance=current.stance,
+        certainty=current.certainty, stated_on=current.effective_on, published_on=current.published_on,
+        reliability=current.tier.value, citations=citations_of([current]),
+    )

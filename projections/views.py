@@ -1,0 +1,145 @@
+"""What a query answers with: plain frozen records, each item carrying its citations."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from regledger.domain.actions import ActionBase
+
+from .query import Query
+
+__all__ = [
+    "Citation",
+    "ListEntry",
+    "MeasureView",
+    "MeetingView",
+    "PendingChange",
+    "PositionView",
+    "State",
+    "best_tier",
+    "citations_of",
+]
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One source of an item: where it is written down and how far it can be trusted."""
+
+    citation: str | None
+    document_number: str | None
+    url: str | None
+    title: str | None
+    publisher: str | None
+    reliability: str
+
+    def label(self) -> str:
+        """The shortest human reference."""
+        return self.citation or self.document_number or self.title or self.url or ""
+
+
+def citations_of(actions: Iterable[ActionBase]) -> tuple[Citation, ...]:
+    """The sources of `actions`, in order, each once."""
+    seen: dict[Citation, None] = {}
+    for action in actions:
+        for s in action.sources:
+            seen.setdefault(Citation(s.citation, s.document_number, s.url, s.title, s.publisher, s.reliability.value))
+    return tuple(seen)
+
+
+def best_tier(actions: Iterable[ActionBase]) -> str | None:
+    """The strongest tier among `actions`."""
+    tiers = [a.tier for a in actions]
+    return max(tiers, key=lambda t: t.rank).value if tiers else None
+
+
+@dataclass(frozen=True)
+class PendingChange:
+    """A visible action published by the as-of date that takes effect later."""
+
+    kind: str
+    effective_on: date
+    published_on: date
+    citations: tuple[Citation, ...]
+
+
+@dataclass(frozen=True)
+class ListEntry:
+    """A party's entry on a list: in force (listed since `listed_on`) or pending (listed from `listed_on`)."""
+
+    list_key: str
+    party: str
+    name: str | None
+    aliases: tuple[str, ...]
+    country: str | None
+    status: str  # in_force | pending
+    listed_on: date | None
+    details: dict[str, Any]
+    reliability: str | None
+    citations: tuple[Citation, ...]
+    pending: tuple[PendingChange, ...] = ()
+
+
+@dataclass(frozen=True)
+class MeasureView:
+    """A measure's status on the as-of date: proposed | pending | in_force | expired | withdrawn."""
+
+    key: str
+    title: str | None
+    status: str
+    proposed_on: date | None
+    effective_on: date | None
+    expires_on: date | None
+    withdrawn_on: date | None
+    comments_close_on: date | None
+    parameters: dict[str, Any]
+    reliability: str | None
+    citations: tuple[Citation, ...]
+    pending: tuple[PendingChange, ...] = ()
+
+
+@dataclass(frozen=True)
+class MeetingView:
+    """A meeting as its actions in force leave it; `timing` is upcoming or past relative to the as-of date."""
+
+    key: str
+    title: str | None
+    status: str  # scheduled | rescheduled | postponed | held | cancelled
+    date: date | None
+    timing: str  # upcoming | past
+    outcome: str | None
+    citations: tuple[Citation, ...]
+
+
+@dataclass(frozen=True)
+class PositionView:
+    """An actor's current stance on a subject: the latest visible statement in force."""
+
+    actor: str
+    actor_name: str | None
+    subject: str
+    stance: str
+    certainty: str | None
+    stated_on: date
+    published_on: date
+    reliability: str
+    citations: tuple[Citation, ...]
+
+
+@dataclass(frozen=True)
+class State:
+    """The rules for a query: list entries by list key, measures, meetings, positions, and why it may be empty."""
+
+    query: Query
+    lists: dict[str, tuple[ListEntry, ...]] = field(default_factory=dict)
+    measures: tuple[MeasureView, ...] = ()
+    meetings: tuple[MeetingView, ...] = ()
+    positions: tuple[PositionView, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    @property
+    def is_empty(self) -> bool:
+        """True when nothing at all is in the state."""
+        return not (any(self.lists.values()) or self.measures or self.meetings or self.positions)
