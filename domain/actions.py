@@ -10,6 +10,7 @@ import hashlib
 import json
 import re
 from datetime import date
+from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, TypeAdapter, model_validator
@@ -157,6 +158,10 @@ class ActionBase(Frozen):
 
     def content_hash(self) -> str:
         """SHA-256 of the canonical JSON of the action: equal content, equal hash."""
+        return self._content_hash
+
+    @cached_property
+    def _content_hash(self) -> str:
         return hashlib.sha256(canonical_json(self.as_data()).encode()).hexdigest()
 
     def as_data(self) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from typing import Any, cast
 from .actions import Action, ActionBase, Correction, Retraction
 from .errors import CorrectionError, DomainError, HistoryError, UnknownActionError
 from .events import InitEvent, SubjectAggregate
-from .history import Entry, apply_fields, resolve
+from .history import Entry, apply_fields, legal_order, resolve
 
 __all__ = ["Subject"]
 
@@ -50,27 +50,31 @@ class Subject(SubjectAggregate):
     def __init__(self, key: str) -> None:
         self.key = key
         self.entries: list[Entry] = []
+        self._tail: tuple[tuple[Any, ...], Any] | None = None  # (legal key, state) after the last action; derived
 
     # -- commands ---------------------------------------------------------------------------------------------
 
     def record(self, action: Action) -> None:
         """Record `action` (one of this subject's kinds) after checking the history it joins."""
         event_class = getattr(self, self.EVENTS[action.kind])
-        self.check_history(action)
+        tail = self.check_history(action)
         self.trigger_event(event_class, action=action)
+        self._tail = tail
 
     def correct(self, correction: Correction) -> None:
         """Record a correction of one of this subject's actions."""
         target = self.find(correction.corrects, "corrects")
         apply_fields(self.resolved_action(target), correction.fields)
-        self.check_history(correction)
+        tail = self.check_history(correction)
         self.trigger_event(self.Corrected, action=correction)
+        self._tail = tail
 
     def retract(self, retraction: Retraction) -> None:
         """Record the retraction of one of this subject's actions."""
         self.find(retraction.retracts, "retracts")
-        self.check_history(retraction)
+        tail = self.check_history(retraction)
         self.trigger_event(self.Retracted, action=retraction)
+        self._tail = tail
 
     # -- queries and guards -----------------------------------------------------------------------------------
 
@@ -86,14 +90,28 @@ class Subject(SubjectAggregate):
         actions = {e.seq: a for e, a in resolve(self.entries)}
         return actions.get(entry.seq, entry.action)
 
-    def check_history(self, action: Action) -> None:
-        """Refuse `action` when the history with it does not replay; name the action it would break."""
+    def check_history(self, action: Action) -> tuple[tuple[Any, ...], Any] | None:
+        """Refuse `action` when the history with it does not replay; name the action it would break.
+
+        Returns the (legal key, state) after the last action, so that an action landing after every other in
+        legal order (the usual case) is checked with one step instead of a replay.
+        """
         candidate = Entry(self.version + 1, self.modified_on, action)
-        stepping = candidate
+        tail = self._tail if self._tail is not None or not self.entries else None
+        if not candidate.is_amendment and (not self.entries or tail is not None):
+            last_key, state = tail if tail is not None else ((), self.initial_state())
+            key = legal_order((candidate, action))
+            if key > last_key:
+                return key, self.step(state, action, strict=True)
+        return self._replay([*self.entries, candidate], candidate)
+
+    def _replay(self, entries: list[Entry], candidate: Entry) -> tuple[tuple[Any, ...], Any] | None:
+        stepping, key = candidate, None
         try:
             state = self.initial_state()
-            for stepping, resolved_action in resolve([*self.entries, candidate]):  # noqa: B007 - named on error
+            for stepping, resolved_action in resolve(entries):
                 state = self.step(state, resolved_action, strict=True)
+                key = legal_order((stepping, resolved_action))
         except CorrectionError:
             raise
         except DomainError as error:
@@ -102,6 +120,7 @@ class Subject(SubjectAggregate):
             raise HistoryError(
                 f"this would leave {describe(stepping.action)} impossible: {error.message}", error.field
             ) from None
+        return (key, state) if key is not None else None
 
     def initial_state(self) -> Any:
         """The state before any action (subclasses)."""
