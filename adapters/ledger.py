@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -29,6 +29,8 @@ from .mapper import PydanticMapper
 __all__ = ["Ledger", "Located", "RecordResult", "StoredAction"]
 
 PAGE = 500
+
+Also = Callable[[Callable[[UUID], SubjectAggregate | None]], Sequence[SubjectAggregate]]
 
 
 @dataclass(frozen=True)
@@ -65,20 +67,24 @@ class Ledger(Application[UUID]):
 
     name = "regledger"
     max_attempts = 20
+    on_recorded: Callable[[], object] | None = None  # set by wiring: brings the chain up to date (see integrity)
 
     def construct_mapper(self) -> PydanticMapper:
         return PydanticMapper()
 
-    def record(self, located: Sequence[Located], *, dry_run: bool = False) -> RecordResult:
+    def record(self, located: Sequence[Located], *, dry_run: bool = False, also: Also | None = None) -> RecordResult:
         """Validate every action against the ledger and those before it, then store them all, or nothing.
 
-        With `dry_run`, validate only: the result says what would be recorded, and nothing is stored.
+        With `dry_run`, validate only: the result says what would be recorded, and nothing is stored. `also(load)`
+        returns further changed aggregates (e.g. a list's snapshot stream) to save in the same transaction; it is
+        called again on every try, so that it changes what it loads then.
         """
         for attempt in range(1, self.max_attempts + 1):
             moment = datetime.now(UTC)
             with recording_at(moment):
                 run = self._validated_run(located)
-            aggregates = run.aggregates()
+                extra = list(also(self._load)) if also is not None else []
+            aggregates = [*run.aggregates(), *extra]
             if not aggregates or dry_run:
                 return RecordResult(run.recorded, run.skipped, None, attempt)
             try:
@@ -86,6 +92,8 @@ class Ledger(Application[UUID]):
             except IntegrityError:
                 time.sleep(random.uniform(0.01, 0.05) * attempt)  # noqa: S311 - jitter, not security
                 continue
+            if self.on_recorded is not None:
+                self.on_recorded()  # the chain covers the run before record returns
             return RecordResult(run.recorded, run.skipped, moment, attempt)
         raise ConflictError(f"other writers kept changing the same records; gave up after {self.max_attempts} tries")
 

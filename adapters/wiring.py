@@ -8,6 +8,7 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext, supp
 from eventsourcing.persistence import PersistenceError
 
 from .errors import StoreError
+from .integrity import attach_integrity
 from .ledger import Ledger
 from .settings import StoreSettings, parse_store
 
@@ -24,6 +25,7 @@ def open_ledger(db: str | None = None) -> Iterator[Ledger]:
     try:
         with guard:
             ledger = Ledger(env=settings.env)
+            attach_integrity(ledger)  # chain and append-only guards, installed under the set-up lock
     except (PersistenceError, OSError) as error:
         raise StoreError(f"cannot open the ledger at {settings.display}: {error}") from None
     try:

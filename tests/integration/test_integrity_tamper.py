@@ -1,0 +1,107 @@
+"""Tampering found: someone with database access removes the guards, then changes, deletes, inserts or reorders
+stored events (in a copy of a SQLite ledger; in the test's own PostgreSQL schema), and `verify_chain` names the
+first divergence: its kind, position, action and citation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from regledger.adapters.integrity import Divergence, chain_store, verify_chain
+from regledger.adapters.timeline import read_timeline
+from regledger.adapters.wiring import open_ledger
+from tests.conftest import EXAMPLE
+from tests.integration.integrity_kit import Attacker, copy_sqlite, events, find_event, schema_of
+
+LISTING = "84 FR 22961"  # the Federal Register entry that put Huawei on the Entity List
+LISTING_ID = "el-2019-05-16-huawei"
+
+
+@pytest.fixture
+def victim(db: str, tmp_path: Path) -> str:
+    """The bundled case recorded, then the store to tamper with: a copy of a SQLite file, or the test's schema."""
+    with open_ledger(db) as ledger:
+        ledger.record(read_timeline(EXAMPLE))
+    return db if schema_of(db) else copy_sqlite(db, tmp_path / "copy.db")
+
+
+@pytest.fixture
+def attacker(victim: str):
+    intruder = Attacker(victim)
+    yield intruder
+    intruder.close()
+
+
+def _divergence(db: str) -> Divergence:
+    with open_ledger(db) as ledger:
+        found = verify_chain(chain_store(ledger), grace=0).divergence
+    assert found is not None, "the tampering went unnoticed"
+    return found
+
+
+def test_the_untouched_ledger_verifies(victim: str) -> None:
+    with open_ledger(victim) as ledger:
+        result = verify_chain(chain_store(ledger))
+
+    assert result.divergence is None
+    assert result.verified == len(events(victim))
+
+
+def test_a_changed_event_is_found_with_its_action_and_citation(victim: str, attacker: Attacker) -> None:
+    position, event = find_event(victim, LISTING)
+
+    attacker.change(event.notification_id, LISTING.encode(), b"84 FR 99999")
+
+    found = _divergence(victim)
+    assert (found.kind, found.position) == ("changed", position)
+    text = "\n".join(found.lines)
+    assert LISTING_ID in text
+    assert "84 FR 99999" in text  # what the store holds now
+    assert LISTING in text  # what was chained
+    assert f"position {position} " in text
+
+
+def test_a_deleted_event_is_found_and_named_from_the_chain(victim: str, attacker: Attacker) -> None:
+    position, event = find_event(victim, LISTING)
+
+    attacker.delete(event.notification_id)
+
+    found = _divergence(victim)
+    assert (found.kind, found.position) == ("deleted", position)
+    assert LISTING_ID in found.lines[0]
+    assert LISTING in found.lines[0]
+
+
+def test_an_inserted_event_is_found(victim: str, attacker: Attacker) -> None:
+    position, event = find_event(victim, LISTING)
+
+    attacker.insert_before(event.notification_id, like=event)
+
+    found = _divergence(victim)
+    assert (found.kind, found.position) == ("inserted", position)
+    assert "was never chained" in found.lines[0]
+    assert LISTING in found.lines[0]
+
+
+def test_a_reordering_is_found(victim: str, attacker: Attacker) -> None:
+    position, event = find_event(victim, LISTING)
+    following = events(victim)[position]  # the next event in recording order
+
+    attacker.swap(event.notification_id, following.notification_id)
+
+    found = _divergence(victim)
+    assert (found.kind, found.position) == ("reordered", position)
+    assert f"was chained at position {position + 1}" in found.lines[0]
+    assert LISTING in found.lines[1]
+
+
+def test_an_event_appended_behind_regledgers_back_is_reported_unchained(victim: str, attacker: Attacker) -> None:
+    last = events(victim)[-1]
+
+    attacker.insert_before(last.notification_id + 1, like=last)
+
+    found = _divergence(victim)
+    assert found.kind == "unchained"
+    assert found.position == len(events(victim))
+    assert "1 event(s) after the chain's head are not chained" in found.lines[0]
