@@ -158,3 +158,20 @@ for _command in (as_of, diff_command, history_command):
 from .cli_import import import_group  # noqa: E402
 
 cli.add_command(import_group)
+
+# The integrity commands (hash chain, checkpoints, bundles) live in their own module, registered the same way.
+from .cli_integrity import (  # noqa: E402
+    checkpoint_command,
+    export_command,
+    keygen,
+    verify_bundle_command,
+    verify_command,
+)
+
+for _command in (verify_command, keygen, checkpoint_command, export_command, verify_bundle_command):
+    cli.add_command(_command)
+
+# The report commands (change logs, snapshots, party dossiers, replays) live in their own module.
+from .cli_report import report_group  # noqa: E402
+
+cli.add_command(report_group)

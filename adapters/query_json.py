@@ -21,7 +21,7 @@ from regledger.projections import (
     State,
 )
 
-__all__ = ["diff_json", "history_json", "plain", "state_json"]
+__all__ = ["axes_json", "diff_json", "history_json", "plain", "state_json"]
 
 
 def plain(value: Any) -> Any:
@@ -37,7 +37,8 @@ def plain(value: Any) -> Any:
     return value
 
 
-def _axes(query: Query) -> dict[str, Any]:
+def axes_json(query: Query) -> dict[str, Any]:
+    """The other axes of a query: published_by, known_at, min_reliability (None when open)."""
     return {
         "published_by": plain(query.published_by),
         "known_at": plain(query.known_at),
@@ -55,7 +56,7 @@ def state_json(state: State, list_key: str | None = None, party: str | None = No
     """The `as-of` answer."""
     return {
         "as_of": plain(state.query.as_of),
-        **_axes(state.query),
+        **axes_json(state.query),
         "filter": _filter(list_key, party, matches),
         "lists": {key: [entry_json(e) for e in entries] for key, entries in state.lists.items()},
         "measures": [measure_json(m) for m in state.measures],
@@ -137,7 +138,7 @@ def diff_json(result: Diff, list_key: str | None = None, party: str | None = Non
               matches: Sequence[PartyMatch] = ()) -> dict[str, Any]:
     """The `diff` answer for the window (from, to]."""
     return {
-        "from": plain(result.start), "to": plain(result.end), **_axes(result.query),
+        "from": plain(result.start), "to": plain(result.end), **axes_json(result.query),
         "filter": _filter(list_key, party, matches),
         "took_effect": [
             {"subject": t.subject, "kind": t.kind, "id": t.id, "effective_on": plain(t.effective_on),
@@ -157,7 +158,7 @@ def diff_json(result: Diff, list_key: str | None = None, party: str | None = Non
 
 def history_json(result: History) -> dict[str, Any]:
     """The `history` answer."""
-    return {"subjects": list(result.subjects), **_axes(result.query), "items": [_item(i) for i in result.items]}
+    return {"subjects": list(result.subjects), **axes_json(result.query), "items": [_item(i) for i in result.items]}
 
 
 def _item(item: HistoryItem) -> dict[str, Any]:

@@ -1,0 +1,278 @@
+"""`regledger report …`: golden files of each report on the bundled case in HTML, Markdown and JSON; what each
+report says on small ledgers; a hostile party name rendered escaped and intact; self-contained HTML.
+
+Golden files live in tests/golden/; the produced-at time is pinned with SOURCE_DATE_EPOCH, and recorded_at stamps,
+the version and the ledger are normalised (report_kit.normalise). After an intended change, rewrite them with
+`REGLEDGER_UPDATE_GOLDEN=1 .venv/bin/pytest tests/e2e/test_reports.py` and review `git diff tests/golden`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from regledger.adapters.settings import parse_store
+from tests.conftest import EXAMPLE, listed
+from tests.e2e.report_kit import (
+    HOSTILE_ALIASES,
+    HOSTILE_NAME,
+    LONG_NAME,
+    PINNED_EPOCH,
+    REPORTS,
+    RTL_NAME,
+    assert_golden,
+    hostile_timeline,
+    normalise,
+    parsed,
+)
+
+SUFFIX = {"html": "html", "markdown": "md", "json": "json"}
+
+
+@pytest.fixture
+def pinned(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reports say they were produced at 2026-01-01T00:00:00Z."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", PINNED_EPOCH)
+
+
+@pytest.fixture
+def bundled(db: str, run_cli, pinned: None) -> str:
+    """The bundled Huawei case, recorded on each store."""
+    assert run_cli("record", str(EXAMPLE), "--db", db).code == 0
+    return db
+
+
+def report(run_cli, db: str, name: str, *args: str) -> str:
+    """The report `name` of REPORTS (its arguments as there), with more arguments."""
+    result = run_cli("report", *REPORTS[name], *args, "--db", db)
+    assert result.code == 0, result.err
+    return result.out
+
+
+# -- golden files ----------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("output", ["html", "markdown", "json"])
+@pytest.mark.parametrize("name", list(REPORTS))
+def test_each_report_on_the_bundled_case_matches_its_golden_file(bundled: str, run_cli, name: str,
+                                                                  output: str) -> None:
+    text = report(run_cli, bundled, name, "--format", output)
+
+    assert_golden(f"report-{name}.{SUFFIX[output]}", normalise(text, bundled))
+
+
+# -- what the reports say --------------------------------------------------------------------------------------------
+
+
+def test_every_report_states_version_query_time_and_ledger(bundled: str, run_cli) -> None:
+    for name in REPORTS:
+        data = json.loads(report(run_cli, bundled, name, "--format", "json", "--min-reliability", "attributed"))
+
+        assert data["regledger_version"]
+        assert data["command"].startswith(f"regledger report {name} ")
+        assert "--min-reliability attributed" in data["command"]
+        assert data["produced_at"] == "2026-01-01T00:00:00Z"
+        assert data["axes"]["min_reliability"] == "attributed"
+        assert "Sources: only tier attributed or stronger." in data["axes_text"]
+        assert data["ledger"] == parse_store(bundled).display
+
+
+def test_changes_counts_kinds_and_shows_each_amendment_before_and_after(bundled: str, run_cli) -> None:
+    data = json.loads(report(run_cli, bundled, "changes", "--format", "json"))
+
+    assert {r["kind"]: r["count"] for r in data["summary"]["by_kind"]} == {
+        "entity_listed": 2, "entry_amended": 1, "measure_adopted": 3, "measure_amended": 1}
+    tgl = next(b for b in data["measures"] if b["subject"] == "us-bis-huawei-tgl")
+    extension = next(a for a in tgl["actions"] if a["kind"] == "measure_amended")
+    assert extension["change"]["fields"] == [{"field": "expires_on", "before": "2019-08-19", "after": "2019-11-18"}]
+    assert [a["effective_on"] for a in tgl["actions"]] == sorted(a["effective_on"] for a in tgl["actions"])
+    assert [c["id"] for c in data["corrections"]] == ["corr-2019-05-21-reuters-affiliate-count",
+                                                       "retr-2019-05-21-convergedigest-effective-date"]
+    assert data["corrections"][0]["in_window"] == ["published"]
+
+
+def test_changes_lists_what_was_published_in_the_window_to_take_effect_later(bundled: str, run_cli) -> None:
+    data = json.loads(run_cli("report", "changes", "--from", "2019-05-14", "--to", "2019-05-15", "--format", "json",
+                              "--db", bundled).out)
+
+    assert [(p["id"], p["effective_on"]) for p in data["pending"]] == [
+        ("el-2019-05-15-huawei-reuters-report", "2019-05-16")]
+
+
+def test_changes_show_an_item_changed_by_dates_alone(bundled: str, run_cli) -> None:
+    data = json.loads(run_cli("report", "changes", "--from", "2020-08-13", "--to", "2020-08-15", "--format", "json",
+                              "--db", bundled).out)
+
+    (tgl,) = data["measures"]
+    assert tgl["by_dates_alone"] is True
+    assert {"field": "status", "before": "in_force", "after": "expired"} in tgl["over_window"]["fields"]
+    assert data["summary"]["by_dates_alone"] == 1
+
+
+def test_party_dossier_says_how_each_measure_names_the_party(bundled: str, run_cli) -> None:
+    data = json.loads(report(run_cli, bundled, "party", "--format", "json"))
+
+    reasons = {m["key"]: {(r["rule"], r["what"]) for r in m["reasons"]} for m in data["measures"]}
+    assert ("mentions", "Huawei Technologies Co., Ltd.") in reasons["us-bis-el-rule-2019-05-huawei"]
+    assert ("shares_source", "84 FR 43493") in reasons["us-bis-el-rule-2019-08-huawei-affiliates"]
+    assert "us-eo-13873" not in reasons  # the executive order does not name Huawei
+    assert "does not record which parties a measure concerns" in data["measures_method"]
+    assert data["party"]["aliases"] == ["华为", "華為", "华为技术有限公司", "華為技術有限公司"]
+    (listing,) = data["listings"]
+    assert listing["status"] == "in_force"
+    assert [i["status"] for i in listing["timeline"]].count("retracted") == 1
+    assert data["timeline"]["rows"][0]["periods"][:2] == [
+        {"from": "2019-05-15", "to": "2019-05-15", "status": "pending"},
+        {"from": "2019-05-16", "to": None, "status": "in_force"}]
+
+
+def test_party_dossier_draws_an_inline_svg_timeline(bundled: str, run_cli) -> None:
+    html = report(run_cli, bundled, "party")
+
+    svg = html[html.index("<svg"):html.index("</svg>")]
+    assert svg.count("<rect") >= 4
+    assert 'class="s-pending"' in svg
+    assert "<circle" in svg
+
+
+def test_party_that_is_not_in_the_ledger_is_an_error(bundled: str, run_cli) -> None:
+    result = run_cli("report", "party", "nokia", "--db", bundled)
+
+    assert result.code == 1
+    assert result.err.startswith("regledger: error: KEY:")
+
+
+def test_party_text_that_names_several_parties_is_an_error(sqlite_db: str, run_cli, write_timeline) -> None:
+    run_cli("record", str(write_timeline([listed("acme-east", name="Acme East"),
+                                          listed("acme-west", name="Acme West")])), "--db", sqlite_db)
+
+    result = run_cli("report", "party", "acme", "--db", sqlite_db)
+
+    assert result.code == 1
+    assert "names 2 parties: acme-east (Acme East); acme-west (Acme West); give one key" in result.err
+
+
+def test_replay_shows_each_run_up_to_t_and_what_each_record_changed(sqlite_db: str, run_cli, write_timeline,
+                                                                     pinned: None) -> None:
+    first = write_timeline([{"kind": "entity_listed", "id": "a-1", "list": "us-bis-entity-list",
+                             "party": {"key": "acme", "name": "Acme"}, "effective_on": "2020-01-10",
+                             "published_on": "2020-01-08", "details": {"license_policy": "denial"},
+                             "sources": [{"reliability": "official", "citation": "85 FR 1"}]}])
+    second = write_timeline([{"kind": "correction", "id": "c-1", "corrects": "a-1", "published_on": "2020-02-01",
+                              "fields": {"details.license_policy": "case by case"},
+                              "sources": [{"reliability": "official", "citation": "85 FR 2"}]}])
+    run_cli("record", str(first), "--db", sqlite_db)
+    between = json.loads(run_cli("log", "--format", "json", "--db", sqlite_db).out)[0]["recorded_at"]
+    run_cli("record", str(second), "--db", sqlite_db)
+
+    cut = json.loads(run_cli("report", "replay", "--until", between, "--format", "json", "--db", sqlite_db).out)
+    whole = json.loads(run_cli("report", "replay", "--format", "json", "--db", sqlite_db).out)
+
+    assert (cut["recorded"], cut["later"], len(cut["runs"])) == (1, 1, 1)
+    assert cut["runs"][0]["steps"][0]["changes"][0]["change"] == "added"
+    correction = whole["runs"][1]["steps"][0]
+    assert (correction["kind"], correction["as_of"], correction["target"]) == ("correction", "2020-01-10", "a-1")
+    assert correction["changes"][0]["fields"] == [
+        {"field": "details.license_policy", "before": "denial", "after": "case by case"}]
+
+
+def test_a_window_that_runs_backwards_is_an_error(bundled: str, run_cli) -> None:
+    result = run_cli("report", "changes", "--from", "2020-01-02", "--to", "2020-01-01", "--db", bundled)
+
+    assert result.code == 1
+    assert "must run forward" in result.err
+
+
+def test_o_writes_the_report_to_a_file(bundled: str, run_cli, tmp_path: Path) -> None:
+    target = tmp_path / "changes.md"
+
+    result = report(run_cli, bundled, "changes", "--format", "markdown", "-o", str(target))
+
+    assert result == ""
+    assert target.read_text(encoding="utf-8").startswith("<!-- regledger changes report")
+    assert run_cli("report", "snapshot", "2020-01-01", "-o", str(tmp_path / "missing" / "x.html"),
+                   "--db", bundled).code == 1
+
+
+# -- HTML that stands alone ------------------------------------------------------------------------------------------
+
+
+def test_html_reports_are_self_contained_and_print_friendly(bundled: str, run_cli) -> None:
+    for name in REPORTS:
+        html = report(run_cli, bundled, name)
+
+        tags = set(parsed(html).tags)
+        assert not tags & {"script", "link", "img", "iframe", "object", "embed"}, name
+        assert not re.search(r"\b(src|srcset)=|@import|url\(|@font-face", html), name
+        assert "default-src 'none'" in html
+        assert "@media print" in html
+        assert html.count("<style>") == 1
+
+
+def test_only_http_urls_become_links(sqlite_db: str, run_cli, write_timeline, pinned: None) -> None:
+    run_cli("record", str(write_timeline(hostile_timeline())), "--db", sqlite_db)
+
+    html = run_cli("report", "snapshot", "2020-03-01", "--db", sqlite_db).out
+    markdown = run_cli("report", "snapshot", "2020-03-01", "--format", "markdown", "--db", sqlite_db).out
+
+    assert all(h.startswith(("https://", "http://")) for h in re.findall(r'href="([^"]*)"', html))
+    assert 'href="https://example.org/a?b=1&amp;c=&lt;2&gt;"' in html
+    assert "](<javascript" not in markdown
+    assert "javascript:alert(1), not a web link" in markdown
+
+
+# -- a hostile party name --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["party", "snapshot", "changes"])
+def test_a_hostile_party_name_renders_escaped_and_intact_in_html(sqlite_db: str, run_cli, write_timeline,
+                                                                 pinned: None, name: str) -> None:
+    run_cli("record", str(write_timeline(hostile_timeline())), "--db", sqlite_db)
+    args = {"party": ["party", "hostile", "--as-of", "2020-03-01"], "snapshot": ["snapshot", "2020-03-01"],
+            "changes": ["changes", "--from", "2020-01-01", "--to", "2020-03-01"]}[name]
+
+    html = run_cli("report", *args, "--db", sqlite_db).out
+
+    seen = parsed(html)
+    text = "".join(seen.text)
+    assert "script" not in seen.tags
+    assert "<b>bold</b>" not in html
+    assert "<i>Presumption</i>" not in html
+    assert HOSTILE_NAME in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    if name != "changes":  # the change log names the party, not its aliases
+        assert all(alias in text for alias in HOSTILE_ALIASES)
+    assert "<bdi>" in html  # right-to-left names are isolated from the text around them
+
+
+@pytest.mark.parametrize("name", ["party", "snapshot"])
+def test_a_hostile_party_name_renders_escaped_and_intact_in_markdown(sqlite_db: str, run_cli, write_timeline,
+                                                                     pinned: None, name: str) -> None:
+    run_cli("record", str(write_timeline(hostile_timeline())), "--db", sqlite_db)
+    args = {"party": ["party", "hostile"], "snapshot": ["snapshot", "2020-03-01"]}[name]
+
+    markdown = run_cli("report", *args, "--format", "markdown", "--db", sqlite_db).out
+
+    assert "<script>" not in markdown
+    assert "<b>" not in markdown
+    escaped = ("&lt;script&gt;alert(1)&lt;/script&gt; \"Double\" &amp; 'single' quotes &lt;b&gt;bold&lt;/b&gt; "
+               "\\[link\\](javascript:x) \\| \\*star\\* \\`tick\\`")
+    assert escaped in markdown
+    assert LONG_NAME in markdown
+    assert RTL_NAME in markdown
+    assert "華為" in markdown
+    if name == "snapshot":
+        assert "Case by case &lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;&lt;script&gt;" in markdown
+
+
+def test_a_hostile_party_name_survives_json_unchanged(sqlite_db: str, run_cli, write_timeline, pinned: None) -> None:
+    run_cli("record", str(write_timeline(hostile_timeline())), "--db", sqlite_db)
+
+    data = json.loads(run_cli("report", "party", "hostile", "--format", "json", "--db", sqlite_db).out)
+
+    assert data["party"]["names"] == [HOSTILE_NAME]
+    assert data["party"]["aliases"] == HOSTILE_ALIASES
+    assert [m["key"] for m in data["measures"]] == ["hostile-rule"]

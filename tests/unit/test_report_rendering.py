@@ -1,0 +1,106 @@
+"""The report environment, its filters and the timeline layout, without a ledger."""
+
+from __future__ import annotations
+
+import fnmatch
+import tomllib
+
+import pytest
+from jinja2 import StrictUndefined, UndefinedError
+
+from regledger.adapters.report_filters import cite_label, is_web_url, md, md_url, shown, words
+from regledger.adapters.report_svg import svg_layout
+from regledger.adapters.reports import environment, render, tidy_markdown
+from tests.conftest import ROOT
+
+
+@pytest.mark.parametrize("url", ["https://www.federalregister.gov/d/2019-10616", "HTTP://example.org/a?b=1&c=2"])
+def test_http_and_https_urls_are_links(url: str) -> None:
+    assert is_web_url(url)
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,x", "file:///etc/passwd", "//example.org",
+                                 "https://", "https://exa mple.org", "84 FR 22961", None, 3])
+def test_anything_else_is_not_a_link(url: object) -> None:
+    assert not is_web_url(url)
+
+
+def test_md_escapes_markdown_and_html_and_joins_lines() -> None:
+    assert str(md("<b>*A* & [b]|_c_\n`d`\\")) == "&lt;b&gt;\\*A\\* &amp; \\[b\\]\\|\\_c\\_ \\`d\\`\\\\"
+    assert str(md("華為 \"quoted\" 'single'")) == "華為 \"quoted\" 'single'"
+
+
+def test_md_url_encodes_what_would_end_the_destination() -> None:
+    assert str(md_url("https://e.org/a b?x=<1>&y")) == "<https://e.org/a%20b?x=%3C1%3E&amp;y>"
+
+
+def test_text_filters_name_things_in_words() -> None:
+    assert words("entity_listed") == "listed"
+    assert words("in_force") == "in force"
+    assert shown(None) == "—"
+    assert shown(["a", 2]) == "a, 2"
+    assert cite_label({"citation": None, "document_number": None, "title": "T", "url": "https://x"}) == "T"
+
+
+def test_the_environment_escapes_and_refuses_undefined_names() -> None:
+    env = environment()
+
+    assert env.autoescape is True
+    assert env.undefined is StrictUndefined
+    assert env.from_string("{{ x }}").render(x="<script>") == "&lt;script&gt;"
+    with pytest.raises(UndefinedError):
+        env.from_string("{{ missing }}").render()
+
+
+def test_json_reports_are_the_report_data_as_given() -> None:
+    assert render({"report": "changes", "name": "華為"}, "json") == '{\n  "report": "changes",\n  "name": "華為"\n}\n'
+
+
+def test_markdown_is_tidied_of_trailing_spaces_and_blank_runs() -> None:
+    assert tidy_markdown("\n# A  \n\n\n\ntext \n") == "# A\n\ntext\n"
+
+
+def test_every_template_ships_as_package_data() -> None:
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    globs = pyproject["tool"]["setuptools"]["package-data"]["regledger.templates"]
+    files = [p.name for p in (ROOT / "templates").iterdir() if p.is_file() and p.suffix != ".py"]
+
+    assert {"base.html", "base.md", "changes.html", "party.md", "_svg_timeline.html"} <= set(files)
+    assert [f for f in files if not any(fnmatch.fnmatch(f, g) for g in globs)] == []
+    assert set(files) <= set(environment().list_templates())
+
+
+def _timeline() -> dict[str, object]:
+    return {"rows": [
+        {"label": "us-bis-entity-list", "periods": [
+            {"from": "2019-05-15", "to": "2019-05-15", "status": "pending"},
+            {"from": "2019-05-16", "to": None, "status": "in_force"}],
+         "events": [{"on": "2019-05-16", "kind": "entity_listed", "id": "el-1"}]},
+        {"label": "A measure with a title far longer than the label column can hold", "periods": [
+            {"from": "2019-08-19", "to": "2020-08-16", "status": "in_force"}], "events": []},
+    ]}
+
+
+def test_timeline_layout_places_bars_in_date_order_and_runs_open_ones_to_the_edge() -> None:
+    layout = svg_layout(_timeline())
+
+    pending, in_force = layout["rows"][0]["bars"]
+    assert pending["x"] < in_force["x"]
+    assert in_force["open"] is True
+    assert in_force["x"] + in_force["w"] == pytest.approx(layout["width"] - 16, abs=1)
+    assert layout["rows"][1]["label"].endswith("…")
+    assert layout["rows"][1]["full_label"].startswith("A measure")
+    assert [t["label"] for t in layout["ticks"]] == sorted(t["label"] for t in layout["ticks"])
+
+
+def test_timeline_layout_of_nothing_is_empty() -> None:
+    assert svg_layout({"rows": []})["empty"] is True
+
+
+def test_every_package_folder_is_in_the_distribution() -> None:
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    packaged = set(pyproject["tool"]["setuptools"]["packages"])
+    folders = {"regledger." + ".".join(p.parent.relative_to(ROOT).parts)
+               for top in ("domain", "projections", "adapters", "templates") for p in (ROOT / top).rglob("__init__.py")}
+
+    assert folders - packaged == set()
