@@ -111,3 +111,7 @@ def _finish(tally: dict[str, int], dry_run: bool) -> None:
                f"refused {tally['refused']} file(s)")
     if tally["refused"]:
         raise click.exceptions.Exit(1)
+
+
+# The screening-list command lives in its own module and registers itself on the group above.
+from . import cli_screening  # noqa: E402, F401

@@ -14,6 +14,7 @@ from .meeting import Meeting, MeetingState, meeting_step
 from .party import Party
 from .position import Position, PositionState, position_step
 from .recording import RecordRun
+from .snapshot import ImportedSnapshot, ListSnapshot
 from .subject import Subject
 from .values import Reliability, Source
 
@@ -26,6 +27,8 @@ __all__ = [
     "DomainError",
     "Entry",
     "HistoryError",
+    "ImportedSnapshot",
+    "ListSnapshot",
     "Listing",
     "ListingState",
     "Measure",

@@ -10,7 +10,8 @@
     │   ├── UnknownActionError      a correction/retraction naming an id never recorded
     │   ├── DuplicateActionError    an id recorded before with different content
     │   └── CorrectionError         a correction that would change identity or break the record
-    └── HistoryError                an action would leave an earlier-recorded action invalid
+    ├── HistoryError                an action would leave an earlier-recorded action invalid
+    └── SnapshotOrderError          a list snapshot older than one already imported for that list
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ __all__ = [
     "MeetingClosedError",
     "MeetingNotScheduledError",
     "NotListedError",
+    "SnapshotOrderError",
     "UnknownActionError",
     "UnknownSubjectError",
 ]
@@ -77,3 +79,7 @@ class CorrectionError(ActionRefusedError):
 
 class HistoryError(DomainError):
     """Recording the action would make an action recorded earlier impossible."""
+
+
+class SnapshotOrderError(DomainError):
+    """A list snapshot is older than the newest one already imported for the same list."""

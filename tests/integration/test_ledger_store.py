@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from regledger.adapters.errors import InputError
+from regledger.adapters.importers import import_snapshot
 from regledger.adapters.ledger import Ledger
 from regledger.adapters.timeline import read_timeline
 from regledger.adapters.wiring import open_ledger
-from regledger.domain import ActionIndex, Listing, Measure, Meeting, Party, Position
+from regledger.domain import ActionIndex, Listing, ListSnapshot, Measure, Meeting, Party, Position
 from regledger.domain.events import DomainEvent
 from tests.conftest import EXAMPLE, ROOT, listed, source
 
@@ -32,7 +34,7 @@ def test_a_refused_run_stores_nothing(db, write_timeline) -> None:
 def _event_classes() -> set[str]:
     """Every concrete event class of every aggregate, by qualified name."""
     names = set()
-    for aggregate in (Listing, Measure, Meeting, Position, Party, ActionIndex):
+    for aggregate in (Listing, Measure, Meeting, Position, Party, ActionIndex, ListSnapshot):
         for name in dir(aggregate):
             value = getattr(aggregate, name)
             if isinstance(value, type) and issubclass(value, DomainEvent) and name not in {"Event", "Recorded"}:
@@ -62,6 +64,7 @@ def test_every_event_class_is_written_and_read_back_equal(db, write_timeline) ->
         ledger.record(read_timeline(examples))
         ledger.record(read_timeline(EXAMPLE))
         ledger.record(read_timeline(amendments))
+        import_snapshot(ledger, ROOT / "tests/fixtures/screening-list/csl-2019-06-03.json", date(2019, 6, 3))
         events = [event for _, event in ledger.stored_events()]
 
     with open_ledger(db) as reopened:

@@ -8,13 +8,24 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 from uuid import UUID
 
 import pytest
 
 from regledger.adapters.mapper import PydanticMapper
-from regledger.domain import ActionIndex, Listing, Measure, Meeting, Party, Position, Subject
+from regledger.domain import (
+    ActionIndex,
+    ImportedSnapshot,
+    Listing,
+    ListSnapshot,
+    Measure,
+    Meeting,
+    Party,
+    Position,
+    Subject,
+)
 from regledger.domain.actions import Action
 from regledger.domain.events import DomainEvent, SubjectAggregate
 
@@ -106,6 +117,9 @@ def the_story() -> list[Action]:
 def store() -> FakeStore:
     store = FakeStore()
     store.record(*the_story())
+    snapshot = ListSnapshot.register("us-bis-entity-list")  # a screening-list import, saved beside its actions
+    snapshot.take(ImportedSnapshot(date(2019, 6, 3), "0" * 64, entries=3, listed=2, amended=1, delisted=0))
+    store.events[snapshot.id] = list(snapshot.collect_events())  # type: ignore[arg-type]
     return store
 
 
@@ -129,7 +143,7 @@ def round_trip(mapper: PydanticMapper, event: Any) -> Any:
 
 
 def test_the_walk_finds_every_aggregate() -> None:
-    assert domain_aggregates() >= {Listing, Measure, Meeting, Position, Party, ActionIndex}
+    assert domain_aggregates() >= {Listing, Measure, Meeting, Position, Party, ActionIndex, ListSnapshot}
 
 
 def test_every_event_class_has_an_example(examples: dict[type, DomainEvent]) -> None:
