@@ -71,6 +71,7 @@ def _postgres(setting: str) -> StoreSettings:
         "POSTGRES_POOL_SIZE": "2",
         "POSTGRES_CONNECT_TIMEOUT": "10",
         "POSTGRES_ENABLE_DB_FUNCTIONS": "n",  # the table lock keeps notification ids in commit order
+        "APPLICATION_RECORDER_TOPIC": "regledger.adapters.pg_recorder:BulkPostgresApplicationRecorder",
     }
     query = parse_qs(url.query)
     unknown = set(query) - {"schema"}
