@@ -29,6 +29,7 @@ class ListingState:
     delisted_on: date | None = None
     name: str | None = None
     aliases: tuple[str, ...] = ()
+    aliases_given: bool = False  # an action gave aliases (perhaps none): they replace what other listings say
     country: str | None = None
     addresses: tuple[str, ...] = ()
     details: dict[str, Any] = field(default_factory=dict)
@@ -40,6 +41,7 @@ def _with_party(state: ListingState, party: PartyRef) -> ListingState:
         state,
         name=party.name or state.name,
         aliases=party.aliases if party.aliases is not None else state.aliases,
+        aliases_given=state.aliases_given or party.aliases is not None,
         country=party.country or state.country,
         addresses=party.addresses if party.addresses is not None else state.addresses,
     )
@@ -52,8 +54,8 @@ def listing_step(state: ListingState, action: Action, *, strict: bool) -> Listin
             details = {**state.details, **(action.details or {})}
             return _with_party(replace(state, details=details, actions=(*state.actions, action)), action.party)
         fresh = ListingState(listed=True, listed_on=action.effective_on, details=dict(action.details or {}))
-        fresh = replace(fresh, name=state.name, aliases=state.aliases, country=state.country,
-                        addresses=state.addresses, actions=(action,))
+        fresh = replace(fresh, name=state.name, aliases=state.aliases, aliases_given=state.aliases_given,
+                        country=state.country, addresses=state.addresses, actions=(action,))
         return _with_party(fresh, action.party)
     if not state.listed:
         if strict:

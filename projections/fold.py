@@ -32,9 +32,11 @@ from .views import (
     State,
     best_tier,
     citations_of,
+    tier_of,
 )
 
-__all__ = ["split", "state_as_of", "state_at"]
+__all__ = ["listing_item", "measure_item", "meeting_item", "naming", "party_actions", "position_item", "split",
+           "state_as_of", "state_at"]
 
 S = TypeVar("S")
 
@@ -92,7 +94,12 @@ def _others(actions: Iterable[Fact], taken: Iterable[object]) -> list[Fact]:
 
 def _listing(subject: SubjectKey, actions: list[Fact], day: date, names: dict[str, PartyRef]) -> ListEntry | None:
     in_force, pending = split(actions, day)
-    state = _fold(listing_step, ListingState(), in_force)
+    return listing_item(subject, _fold(listing_step, ListingState(), in_force), pending, names)
+
+
+def listing_item(subject: SubjectKey, state: ListingState, pending: list[Fact],
+                 names: dict[str, PartyRef]) -> ListEntry | None:
+    """The entry of a listing whose actions in force leave `state`, with `pending` published but not in force."""
     status = "in_force"
     if not state.listed:
         announced = [a for a in pending if isinstance(a, EntityListed)]
@@ -102,7 +109,7 @@ def _listing(subject: SubjectKey, actions: list[Fact], day: date, names: dict[st
     known = names.get(subject[2], PartyRef(key=subject[2]))
     return ListEntry(
         list_key=subject[1], party=subject[2], name=state.name or known.name,
-        aliases=state.aliases or known.aliases or (), country=state.country or known.country,
+        aliases=state.aliases if state.aliases_given else known.aliases or (), country=state.country or known.country,
         status=status, listed_on=state.listed_on, details=dict(state.details),
         reliability=best_tier(state.actions), citations=citations_of(state.actions),
         pending=_pending(_others(pending, state.actions)),
@@ -112,14 +119,21 @@ def _listing(subject: SubjectKey, actions: list[Fact], day: date, names: dict[st
 def _party_names(resolved: Resolved, day: date) -> dict[str, PartyRef]:
     """Per party, its name, aliases and country from every visible listing action: the latest in force on `day`,
     else the first to come."""
+    return {key: naming(key, actions, day) for key, actions in party_actions(resolved).items()}
+
+
+def party_actions(resolved: Resolved) -> dict[str, list[Any]]:
+    """Per party, every visible listing action naming it, in legal order."""
     pairs = sorted((p for s, ps in resolved.items() if s[0] == "listing" for p in ps), key=legal_order)
     refs: dict[str, list[Any]] = defaultdict(list)
     for _, action in pairs:
         refs[action.party.key].append(action)  # type: ignore[union-attr]
-    return {key: _naming(key, actions, day) for key, actions in refs.items()}
+    return refs
 
 
-def _naming(key: str, actions: list[Any], day: date) -> PartyRef:
+def naming(key: str, actions: list[Any], day: date) -> PartyRef:
+    """A party's name, aliases and country from its listing actions: the latest in force on `day`, else the first
+    to come."""
     before = [a.party for a in actions if a.effective_on <= day][::-1]
     after = [a.party for a in actions if a.effective_on > day]
 
@@ -134,7 +148,12 @@ def _naming(key: str, actions: list[Any], day: date) -> PartyRef:
 
 def _measure(key: str, actions: list[Fact], day: date) -> MeasureView | None:
     in_force, pending = split(actions, day)
-    state = _fold(measure_step, MeasureState(), in_force)
+    return measure_item(key, actions, _fold(measure_step, MeasureState(), in_force), pending, day)
+
+
+def measure_item(key: str, actions: list[Fact], state: MeasureState, pending: list[Fact],
+                 day: date) -> MeasureView | None:
+    """The view on `day` of a measure whose actions in force leave `state` (`actions`: all its visible ones)."""
     adoption = next((a for a in pending if isinstance(a, MeasureAdopted)), None)
     status = measure_status(state, day, adoption_pending=adoption is not None) or ("pending" if pending else None)
     if status is None:
@@ -157,7 +176,11 @@ def _measure(key: str, actions: list[Fact], day: date) -> MeasureView | None:
 
 def _meeting(key: str, actions: list[Fact], day: date) -> MeetingView | None:
     in_force, _ = split(actions, day)
-    state = _fold(meeting_step, MeetingState(), in_force)
+    return meeting_item(key, _fold(meeting_step, MeetingState(), in_force), day)
+
+
+def meeting_item(key: str, state: MeetingState, day: date) -> MeetingView | None:
+    """The view on `day` of a meeting whose actions in force leave `state`."""
     if state.status is None:
         return None
     open_ = state.status in {"scheduled", "rescheduled", "postponed"}
@@ -167,6 +190,11 @@ def _meeting(key: str, actions: list[Fact], day: date) -> MeetingView | None:
 
 def _position(actions: list[Fact], day: date) -> PositionView | None:
     in_force, _ = split(actions, day)
+    return position_item(in_force)
+
+
+def position_item(in_force: list[Fact]) -> PositionView | None:
+    """The current position from the statements in force, in legal order."""
     stated = [a for a in in_force if isinstance(a, PositionStated)]
     if not stated:
         return None
@@ -175,5 +203,5 @@ def _position(actions: list[Fact], day: date) -> PositionView | None:
     return PositionView(
         actor=current.actor, actor_name=name, subject=current.subject, stance=current.stance,
         certainty=current.certainty, stated_on=current.effective_on, published_on=current.published_on,
-        reliability=current.tier.value, citations=citations_of([current]),
+        reliability=tier_of(current).value, citations=citations_of([current]),
     )

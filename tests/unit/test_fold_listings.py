@@ -108,3 +108,14 @@ def test_known_at_before_anything_was_recorded_answers_empty_and_says_why() -> N
 
 def test_an_empty_ledger_answers_empty_and_says_so() -> None:
     assert Book().state("2019-06-01").notes == ("the ledger is empty: nothing has been recorded",)
+
+
+def test_aliases_emptied_by_an_amendment_are_shown_empty_not_taken_from_other_listings() -> None:
+    book = Book()
+    with_aliases = listed("huawei", "2019-05-16")
+    with_aliases["party"]["aliases"] = ["华为", "華為"]
+    emptied = {**listed("huawei", "2019-06-01"), "kind": "entry_amended", "party": {"key": "huawei", "aliases": []}}
+    book.record(with_aliases, emptied)
+
+    assert book.entry("2019-05-20").aliases == ("华为", "華為")
+    assert book.entry("2019-06-02").aliases == ()
