@@ -5,6 +5,7 @@ is 1 when any file was refused."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -88,21 +89,17 @@ def _import_files(ledger: Ledger, files: tuple[Path, ...], convert: Callable[[Pa
         tally["recorded"] += result.recorded - (before.recorded if before else 0)
         tally["skipped"] += result.skipped - (before.skipped if before else 0)
         if dry_run:
-            _show(ledger, located)
             accepted.extend(located)
+    if dry_run and accepted:
+        _show(ledger, accepted)
     return tally
 
 
-def _show(ledger: Ledger, located: list[Located]) -> None:
-    from .cli import subject_label  # noqa: PLC0415 - the log's wording, shared
+def _show(ledger: Ledger, located: list[Located], as_of: date | None = None, published_by: date | None = None) -> None:
+    """A dry run's answer: what recording `located` would change, as `diff` shows changes."""
+    from .import_preview import preview  # noqa: PLC0415 - only dry runs fold the ledger
 
-    for item in located:
-        if item.action.id is not None and ledger.find_action(item.action.id) is not None:
-            continue
-        action = item.action
-        effective = action.effective_on.isoformat() if action.effective_on else "-"
-        click.echo(f"would record  {action.kind:<21}  {subject_label(action)}  effective {effective}  "
-                   f"published {action.published_on}  [{action.sources[0].label()}]")
+    click.echo(preview(ledger, located, as_of, published_by))
 
 
 def _finish(tally: dict[str, int], dry_run: bool) -> None:

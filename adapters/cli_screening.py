@@ -65,7 +65,7 @@ def screening_list(context: click.Context, file: Path, *, day: date, dry_run: bo
             if done.result is None:
                 click.echo(f"{file}: this snapshot as published {day} was imported before; nothing to do", err=True)
             elif dry_run:
-                _show(ledger, done.located)
+                _show(ledger, done.located, as_of=day, published_by=day)
             for line in done.lines():
                 click.echo(line)
             tally["recorded"], tally["skipped"] = done.recorded, done.skipped

@@ -99,8 +99,10 @@ def test_a_dry_run_shows_what_would_be_recorded_and_stores_nothing(run_cli, sqli
     result = _import(run_cli, sqlite_db, *GOOD, options=("--dry-run", "--mapping", str(FIXTURES / "links.yaml")))
 
     assert result.code == 0, result
-    assert "would record  measure_adopted        fr-2019-10616" in result.out
-    assert "would record  comment_period_opened  us-bis-huawei-tgl" in result.out
+    assert "DRY RUN: what recording 8 new action(s) would change in the state as of 2099-01-05" in result.out
+    assert "- 2019-05-16  measure_adopted  fr-2019-10616 [fr-2019-10616] (published 2019-05-21; official)" in result.out
+    assert "- 2020-03-27  comment_period_opened  us-bis-huawei-tgl [fr-2020-06545]" in result.out
+    assert "2. Measures" in result.out
     assert "would record 8 action(s)" in result.out
     assert _log(run_cli, sqlite_db) == {}
 

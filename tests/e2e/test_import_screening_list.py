@@ -162,9 +162,11 @@ def test_a_dry_run_shows_what_would_be_recorded_and_stores_nothing(run_cli, db) 
     result = _import(run_cli, db, SEPTEMBER, SEPTEMBER_DAY, "--dry-run")
 
     assert result.code == 0, result
-    assert ("would record  entity_delisted        us-bis-entity-list/example-microelectronics-ltd  "
-            "effective 2019-09-02  published 2019-09-02") in result.out
-    assert "would record  entry_amended          us-bis-entity-list/example-trading-co" in result.out
+    assert "DRY RUN: what recording 5 new action(s) would change in the state as of 2019-09-02" in result.out
+    assert ("- 2019-09-02  entity_delisted  us-bis-entity-list/example-microelectronics-ltd "
+            "[csl-us-bis-entity-list-example-microelectronics-ltd-delisted-2019-09-02]") in result.out
+    assert "Removed: " in result.out
+    assert "Amended: " in result.out
     assert "would record 5 action(s); skipped 0 as known; refused 0 file(s)" in result.out
     assert len(_log(run_cli, db)) == 4
     assert _import(run_cli, db, JUNE, JUNE_DAY).code == 0  # the dry run did not count as an import
