@@ -4,6 +4,7 @@ is 1 when any file was refused."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -60,7 +61,7 @@ def _documents(path: Path) -> list[Any]:
     reads = read_documents(path)
     if len(reads) < _PROGRESS_FROM:
         return reads
-    with click.progressbar(reads, label=f"reading {path.name}", file=click.get_text_stream("stderr")) as bar:
+    with click.progressbar(reads, label=f"reading {path.name}", file=sys.stderr) as bar:
         return list(bar)
 
 

@@ -147,3 +147,15 @@ def test_a_correction_of_a_document_never_imported_is_refused(run_cli, sqlite_db
 
     assert result.code == 1
     assert "document 1 [C1-2099-09999]: correction_of: document 2099-09999 has not been imported" in result.err
+
+
+def test_many_documents_show_progress_on_stderr(run_cli, sqlite_db, tmp_path) -> None:
+    documents = [{"title": f"Rule {n}", "type": "RULE", "document_number": f"2099-1{n:04d}",
+                  "publication_date": "2099-02-01"} for n in range(25)]
+    many = tmp_path / "many.json"
+    many.write_text(json.dumps({"results": documents}), encoding="utf-8")
+
+    result = run_cli("import", "federal-register", "--db", sqlite_db, str(many))
+
+    assert result.code == 0, result
+    assert "recorded 25 action(s)" in result.out
