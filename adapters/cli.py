@@ -175,3 +175,9 @@ for _command in (verify_command, keygen, checkpoint_command, export_command, ver
 from .cli_report import report_group  # noqa: E402
 
 cli.add_command(report_group)
+
+# The read-model commands (rebuild, project, check-views) live in their own module, registered the same way.
+from .cli_views import check_views_command, project_command, rebuild_command  # noqa: E402
+
+for _command in (rebuild_command, project_command, check_views_command):
+    cli.add_command(_command)

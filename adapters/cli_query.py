@@ -1,4 +1,5 @@
-"""The query commands: `as-of`, `diff` and `history`, thin over the reference fold in `projections`.
+"""The query commands: `as-of`, `diff` and `history`, thin over the read models (or the reference fold, when
+the read models are behind: see `query_source`).
 
 Dates are YYYY-MM-DD; `--known-at` is an RFC 3339 timestamp or a date meaning the end of that UTC day. Bad values
 (an impossible date, a window that ends before it starts, an unknown list, party or subject) raise InputError, which
@@ -9,7 +10,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, time
 from typing import Any, TypeVar
 
@@ -17,23 +19,11 @@ import click
 
 from regledger.domain.history import Entry
 from regledger.domain.values import Reliability, parse_legal_date
-from regledger.projections import (
-    PartyMatch,
-    ProjectionError,
-    Query,
-    diff,
-    directory,
-    find_list,
-    find_subjects,
-    history,
-    match_parties,
-    select_diff,
-    select_state,
-    state_as_of,
-)
+from regledger.projections import PartyMatch, ProjectionError, Query
 
 from .errors import InputError
 from .query_json import diff_json, history_json, state_json
+from .query_source import Source, open_source
 from .query_text import diff_text, history_text, state_text
 from .wiring import open_ledger
 
@@ -100,15 +90,23 @@ def _query(day: date, published_by: str | None, known_at: str | None, tier: str 
 
 
 def _entries(context: click.Context, db: str | None) -> list[Entry]:
+    """Every recorded entry (the reports fold them themselves)."""
     with open_ledger(db or (context.obj or {}).get("db")) as ledger:
         return [Entry(s.position, s.recorded_at, s.action) for s in ledger.stored_actions()]
 
 
-def _select(entries: list[Entry], list_key: str | None,
-            party: str | None) -> tuple[str | None, set[str] | None, tuple[PartyMatch, ...]]:
-    chosen_list = _found("--list", lambda: find_list(entries, list_key)) if list_key else None
-    matches = _found("--party", lambda: match_parties(directory(entries), party)) if party else ()
-    return chosen_list, ({m.party for m in matches} if party else None), matches
+@contextmanager
+def _source(context: click.Context, db: str | None) -> Iterator[Source]:
+    """The read models when current, else the fold (see query_source), while the ledger is open."""
+    with open_ledger(db or (context.obj or {}).get("db")) as ledger:
+        yield open_source(ledger)
+
+
+def _select(source: Source, list_key: str | None,
+            party: str | None) -> tuple[tuple[str | None, set[str] | None], tuple[PartyMatch, ...]]:
+    chosen_list = _found("--list", lambda: source.find_list(list_key)) if list_key else None
+    matches = _found("--party", lambda: source.match_parties(party)) if party else ()
+    return (chosen_list, {m.party for m in matches} if party else None), matches
 
 
 T = TypeVar("T")
@@ -139,9 +137,10 @@ def as_of(context: click.Context, *, day: str, list_key: str | None, party: str 
     and what regledger had recorded at the time.
     """
     query = _query(parse_day(day, "D"), published_by, known_at, min_reliability)
-    entries = _entries(context, db)
-    chosen, parties, matches = _select(entries, list_key, party)
-    state = select_state(state_as_of(entries, query), chosen, parties)
+    with _source(context, db) as source:
+        selection, matches = _select(source, list_key, party)
+        state = source.state(query, selection)
+    chosen = selection[0]
     _emit(output, lambda: state_json(state, chosen, party, matches), lambda: state_text(state, chosen, party, matches))
 
 
@@ -160,9 +159,10 @@ def diff_command(context: click.Context, *, start: str, end: str, list_key: str 
     if last < first:
         raise InputError(f"D2 ({last}) is before D1 ({first}): the window (D1, D2] must run forward")
     query = _query(last, published_by, known_at, min_reliability)
-    entries = _entries(context, db)
-    chosen, parties, matches = _select(entries, list_key, party)
-    result = select_diff(diff(entries, query, first, last), chosen, parties)
+    with _source(context, db) as source:
+        selection, matches = _select(source, list_key, party)
+        result = source.diff(query, (first, last), selection)
+    chosen = selection[0]
     _emit(output, lambda: diff_json(result, chosen, party, matches), lambda: diff_text(result, chosen, party, matches))
 
 
@@ -176,6 +176,6 @@ def history_command(context: click.Context, *, subject: str, published_by: str |
     changed. SUBJECT: a party (key, name or alias: all its listings), LIST/PARTY, a measure or meeting key, or
     ACTOR/SUBJECT for a position."""
     query = _query(date.max, published_by, known_at, min_reliability)
-    entries = _entries(context, db)
-    result = history(entries, _found("SUBJECT", lambda: find_subjects(entries, subject)), query)
+    with _source(context, db) as source:
+        result = source.history(_found("SUBJECT", lambda: source.find_subjects(subject)), query)
     _emit(output, lambda: history_json(result), lambda: history_text(result))

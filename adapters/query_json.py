@@ -158,7 +158,9 @@ def diff_json(result: Diff, list_key: str | None = None, party: str | None = Non
 
 def history_json(result: History) -> dict[str, Any]:
     """The `history` answer."""
-    return {"subjects": list(result.subjects), **axes_json(result.query), "items": [_item(i) for i in result.items]}
+    notes = {"notes": list(result.notes)} if result.notes else {}
+    return {"subjects": list(result.subjects), **axes_json(result.query), "items": [_item(i) for i in result.items],
+            **notes}
 
 
 def _item(item: HistoryItem) -> dict[str, Any]:

@@ -270,6 +270,7 @@ def history_text(result: History) -> str:
         lines.append("No visible action.")
     for number, item in enumerate(result.items, start=1):
         lines += _history_item(number, item)
+    lines += ["", *_notes(result.notes)] if result.notes else []
     return "\n".join(lines)
 
 

@@ -10,6 +10,7 @@ from eventsourcing.persistence import PersistenceError
 from .errors import StoreError
 from .integrity import attach_integrity
 from .ledger import Ledger
+from .readmodels import attach_views
 from .settings import StoreSettings, parse_store
 
 __all__ = ["open_ledger"]
@@ -26,6 +27,7 @@ def open_ledger(db: str | None = None) -> Iterator[Ledger]:
         with guard:
             ledger = Ledger(env=settings.env)
             attach_integrity(ledger)  # chain and append-only guards, installed under the set-up lock
+            attach_views(ledger, _SET_UP_LOCK)  # record also brings the read models up to date (after the chain)
     except (PersistenceError, OSError) as error:
         raise StoreError(f"cannot open the ledger at {settings.display}: {error}") from None
     try:

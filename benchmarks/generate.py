@@ -1,9 +1,10 @@
 """Realistic synthetic histories in the timeline format, deterministic for a seed.
 
-Parties with aliases in several scripts on several lists, listed, amended, confirmed, delisted and relisted;
-measures proposed, opened for comment, adopted, extended (some after a lapse), expired and withdrawn; meetings
-scheduled, moved, postponed, held or cancelled; positions restated; corrections and retractions. Dates spread over
-30 years. Every history is valid for the ledger's guards when recorded in the order given.
+Parties with aliases in several scripts (some gaining aliases later), each on one list or on two, listed, amended,
+confirmed, delisted and relisted; measures proposed, opened for comment (again), adopted, extended (some after a
+lapse), expired and withdrawn, and positions taken on them; meetings scheduled, moved, postponed, held or cancelled;
+positions on topics restated; corrections and retractions. Dates spread over 30 years. Every history is valid for
+the ledger's guards when recorded in the order given.
 
     python -m benchmarks.generate --events 10000 --seed 7 -o history.json
 """
@@ -66,9 +67,9 @@ def _name(rng: random.Random) -> str:
     return " ".join(rng.choice(SYLLABLES).capitalize() + rng.choice(SYLLABLES) for _ in range(2)) + " Co., Ltd."
 
 
-def _aliases(rng: random.Random) -> list[str]:
+def _aliases(rng: random.Random, at_least: int = 0) -> list[str]:
     alphabets = [CJK, CYRILLIC, ARABIC]
-    count = rng.randint(0, 3)
+    count = rng.randint(at_least, 3)
     return ["".join(rng.choice(rng.choice(alphabets)) for _ in range(rng.randint(2, 6))) for _ in range(count)]
 
 
@@ -92,15 +93,25 @@ def _action(
 
 def _party_history(rng: random.Random, order: int) -> list[dict[str, Any]]:
     party = {"key": f"party-{order}", "name": _name(rng), "aliases": _aliases(rng), "country": rng.choice(COUNTRIES)}
-    subject = {"list": rng.choice(LISTS), "party": party}
+    lists = rng.sample(LISTS, 2 if rng.random() < 0.25 else 1)  # some parties are on two lists
+    out: list[dict[str, Any]] = []
+    for list_key in lists:
+        out += _listing_history(rng, order, list_key, party, first_n=len(out))
+    return out + _amendments(rng, order, out)
+
+
+def _listing_history(rng: random.Random, order: int, list_key: str, party: dict[str, Any],
+                     first_n: int) -> list[dict[str, Any]]:
     steps = list(_sequence(rng, _day(rng, within=DAYS - 2000), rng.randint(1, 8)))
-    out = [_action("entity_listed", 0, order, steps[0], rng, **subject,
+    out = [_action("entity_listed", first_n, order, steps[0], rng, list=list_key, party=party,
                    details={"license_policy": "Presumption of denial"})]
     listed = True
-    for n, when in enumerate(steps[1:], start=1):
-        ref = {"list": subject["list"], "party": {"key": party["key"]}}
+    for n, when in enumerate(steps[1:], start=first_n + 1):
+        ref = {"list": list_key, "party": {"key": party["key"]}}
         roll = rng.random()
         if listed and roll < 0.45:
+            if rng.random() < 0.2:  # the entry gains an alias, in any script
+                ref["party"] = {"key": party["key"], "aliases": [*party["aliases"], *_aliases(rng, at_least=1)]}
             out.append(_action("entry_amended", n, order, when, rng, **ref,
                                details={"license_policy": rng.choice(["Case-by-case", "Presumption of denial"])}))
         elif listed and roll < 0.6:
@@ -111,7 +122,7 @@ def _party_history(rng: random.Random, order: int) -> list[dict[str, Any]]:
         else:
             out.append(_action("entity_listed", n, order, when, rng, **ref))  # a relisting
             listed = True
-    return out + _amendments(rng, order, out)
+    return out
 
 
 def _measure_history(rng: random.Random, order: int) -> list[dict[str, Any]]:
@@ -127,9 +138,24 @@ def _measure_history(rng: random.Random, order: int) -> list[dict[str, Any]]:
         if n == len(steps) - 1 and rng.random() < 0.3:
             out.append(_action(rng.choice(["measure_withdrawn", "measure_expired"]), n, order, when, rng, **ref))
             break
+        if rng.random() < 0.15:  # comments invited again
+            out.append(_action("comment_period_opened", n, order, when, rng, **ref,
+                               comments_close_on=(when[0] + timedelta(days=30)).isoformat()))
+            continue
         expires = max(expires, when[0]) + timedelta(days=rng.choice([45, 90, 180]))
         out.append(_action("measure_amended", n, order, when, rng, **ref, expires_on=expires.isoformat()))
-    return out + _amendments(rng, order, out)
+    return out + _positions_on(rng, order, measure["key"], steps[0][1]) + _amendments(rng, order, out)
+
+
+def _positions_on(rng: random.Random, order: int, measure_key: str, proposed: date) -> list[dict[str, Any]]:
+    """Now and then agencies state where they stand on a measure, after it was proposed."""
+    if rng.random() >= 0.3:
+        return []
+    steps = _sequence(rng, proposed, rng.randint(1, 3))
+    return [_action("position_stated", 100 + n, order, when, rng, actor=f"actor-{rng.randrange(40)}",
+                    measure={"key": measure_key}, stance=rng.choice(["supports", "opposes", "undecided"]),
+                    certainty=rng.choice(["certain", "likely", "possible"]))
+            for n, when in enumerate(steps)]
 
 
 def _meeting_history(rng: random.Random, order: int) -> list[dict[str, Any]]:

@@ -6,10 +6,11 @@ reloads and finds it recorded. The index also says which subject holds the actio
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
-from .actions import ActionBase
+from .actions import Action, ActionBase
 from .events import InitEvent, SubjectAggregate, natural_id
 
 __all__ = ["ActionIndex", "index_id", "index_key"]
@@ -20,6 +21,7 @@ def index_key(action: ActionBase) -> str:
     return action.id if action.id is not None else f"sha256:{action.content_hash()}"
 
 
+@lru_cache(maxsize=1 << 16)  # a record run asks for each id more than once (to load ahead, to check, to create)
 def index_id(key: str) -> Any:
     """The deterministic id of the index stream of an action id or content hash."""
     return natural_id(f"/actions/{key}")
@@ -43,10 +45,10 @@ class ActionIndex(SubjectAggregate):
         self.kind = kind
 
     @classmethod
-    def register(cls, action: ActionBase, subject_id: UUID) -> ActionIndex:
+    def register(cls, action: Action, subject_id: UUID) -> ActionIndex:
         """The index entry of `action`, recorded on the subject `subject_id`."""
         key = index_key(action)
         return cls._create(
             cls.Registered, id=index_id(key), key=key, content_hash=action.content_hash(),
-            subject_id=subject_id, kind=action.model_dump()["kind"],
+            subject_id=subject_id, kind=action.kind,
         )

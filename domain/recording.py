@@ -3,11 +3,15 @@
 The run never writes: it loads aggregates through the `load` function it is given and returns the aggregates it
 changed, for the application to save in one transaction. An action already recorded (same id and content, or the
 same content without an id) is skipped; the same id with other content is refused.
+
+Ids derive from natural keys, so a caller can ask which streams a batch of actions will read (`wanted`), load them
+all at once and hand them over (`prime`), instead of one `load` per stream.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from functools import lru_cache
 from typing import Any, TypeVar, cast
 from uuid import UUID
 
@@ -36,19 +40,25 @@ Loader = Callable[[UUID], SubjectAggregate | None]
 T = TypeVar("T", bound=SubjectAggregate)
 S = TypeVar("S", bound=Subject)
 
+# uuid5 is slow next to a dict look-up, and each id is asked for again when the action is added (and by later actions)
+_cached = lru_cache(maxsize=1 << 16)
+_index_id, _listing_id, _party_id = index_id, _cached(listing_id), _cached(party_id)  # index_id caches itself
+_measure_id, _meeting_id, _position_id = _cached(measure_id), _cached(meeting_id), _cached(position_id)
+
 
 class RecordRun:
     """The changes one `record` run makes, validated as they are added."""
 
     def __init__(self, load: Loader) -> None:
         self._load = load
-        self._touched: dict[UUID, SubjectAggregate | None] = {}
+        self._touched: dict[UUID, SubjectAggregate | None] = {}  # in the order first read: the order of saving
+        self._primed: dict[UUID, SubjectAggregate | None] = {}  # loaded ahead, not yet read
         self.recorded = 0
         self.skipped = 0
 
     def add(self, action: Action) -> bool:
         """Validate and take `action`; False when it was already recorded (and so is skipped)."""
-        known = self._get(index_id(index_key(action)))
+        known = self._get(_index_id(index_key(action)))
         if isinstance(known, ActionIndex):
             if known.content_hash != action.content_hash():
                 raise DuplicateActionError(
@@ -71,6 +81,47 @@ class RecordRun:
         """The aggregates with pending events, to be saved together."""
         return [a for a in self._touched.values() if a is not None and a.pending_events]
 
+    def wanted(self, actions: Iterable[Action]) -> set[UUID]:
+        """The ids of streams that adding `actions` reads and this run has not read yet, as far as they can be told
+        now: first each action's index (and the index of the action a correction names), then, once those are
+        primed, what an action not yet recorded touches (subject, party, measure, the corrected action's subject).
+        """
+        return {i for action in actions for i in self._lookups(action) if not self._has(i)}
+
+    def prime(self, found: Mapping[UUID, SubjectAggregate | None]) -> None:
+        """Take aggregates loaded ahead (None: nothing stored under that id), as if `load` had returned them."""
+        for aggregate_id, aggregate in found.items():
+            if not self._has(aggregate_id):
+                self._primed[aggregate_id] = aggregate
+
+    def _lookups(self, action: Action) -> Iterator[UUID]:
+        own = _index_id(index_key(action))
+        target = _target(action)
+        named = None if target is None else _index_id(target)
+        indexes = [i for i in (own, named) if i is not None and not self._has(i)]
+        if indexes:
+            yield from indexes
+        elif self._peek(own) is None:  # not recorded before (else it is skipped, and reads nothing more)
+            yield from self._reads(action)
+
+    def _reads(self, action: Action) -> Iterator[UUID]:
+        """The streams adding `action` reads besides indexes."""
+        if isinstance(action, Correction | Retraction):
+            index = self._peek(_index_id(_target(action)))
+            if isinstance(index, ActionIndex):
+                yield index.subject_id
+        elif isinstance(action, EntityListed | EntryAmended | EntityDelisted):
+            yield _party_id(action.party.key)
+            yield _listing_id(action.list, action.party.key)
+        elif isinstance(action, PositionStated):
+            if action.measure is not None:
+                yield _measure_id(action.measure.key)
+            yield _position_id(action.actor, action.subject)
+        elif hasattr(action, "measure"):
+            yield _measure_id(action.measure.key)
+        else:
+            yield _meeting_id(action.meeting.key)
+
     # -- finding the subject ---------------------------------------------------------------------------------
 
     def _subject_for(self, action: Action) -> Subject:
@@ -78,25 +129,25 @@ class RecordRun:
             return self._subject_of_target(action)
         if isinstance(action, EntityListed | EntryAmended | EntityDelisted):
             self._party(action)
-            return self._get_or(listing_id(action.list, action.party.key),
+            return self._get_or(_listing_id(action.list, action.party.key),
                                 lambda: Listing.register(action.list, action.party.key))
         if isinstance(action, PositionStated):
-            if action.measure is not None and self._get(measure_id(action.measure.key)) is None:
+            if action.measure is not None and self._get(_measure_id(action.measure.key)) is None:
                 raise UnknownSubjectError(f"no measure {action.measure.key!r} has been recorded", "measure.key")
-            return self._get_or(position_id(action.actor, action.subject),
+            return self._get_or(_position_id(action.actor, action.subject),
                                 lambda: Position.register(action.actor, action.subject))
         if hasattr(action, "measure"):
             ref = action.measure
-            return self._get_or(measure_id(ref.key), lambda: Measure.register(_titled(ref, "measure")))
+            return self._get_or(_measure_id(ref.key), lambda: Measure.register(_titled(ref, "measure")))
         ref = action.meeting
-        return self._get_or(meeting_id(ref.key), lambda: Meeting.register(_titled(ref, "meeting")))
+        return self._get_or(_meeting_id(ref.key), lambda: Meeting.register(_titled(ref, "meeting")))
 
     def _subject_of_target(self, action: Correction | Retraction) -> Subject:
         if isinstance(action, Correction):
             field, target = "corrects", action.corrects
         else:
             field, target = "retracts", action.retracts
-        index = self._get(index_id(target))
+        index = self._get(_index_id(target))
         if not isinstance(index, ActionIndex):
             raise UnknownActionError(f"no action with id {target!r} has been recorded", field)
         subject = self._get(index.subject_id)
@@ -104,7 +155,7 @@ class RecordRun:
         return subject
 
     def _party(self, action: EntityListed | EntryAmended | EntityDelisted) -> None:
-        party = self._get(party_id(action.party.key))
+        party = self._get(_party_id(action.party.key))
         if isinstance(party, Party):
             party.describe(action.party)
         elif isinstance(action, EntityListed):
@@ -117,16 +168,32 @@ class RecordRun:
 
     def _get(self, aggregate_id: UUID) -> SubjectAggregate | None:
         if aggregate_id not in self._touched:
-            self._touched[aggregate_id] = self._load(aggregate_id)
+            primed = aggregate_id in self._primed
+            self._touched[aggregate_id] = self._primed.pop(aggregate_id) if primed else self._load(aggregate_id)
         return self._touched[aggregate_id]
+
+    def _has(self, aggregate_id: UUID) -> bool:
+        return aggregate_id in self._touched or aggregate_id in self._primed
+
+    def _peek(self, aggregate_id: UUID) -> SubjectAggregate | None:
+        """What the run knows of a stream it has read or loaded ahead, without reading it."""
+        return self._touched[aggregate_id] if aggregate_id in self._touched else self._primed[aggregate_id]
 
     def _get_or(self, aggregate_id: UUID, create: Callable[[], S]) -> S:
         found = self._get(aggregate_id)
         return cast(S, found) if found is not None else self._keep(create())
 
     def _keep(self, aggregate: T) -> T:
+        self._primed.pop(aggregate.id, None)
         self._touched[aggregate.id] = aggregate
         return aggregate
+
+
+def _target(action: Action) -> str | None:
+    """The id of the action a correction or retraction names."""
+    if isinstance(action, Correction):
+        return action.corrects
+    return action.retracts if isinstance(action, Retraction) else None
 
 
 def _titled(ref: Any, kind: str) -> str:

@@ -1,7 +1,9 @@
 """Projections: the state of the rules for any (as of, published by, known at, minimum tier), diffs and histories.
 
 Pure functions over recorded entries (`regledger.domain.history.Entry`); imports only the domain and the standard
-library. The reference fold here is the oracle that faster read models must agree with.
+library. The reference fold here is the oracle that faster read models must agree with; `temporal` computes the
+read models' rows from it, `readmodel` is their interface (`StateView`) and `answers` turns rows into the fold's
+answers.
 """
 
 from .diff import Change, Diff, ListChanges, TookEffect, diff
@@ -10,8 +12,11 @@ from .fold import state_as_of, state_at
 from .history import Amendment, FieldChange, History, HistoryItem, find_subjects, history
 from .parties import PartyMatch, PartyNames, directory, find_list, match_parties, normalise
 from .query import Query
+from .readmodel import StateView
 from .select import select_diff, select_state
 from .subjects import SubjectKey, group_by_subject, resolve_all
+from .temporal import UnitModel, unit_model
+from .units import Version, unit_of, versions
 from .views import Citation, ListEntry, MeasureView, MeetingView, PendingChange, PositionView, State
 
 __all__ = [
@@ -34,8 +39,11 @@ __all__ = [
     "ProjectionError",
     "Query",
     "State",
+    "StateView",
     "SubjectKey",
     "TookEffect",
+    "UnitModel",
+    "Version",
     "diff",
     "directory",
     "find_list",
@@ -49,4 +57,7 @@ __all__ = [
     "select_state",
     "state_as_of",
     "state_at",
+    "unit_model",
+    "unit_of",
+    "versions",
 ]

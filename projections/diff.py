@@ -16,10 +16,10 @@ from .errors import ProjectionError
 from .explain import why_empty
 from .fold import state_at
 from .query import Query
-from .subjects import Resolved, SubjectKey, group_by_subject, label, resolve_all
-from .views import Citation, State, citations_of
+from .subjects import Fact, Resolved, SubjectKey, group_by_subject, label, resolve_all
+from .views import Citation, State, citations_of, tier_of
 
-__all__ = ["Change", "Diff", "ListChanges", "TookEffect", "diff"]
+__all__ = ["Change", "Diff", "ListChanges", "TookEffect", "assemble", "check_window", "diff", "took_effect"]
 
 
 @dataclass(frozen=True)
@@ -77,38 +77,52 @@ class Diff:
 
 def diff(entries: Iterable[Entry], query: Query, start: date, end: date) -> Diff:
     """The changes in (start, end] as seen through `query`'s published-by, known-at and tier (its as-of is unused)."""
-    if end < start:
-        msg = f"the window ends ({end}) before it starts ({start})"
-        raise ProjectionError(msg)
+    check_window(start, end)
     entries = list(entries)
     resolved = resolve_all(group_by_subject(entries), query)
     before, after = state_at(resolved, query.on(start)), state_at(resolved, query.on(end))
-    took, window = _window(resolved, start, end)
-    cited = _citer(window)
+    return assemble(query, (start, end), (before, after), _window(resolved, start, end),
+                    lambda asked: why_empty(entries, asked))
+
+
+def check_window(start: date, end: date) -> None:
+    """ProjectionError when the window (start, end] runs backwards."""
+    if end < start:
+        msg = f"the window ends ({end}) before it starts ({start})"
+        raise ProjectionError(msg)
+
+
+def took_effect(subject: SubjectKey, entry: Entry, action: Fact) -> TookEffect:
+    """A visible action of `subject` as a diff lists it."""
+    return TookEffect(label(subject), action.kind, action.id, action.effective_on, action.published_on,
+                      entry.recorded_at, tier_of(action).value, citations_of([action]))
+
+
+def assemble(query: Query, window: tuple[date, date], states: tuple[State, State],
+             took: Sequence[tuple[SubjectKey, TookEffect]], explain: Callable[[Query], tuple[str, ...]]) -> Diff:
+    """The diff over the window (start, end] from the states on its two ends and the actions effective in it (in
+    legal order, each with its subject); `explain` says why a state is empty."""
+    (start, end), (before, after) = window, states
+    by_subject: dict[SubjectKey, list[TookEffect]] = {}
+    for subject, item in took:
+        by_subject.setdefault(subject, []).append(item)
+    cited = _citer(by_subject)
     result = Diff(
-        query.on(end), start, end, took,
+        query.on(end), start, end, tuple(item for _, item in took),
         _lists(before, after, cited),
         _changes(before.measures, after.measures, lambda m: m.key, lambda m: ("measure", m.key), cited),
         _changes(before.meetings, after.meetings, lambda m: m.key, lambda m: ("meeting", m.key), cited),
         _changes(before.positions, after.positions, lambda p: f"{p.actor}/{p.subject}",
                  lambda p: ("position", p.actor, p.subject), cited),
     )
-    return _with_notes(result, entries, query.on(end), after)
+    return _with_notes(result, explain, query.on(end), after)
 
 
-def _window(resolved: Resolved, start: date,
-            end: date) -> tuple[tuple[TookEffect, ...], dict[SubjectKey, list[TookEffect]]]:
-    """The actions effective in (start, end], in legal order, and the same by subject."""
-    took: list[TookEffect] = []
-    by_subject: dict[SubjectKey, list[TookEffect]] = {}
+def _window(resolved: Resolved, start: date, end: date) -> list[tuple[SubjectKey, TookEffect]]:
+    """The actions effective in (start, end], in legal order, each with its subject."""
     pairs = sorted(((s, e, a) for s, ps in resolved.items() for e, a in ps), key=lambda t: legal_order(t[1:]))
-    for subject, entry, action in pairs:
-        if start < action.effective_on <= end:
-            item = TookEffect(label(subject), action.kind, action.id, action.effective_on, action.published_on,
-                              entry.recorded_at, action.tier.value, citations_of([action]))
-            took.append(item)
-            by_subject.setdefault(subject, []).append(item)
-    return tuple(took), by_subject
+    return [(subject, took_effect(subject, entry, action)) for subject, entry, action in pairs
+            if start < action.effective_on <= end]
 
 
 def _citer(window: dict[SubjectKey, list[TookEffect]]) -> Callable[[SubjectKey, Any, Any], tuple[Citation, ...]]:
@@ -146,10 +160,10 @@ def _changes(before: Sequence[Any], after: Sequence[Any], key: Callable[[Any], s
     return tuple(changes)
 
 
-def _with_notes(result: Diff, entries: list[Entry], query: Query, after: State) -> Diff:
+def _with_notes(result: Diff, explain: Callable[[Query], tuple[str, ...]], query: Query, after: State) -> Diff:
     if not result.is_empty:
         return result
     notes: tuple[str, ...] = (f"nothing changed between {result.start} and {result.end} under these axes",)
     if after.is_empty:
-        notes += why_empty(entries, query)
+        notes += explain(query)
     return replace(result, notes=notes)

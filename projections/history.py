@@ -73,6 +73,7 @@ class History:
     query: Query
     subjects: tuple[str, ...]
     items: tuple[HistoryItem, ...]
+    notes: tuple[str, ...] = ()  # where the answer came from, when that needs saying
 
 
 def find_subjects(entries: Iterable[Entry], text: str) -> tuple[SubjectKey, ...]:

@@ -11,6 +11,13 @@ from regledger.domain.values import Reliability
 
 __all__ = ["Query"]
 
+_RANK = {tier: tier.rank for tier in Reliability}
+
+
+def _tier(action: ActionBase) -> Reliability:
+    """`action.tier`, with ranks from the table (views.tier_of; not imported: views imports this module)."""
+    return max((source.reliability for source in action.sources), key=_RANK.__getitem__)
+
 
 @dataclass(frozen=True)
 class Query:
@@ -31,7 +38,7 @@ class Query:
         return (
             (self.published_by is None or action.published_on <= self.published_by)
             and (self.known_at is None or entry.recorded_at <= self.known_at)
-            and action.tier.meets(self.min_reliability)
+            and (self.min_reliability is None or _RANK[_tier(action)] >= _RANK[self.min_reliability])
         )
 
     def on(self, day: date) -> Query:

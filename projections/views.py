@@ -8,10 +8,12 @@ from datetime import date
 from typing import Any
 
 from regledger.domain.actions import ActionBase
+from regledger.domain.values import Reliability
 
 from .query import Query
 
 __all__ = [
+    "RANK",
     "Citation",
     "ListEntry",
     "MeasureView",
@@ -21,6 +23,7 @@ __all__ = [
     "State",
     "best_tier",
     "citations_of",
+    "tier_of",
 ]
 
 
@@ -49,10 +52,18 @@ def citations_of(actions: Iterable[ActionBase]) -> tuple[Citation, ...]:
     return tuple(seen)
 
 
+RANK: dict[Reliability, int] = {tier: tier.rank for tier in Reliability}  # Reliability.rank, looked up once
+
+
+def tier_of(action: ActionBase) -> Reliability:
+    """`action.tier` (the tier of its best source), with the ranks looked up in a table."""
+    return max((source.reliability for source in action.sources), key=RANK.__getitem__)
+
+
 def best_tier(actions: Iterable[ActionBase]) -> str | None:
     """The strongest tier among `actions`."""
-    tiers = [a.tier for a in actions]
-    return max(tiers, key=lambda t: t.rank).value if tiers else None
+    tiers = [tier_of(a) for a in actions]
+    return max(tiers, key=RANK.__getitem__).value if tiers else None
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,119 @@
+"""Keeping the read models current: catch-up (exactly once), rebuild, and following the log until stopped.
+
+`catch_up` reads the log after the views' tracking position in pages, decodes only the events that record actions,
+applies each page as one batch (one transaction, one tracking record: the page's last notification id), treating a
+tracking IntegrityError as "another catch-up did it" (it reads the new position and goes on), then settles the
+dirty units. Killed at any point, it loses nothing and applies nothing twice: the next catch-up starts from the
+last committed tracking record, and settling is a function of the applied entries.
+
+`follow` keeps doing so until `stop` is set: on PostgreSQL woken by the library's LISTEN/NOTIFY subscription
+(reconnecting with a back-off when the connection is lost), on SQLite (which has no subscriptions) by polling.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+from eventsourcing.persistence import IntegrityError, Notification, PersistenceError
+from eventsourcing.utils import resolve_topic
+
+from regledger.domain import Subject
+
+__all__ = ["PAGE", "Progress", "catch_up", "follow", "rebuild"]
+
+PAGE = 5000  # events per batch (one transaction)
+SETTLE = 500  # units recomputed per transaction (at most; a tenth of the page for small pages)
+Progress = Callable[[str, int], None]  # (phase, how many done so far)
+
+
+@cache
+def _records_an_action(topic: str) -> bool:
+    cls = resolve_topic(topic)
+    return isinstance(cls, type) and issubclass(cls, Subject.Recorded)
+
+
+def _decoded(ledger: Any, page: list[Notification]) -> list[tuple[int, Any]]:
+    """Each notification with its domain event, decoded only when it records an action."""
+    return [(n.id, ledger.mapper.to_domain_event(n) if _records_an_action(n.topic) else None) for n in page]
+
+
+def catch_up(ledger: Any, view: Any, *, page: int = PAGE, progress: Progress | None = None) -> int:
+    """Apply every event after the views' position, then settle every dirty unit; how many events were applied
+    here (by this call)."""
+    applied = 0
+    while True:
+        position = view.position()
+        found = list(ledger.recorder.select_notifications(start=position or 0, limit=page, inclusive_of_start=False))
+        if not found:
+            break
+        try:
+            view.apply(position, _decoded(ledger, found))
+        except IntegrityError:
+            continue  # another catch-up applied these first: go on from where it got to
+        applied += len(found)
+        if progress:
+            progress("events", applied)
+    settled = 0
+    while count := view.settle(max(1, min(SETTLE, page // 10))):
+        settled += count
+        if progress:
+            progress("subjects", settled)
+    return applied
+
+
+def rebuild(ledger: Any, view: Any, *, page: int = PAGE, progress: Progress | None = None) -> int:
+    """Drop the read models and build them again from every stored event; how many events."""
+    view.drop()
+    view.install()
+    return catch_up(ledger, view, page=page, progress=progress)
+
+
+def follow(ledger: Any, view: Any, stop: threading.Event, *, interval: float = 1.0, page: int = PAGE,
+           report: Callable[[str], None] = print) -> None:
+    """Keep the read models current until `stop` is set."""
+    backoff = interval
+    while not stop.is_set():
+        try:
+            catch_up(ledger, view, page=page)
+            if _subscribes(ledger):
+                _listen(ledger, view, stop, page)
+            else:
+                stop.wait(interval)
+            backoff = interval
+        except PersistenceError as error:  # a lost connection, a server restart: try again a little later
+            report(f"regledger project: {type(error).__name__}: {error}; trying again in {backoff:.0f}s")
+            stop.wait(backoff)
+            backoff = min(backoff * 2, 30.0)
+
+
+def _subscribes(ledger: Any) -> bool:
+    """True for a PostgreSQL recorder (the library's or a subclass): its `subscribe` listens for notifications."""
+    return type(getattr(ledger.recorder, "datastore", None)).__module__ == "eventsourcing.postgres"
+
+
+def _listen(ledger: Any, view: Any, stop: threading.Event, page: int) -> None:
+    """Catch up whenever the subscription sees a notification beyond the views' position."""
+    position = view.position() or 0
+    done = threading.Event()
+    with ledger.recorder.subscribe(gt=position) as subscription:
+        threading.Thread(target=_stop_when, args=(stop, done, subscription.stop), daemon=True).start()
+        try:
+            for notification in subscription:
+                if stop.is_set():
+                    break
+                if notification.id > position:
+                    catch_up(ledger, view, page=page)
+                    position = view.position() or 0
+        finally:
+            done.set()
+
+
+def _stop_when(stop: threading.Event, done: threading.Event, action: Callable[[], None]) -> None:
+    """Call `action` once `stop` is set, unless `done` is set first."""
+    while not stop.wait(0.2):
+        if done.is_set():
+            return
+    action()

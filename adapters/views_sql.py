@@ -1,0 +1,162 @@
+"""The read models' tables, in the same database as the events, and how their bounds are stored.
+
+Every bound is an integer so that both stores index it with a plain btree: dates as proleptic ordinals, recorded_at
+and known_at as microseconds since 1970 (UTC), tiers as ranks (0 anonymous … 3 official). A range is half-open
+[from, to); an open end is a sentinel beyond every real value (`OPEN_DAY`, `OPEN_TIME`), and an open query axis is
+asked as the value just below it, so one comparison serves both. See docs/read-models.md for the tables.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
+from typing import Any
+
+try:
+    import orjson
+except ImportError:  # pragma: no cover - the standard library does the same, slower
+    orjson = None
+
+__all__ = ["OPEN_DAY", "OPEN_TIME", "TABLES", "ViewDialect", "day", "dump", "load", "moment", "postgres_dialect",
+           "sqlite_dialect", "undo_day", "undo_moment"]
+
+OPEN_DAY = 9_999_999  # beyond date.max's ordinal (3,652,059)
+OPEN_TIME = 2**62
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+# name -> columns (portable types: BIGINT and TEXT on both stores)
+TABLES = {
+    "items": "unit TEXT NOT NULL, kind TEXT NOT NULL, list_key TEXT, party TEXT, subject TEXT NOT NULL, "
+             "tier_lo BIGINT NOT NULL, tier_hi BIGINT NOT NULL, t_from BIGINT NOT NULL, t_to BIGINT NOT NULL, "
+             "p_from BIGINT NOT NULL, p_to BIGINT NOT NULL, d_from BIGINT NOT NULL, d_to BIGINT NOT NULL, "
+             "item TEXT NOT NULL",
+    "effects": "unit TEXT NOT NULL, list_key TEXT, party TEXT, subject TEXT NOT NULL, seq BIGINT NOT NULL, "
+               "effective_on BIGINT NOT NULL, published_on BIGINT NOT NULL, tier_lo BIGINT NOT NULL, "
+               "tier_hi BIGINT NOT NULL, t_from BIGINT NOT NULL, t_to BIGINT NOT NULL, p_from BIGINT NOT NULL, "
+               "p_to BIGINT NOT NULL, item TEXT NOT NULL",
+    "floors": "unit TEXT NOT NULL, t_from BIGINT NOT NULL, t_to BIGINT NOT NULL, p_floor BIGINT NOT NULL",
+    "entries": "nid BIGINT PRIMARY KEY, unit TEXT NOT NULL, recorded_at BIGINT NOT NULL, "
+               "published_on BIGINT NOT NULL, first_day BIGINT, tier BIGINT NOT NULL, action TEXT NOT NULL",
+    "subjects": "aggregate TEXT PRIMARY KEY, subject TEXT NOT NULL, unit TEXT NOT NULL, kind TEXT NOT NULL, "
+                "list_key TEXT, party TEXT, label TEXT NOT NULL",
+    "parties": "party TEXT PRIMARY KEY, names TEXT NOT NULL, aliases TEXT NOT NULL",
+    "names": "normalised TEXT NOT NULL, party TEXT NOT NULL",
+    "dirty": "unit TEXT PRIMARY KEY, since BIGINT NOT NULL, stamp BIGINT NOT NULL",
+    "runs": "recorded_at BIGINT PRIMARY KEY",
+    "batches": "first_nid BIGINT NOT NULL, last_nid BIGINT NOT NULL, events BIGINT NOT NULL, actions BIGINT NOT NULL",
+    "meta": "name TEXT PRIMARY KEY, value TEXT NOT NULL",
+}
+INDEXES = {
+    "items_now": "items (t_to, d_from, d_to, p_from, p_to, tier_lo, tier_hi)",  # covering the point test
+    "items_party": "items (party, t_to, d_from)",
+    "items_unit": "items (unit, t_to)",
+    "effects_now": "effects (t_to, effective_on)",
+    "effects_party": "effects (party, t_to, effective_on)",
+    "effects_unit": "effects (unit, t_to)",
+    "floors_unit": "floors (unit, t_to)",
+    "entries_unit": "entries (unit, nid)",
+    "entries_published": "entries (published_on)",
+    "entries_first_day": "entries (first_day)",
+    "subjects_label": "subjects (label)",
+    "subjects_party": "subjects (party)",
+    "subjects_list": "subjects (list_key)",
+    "names_normalised": "names (normalised)",
+    "names_party": "names (party)",
+}
+
+
+def dump(data: Any) -> str:
+    """Compact JSON text, UTF-8 kept."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def load(text: str) -> Any:
+    """The data of `dump`'s text: through orjson where installed (faster), unless the text holds what only the
+    standard library reads (NaN, Infinity). The rows hold no integer beyond 64 bits (see `projections.codec`), which
+    orjson would read as a float."""
+    if orjson is not None:
+        try:
+            return orjson.loads(text)
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(text)
+
+
+def day(value: date | None, open_: int = OPEN_DAY) -> int:
+    """A date as its ordinal; None as `open_`."""
+    return value.toordinal() if value is not None else open_
+
+
+def undo_day(value: int) -> date:
+    """The date of an ordinal."""
+    return date.fromordinal(value)
+
+
+def moment(value: datetime | None, open_: int = OPEN_TIME) -> int:
+    """A timestamp as microseconds since 1970 (UTC); None as `open_`."""
+    return (value - _EPOCH) // _MICROSECOND if value is not None else open_
+
+
+def undo_moment(value: int) -> datetime:
+    """The UTC timestamp of a microsecond count."""
+    return _EPOCH + timedelta(microseconds=value)
+
+
+@dataclass(frozen=True)
+class ViewDialect:
+    """Where one store keeps the read models and how its SQL spells a parameter and a smaller-of-two."""
+
+    prefix: str  # prepended to each table name: "regledger_view_" or '"schema".regledger_view_'
+    mark: str
+    least: str
+
+    def table(self, name: str) -> str:
+        """The qualified name of one read-model table."""
+        return f"{self.prefix}{name}"
+
+    def sql(self, template: str, *, count: int = 0, table: str = "", **parts: str) -> str:
+        """`template` with each of `parts` (SQL fragments) filled in first, then {name} as qualified table names,
+        {table} as `table`'s, {marks} as `count` parameter marks (an IN list), {least} as the smaller-of-two
+        function, and `?` as this store's parameter mark."""
+        return _spelled(self, template, count, table, tuple(sorted(parts.items())))
+
+
+    def create(self) -> list[str]:
+        """The statements that create every table and index where missing."""
+        tables = [f"CREATE TABLE IF NOT EXISTS {self.table(name)} ({columns})" for name, columns in TABLES.items()]
+        bare = self.prefix.rsplit(".", 1)[-1]
+        indexes = [f"CREATE INDEX IF NOT EXISTS {bare}{name} ON {self.prefix}{on}" for name, on in INDEXES.items()]
+        return tables + indexes
+
+    def drop(self) -> list[str]:
+        """The statements that drop every table."""
+        return [f"DROP TABLE IF EXISTS {self.table(name)}" for name in TABLES]
+
+
+@lru_cache(maxsize=4096)
+def _spelled(dialect: ViewDialect, template: str, count: int, table: str, parts: tuple[tuple[str, str], ...]) -> str:
+    """`ViewDialect.sql`, worked out once per distinct statement."""
+    names = {name: dialect.table(name) for name in TABLES}
+    whole = template.format_map(_Keep(parts))
+    filled = whole.format(**names, table=names.get(table, ""), marks=", ".join(["?"] * count), least=dialect.least)
+    return filled.replace("?", dialect.mark)
+
+
+class _Keep(dict[str, str]):
+    """Fills the fragments it holds and leaves every other {name} for the second pass."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def sqlite_dialect() -> ViewDialect:
+    """The read models of a SQLite ledger."""
+    return ViewDialect("regledger_view_", "?", "MIN")
+
+
+def postgres_dialect(schema: str) -> ViewDialect:
+    """The read models of a PostgreSQL ledger in `schema`."""
+    return ViewDialect(f'"{schema}".regledger_view_', "%s", "LEAST")

@@ -1,0 +1,139 @@
+"""Query figures: as of D for one party (p50, p99), the full state as of D, and a diff over one year, each answered
+by the read models (what `as-of` and `diff` use when current), by hand-written SQL on an indexed temporal table of
+the same rows (the floor), and by the reference fold over every recorded entry.
+
+The floor is a copy of the read models' item rows (every axis a range, `from <= x < to`) with an index per query,
+asked the same point (D, open P, current T, any tier) and fetched without decoding: the least any answer costs.
+Where the fold also answers, the answers are compared (`agree`).
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import date, timedelta
+from typing import Any
+
+from regledger.adapters.query_source import FoldSource, ModelSource, open_source, stored_entries
+from regledger.adapters.readmodels import bring_up_to_date, views_of
+from regledger.adapters.views_sql import OPEN_DAY, OPEN_TIME
+from regledger.adapters.wiring import open_ledger
+from regledger.projections import Query
+
+from .stores import BenchStore
+
+__all__ = ["measure_queries"]
+
+FIRST, LAST = date(1995, 1, 1), date(2025, 1, 1)
+FULL_STATES, DIFFS = 20, 10
+_FLOOR = "bench_floor_items"
+_POINT = (f"t_to = {OPEN_TIME} AND d_from <= {{m}} AND {{m}} < d_to AND p_from <= {OPEN_DAY - 1} "
+          f"AND {OPEN_DAY - 1} < p_to AND tier_lo <= 0 AND 0 <= tier_hi")
+
+
+class _Floor:
+    """Hand-written SQL on an indexed copy of the read models' item rows."""
+
+    def __init__(self, store: BenchStore) -> None:
+        self.store, self.connection = store, store.connect()
+        items = "regledger_view_items" if store.kind == "sqlite" else f'"{store.schema}".regledger_view_items'
+        floor = store.table(_FLOOR)
+        for statement in (f"CREATE TABLE {floor} AS SELECT kind, subject, list_key, party, tier_lo, tier_hi, t_from, "
+                          f"t_to, p_from, p_to, d_from, d_to, item FROM {items}",
+                          f"CREATE INDEX {_FLOOR}_party ON {floor} (party, t_to, d_from)",
+                          f"CREATE INDEX {_FLOOR}_day ON {floor} (t_to, d_from)", f"ANALYZE {floor}"):
+            self.connection.execute(statement)
+        point = _POINT.format(m=store.mark)
+        self.by_party = f"SELECT kind, subject, item FROM {floor} WHERE party = {store.mark} AND {point}"
+        self.everything = f"SELECT kind, subject, item FROM {floor} WHERE {point}"
+
+    def party(self, party: str, day: date) -> list[Any]:
+        """The rows of `party` on `day`."""
+        return self.connection.execute(self.by_party, (party, day.toordinal(), day.toordinal())).fetchall()
+
+    def state(self, day: date) -> list[Any]:
+        """Every row on `day`."""
+        return self.connection.execute(self.everything, (day.toordinal(), day.toordinal())).fetchall()
+
+
+def _seconds(work: Callable[[], Any]) -> tuple[float, Any]:
+    started = time.perf_counter()
+    answer = work()
+    return time.perf_counter() - started, answer
+
+
+def _quantiles(times: Sequence[float]) -> dict[str, float]:
+    ordered = sorted(times)
+    pick = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))]  # noqa: E731
+    return {"p50_ms": round(pick(0.5) * 1000, 3), "p99_ms": round(pick(0.99) * 1000, 3), "n": len(ordered)}
+
+
+def _same(a: Any, b: Any) -> bool:
+    return bool(replace(a, notes=()) == replace(b, notes=()))
+
+
+def _compare(model: list[Callable[[], Any]], floor: list[Callable[[], Any]] | None,
+             fold: list[Callable[[], Any]]) -> dict[str, Any]:
+    """Time each answer; the fold answers the first few questions only, and must agree with the model."""
+    model_times, answers = zip(*(_seconds(q) for q in model), strict=True)
+    fold_times, agree = [], True
+    for question, fold_question in enumerate(fold):
+        took, folded = _seconds(fold_question)
+        fold_times.append(took)
+        agree = agree and _same(answers[question], folded)
+    figures: dict[str, Any] = {"model": _quantiles(model_times), "fold": _quantiles(fold_times), "agree": agree}
+    ratios = {"fold_vs_model_p50": round(figures["fold"]["p50_ms"] / figures["model"]["p50_ms"], 1)}
+    if floor is not None:
+        figures["floor"] = _quantiles([_seconds(q)[0] for q in floor])
+        ratios["model_vs_floor_p50"] = round(figures["model"]["p50_ms"] / figures["floor"]["p50_ms"], 2)
+        ratios["model_vs_floor_p99"] = round(figures["model"]["p99_ms"] / figures["floor"]["p99_ms"], 2)
+    figures["ratios"] = ratios
+    return figures
+
+
+def _days(rng: random.Random, count: int) -> list[date]:
+    return [FIRST + timedelta(days=rng.randrange((LAST - FIRST).days)) for _ in range(count)]
+
+
+def measure_queries(store: BenchStore, *, queries: int, fold_samples: int, seed: int,
+                    progress: Callable[[str], None] = print) -> dict[str, Any]:
+    """The three query figures on a recorded store whose read models are current."""
+    rng = random.Random(seed)  # noqa: S311 - sampling, not security
+    with open_ledger(store.url) as ledger:
+        behind = _behind(ledger)
+        if behind is not None:  # say so, bring them up to date as `regledger project` would, and go on
+            progress(f"  the read models were behind after the rebuild: {behind}")
+            bring_up_to_date(ledger, views_of(ledger))
+        source = open_source(ledger)
+        if not isinstance(source, ModelSource):
+            return {"skipped": f"the read models are not current: {_behind(ledger)}", "behind_after_rebuild": behind}
+        loading, entries = _seconds(lambda: stored_entries(ledger))
+        fold, floor = FoldSource(entries), _Floor(store)
+        parties = sorted({e.action.party.key for e in entries if hasattr(e.action, "party")})
+        asked = [(rng.choice(parties), day) for day in _days(rng, queries)]
+        by_party = _compare([lambda p=p, d=d: source.state(Query(d), (None, {p})) for p, d in asked],
+                            [lambda p=p, d=d: floor.party(p, d) for p, d in asked],
+                            [lambda p=p, d=d: fold.state(Query(d), (None, {p})) for p, d in asked[:fold_samples]])
+        progress(f"  as-of one party: model p50 {by_party['model']['p50_ms']} ms, floor "
+                 f"{by_party['floor']['p50_ms']} ms, fold {by_party['fold']['p50_ms']} ms")
+        days = _days(rng, FULL_STATES)
+        full = _compare([lambda d=d: source.state(Query(d), (None, None)) for d in days],
+                        [lambda d=d: floor.state(d) for d in days],
+                        [lambda d=d: fold.state(Query(d), (None, None)) for d in days[:fold_samples]])
+        progress(f"  full state: model p50 {full['model']['p50_ms']} ms, floor {full['floor']['p50_ms']} ms")
+        windows = [(d, d + timedelta(days=365)) for d in _days(rng, DIFFS)]
+        diff = _compare([lambda w=w: source.diff(Query(w[1]), w, (None, None)) for w in windows], None,
+                        [lambda w=w: fold.diff(Query(w[1]), w, (None, None)) for w in windows[:fold_samples]])
+        floor.connection.close()
+    return {"fold_load_seconds": round(loading, 3), "as_of_party": by_party, "full_state": full,
+            "diff_one_year": diff, "behind_after_rebuild": behind}
+
+
+def _behind(ledger: Any) -> str | None:
+    """How far the read models are from the log (None: current)."""
+    view = views_of(ledger)
+    head = ledger.recorder.max_notification_id() or 0
+    position, waiting = (view.position() or 0, view.unsettled()) if view.installed() else (None, None)
+    return None if (position, waiting) == (head, 0) else f"position {position} of {head}, {waiting} unit(s) unsettled"

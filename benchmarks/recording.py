@@ -1,0 +1,153 @@
+"""Bulk recording against its floors, run by run, each baseline measured right after the run it mirrors.
+
+For each run of `run_size` actions (one `record`, one transaction, as one timeline file would be):
+
+- **record**: `Ledger.record` on the benchmark store: validation, guards, the store write (the chain and read-model
+  hooks are taken off and timed on their own, doing exactly what `record` would have them do);
+- **chain**: the hash chain's catch-up over the run's events; **views**: the read models' catch-up;
+- **raw executemany**: the run's stored rows, exactly as stored, written with one `executemany` in one transaction
+  into a table of the same shape (same columns, keys and indexes) in the same database: the floor;
+- **library save**: the same actions validated (timed as **validate**) on a twin store, then saved through the
+  library's own `Application.save(*aggregates)`.
+
+A ratio is a throughput over the raw floor's (or the library's), on the same events in the same process.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from eventsourcing.application import Application
+
+from regledger.adapters.chain import catch_up
+from regledger.adapters.integrity import chain_store
+from regledger.adapters.ledger import Ledger, Located
+from regledger.adapters.wiring import open_ledger
+from regledger.domain import recording_at
+
+from .stores import BenchStore
+
+__all__ = ["measure_recording"]
+
+_RAW = "bench_raw_events"
+_SHAPES = {
+    "sqlite": [f"CREATE TABLE {_RAW} (originator_id TEXT, originator_version INTEGER, topic TEXT, state BLOB, "
+               "PRIMARY KEY (originator_id, originator_version))"],
+    "postgres": ["CREATE TABLE {table} (notification_id BIGSERIAL, originator_id UUID NOT NULL, "
+                 "originator_version BIGINT NOT NULL, topic TEXT, state BYTEA, "
+                 "PRIMARY KEY (originator_id, originator_version))",
+                 "CREATE UNIQUE INDEX ON {table} (notification_id)"],
+}
+
+
+def _views(ledger: Ledger) -> Callable[[], object] | None:
+    """The read models' catch-up, where this build has read models."""
+    try:
+        from regledger.adapters.readmodels import bring_up_to_date, views_of  # noqa: PLC0415
+    except ImportError:
+        return None
+    view = views_of(ledger)
+    return None if view is None else lambda: bring_up_to_date(ledger, view)
+
+
+class _Raw:
+    """The floor: the stored rows of each run copied by one executemany into a table of the same shape."""
+
+    def __init__(self, store: BenchStore) -> None:
+        self.store = store
+        self.connection = store.connect()
+        for statement in _SHAPES[store.kind]:
+            self.connection.execute(statement.format(table=store.table(_RAW)))
+        self.after = 0
+
+    def new_rows(self) -> list[tuple[Any, ...]]:
+        """The rows the last run stored, as stored."""
+        s = self.store
+        cursor = self.connection.execute(
+            f"SELECT {s.nid}, originator_id, originator_version, topic, state FROM {s.events_table} "
+            f"WHERE {s.nid} > {s.mark} ORDER BY {s.nid}", (self.after,))
+        rows = cursor.fetchall()
+        if rows:
+            self.after = rows[-1][0]
+        return [tuple(row[1:]) for row in rows]
+
+    def write(self, rows: Sequence[tuple[Any, ...]]) -> float:
+        """Seconds to write `rows` in one transaction."""
+        marks = ", ".join([self.store.mark] * 4)
+        statement = (f"INSERT INTO {self.store.table(_RAW)} (originator_id, originator_version, topic, state) "
+                     f"VALUES ({marks})")
+        started = time.perf_counter()
+        if self.store.kind == "sqlite":
+            self.connection.execute("BEGIN")
+            self.connection.executemany(statement, rows)
+            self.connection.execute("COMMIT")
+        else:
+            with self.connection.transaction(), self.connection.cursor() as cursor:
+                cursor.executemany(statement, rows)
+        return time.perf_counter() - started
+
+
+def _timed(work: Callable[[], Any]) -> tuple[float, Any]:
+    started = time.perf_counter()
+    result = work()
+    return time.perf_counter() - started, result
+
+
+def _library_run(twin: Ledger, chunk: Sequence[Located]) -> tuple[float, float]:
+    """(seconds validating, seconds in the library's own save) for one run on the twin store."""
+    with recording_at(datetime.now(UTC)):
+        validating, run = _timed(lambda: twin._validated_run(chunk))  # the same validation
+    aggregates = run.aggregates()
+    saving, _ = _timed(lambda: Application.save(twin, *aggregates))
+    return validating, saving
+
+
+def measure_recording(store: BenchStore, twin: BenchStore, located: Sequence[Located], run_size: int,
+                      progress: Callable[[str], None] = print) -> dict[str, Any]:
+    """Record `located` in runs into `store` (the twin gets the library baseline); the figures and ratios."""
+    seconds = dict.fromkeys(("record", "chain", "views", "raw_executemany", "validate", "library_save"), 0.0)
+    events = runs = 0
+    with open_ledger(store.url) as ledger, open_ledger(twin.url) as twin_ledger:
+        ledger.on_recorded = twin_ledger.on_recorded = None  # timed on their own below
+        chain, views, raw = chain_store(ledger), _views(ledger), _Raw(store)
+        for start in range(0, len(located), run_size):
+            chunk = located[start:start + run_size]
+            seconds["record"] += _timed(lambda c=chunk: ledger.record(c))[0]
+            seconds["chain"] += _timed(lambda: catch_up(chain))[0]
+            if views is not None:
+                seconds["views"] += _timed(views)[0]
+            rows = raw.new_rows()
+            seconds["raw_executemany"] += raw.write(rows)
+            validating, saving = _library_run(twin_ledger, chunk)
+            seconds["validate"] += validating
+            seconds["library_save"] += saving
+            events, runs = events + len(rows), runs + 1
+            progress(f"  recorded {start + len(chunk):,} actions ({events:,} events)")
+        raw.connection.close()
+    return _figures(seconds, events, len(located), runs, views is not None)
+
+
+def _figures(seconds: dict[str, float], events: int, actions: int, runs: int, with_views: bool) -> dict[str, Any]:
+    record, raw = seconds["record"], seconds["raw_executemany"]
+    with_chain = record + seconds["chain"]
+    full = with_chain + seconds["views"]
+    return {
+        "actions": actions, "events": events, "runs": runs,
+        "seconds": {k: round(v, 4) for k, v in seconds.items()},
+        "events_per_second": {
+            "record": round(events / record), "record_and_chain": round(events / with_chain),
+            "record_chain_and_views": round(events / full) if with_views else None,
+            "raw_executemany": round(events / raw), "library_save": round(events / seconds["library_save"]),
+        },
+        "ratios": {
+            "record_vs_raw_executemany": round(raw / record, 3),
+            "record_and_chain_vs_raw_executemany": round(raw / with_chain, 3),
+            "record_chain_and_views_vs_raw_executemany": round(raw / full, 3) if with_views else None,
+            "record_vs_library_save": round(seconds["library_save"] / record, 3),
+            "library_save_vs_raw_executemany": round(raw / seconds["library_save"], 3),
+            "validation_share_of_record": round(seconds["validate"] / record, 3),
+        },
+    }

@@ -1,0 +1,175 @@
+"""The fold's answers from a read model: the same `State`, `Diff` and `History`, read from rows.
+
+Each function mirrors its reference (`state_as_of` with `select_state`, `diff` with `select_diff`, `history` with
+`find_subjects`, `find_list` and `match_parties`) and returns what the fold would, given a current `StateView`. A
+unit whose rows do not answer the query's P is folded from its own entries (units are self-contained), and the
+answer's `remarks` say so.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Generic, TypeVar
+
+from .diff import Diff, TookEffect, assemble, check_window, took_effect
+from .errors import NotFoundError
+from .explain import explain
+from .fold import state_at
+from .history import History, history
+from .parties import PartyMatch, PartyNames, closest, match_parties, normalise
+from .query import Query
+from .readmodel import Selection, StateView
+from .select import select_diff, select_state
+from .subjects import SubjectKey, group_by_subject, label, resolve_all
+from .temporal import Item, items_of
+from .units import unit_of
+from .views import ListEntry, MeasureView, MeetingView, PositionView, State
+
+__all__ = ["Answered", "model_diff", "model_find_list", "model_find_subjects", "model_history",
+           "model_match_parties", "model_state"]
+
+T = TypeVar("T")
+EVERYTHING: Selection = (None, None)
+
+
+@dataclass(frozen=True)
+class Answered(Generic[T]):
+    """An answer, and where the read model fell back on the fold for it."""
+
+    value: T
+    remarks: tuple[str, ...] = ()
+
+
+def model_state(view: StateView, query: Query, selection: Selection = EVERYTHING) -> Answered[State]:
+    """`select_state(state_as_of(entries, query), *selection)`, from the read model."""
+    items, remarks = _items(view, query, selection)
+    state = _state(query, items)
+    if selection == EVERYTHING:
+        return Answered(replace(state, notes=explain(view.evidence(), query)) if state.is_empty else state, remarks)
+    if not any(state.lists.values()) and not _anything(view, query):
+        state = replace(state, notes=explain(view.evidence(), query))  # the whole state is empty: say why
+    return Answered(select_state(state, *selection), remarks)
+
+
+def model_diff(view: StateView, query: Query, window: tuple[date, date],
+               selection: Selection = EVERYTHING) -> Answered[Diff]:
+    """`select_diff(diff(entries, query, *window), *selection)`, from the read model."""
+    check_window(*window)
+    result, remarks = _diff(view, query, window, selection)
+    if selection != EVERYTHING and result.is_empty:  # its notes depend on whether anything else changed
+        result, remarks = _diff(view, query, window, EVERYTHING)
+    return Answered(select_diff(result, *selection), remarks)
+
+
+def model_history(view: StateView, subjects: tuple[SubjectKey, ...], query: Query) -> History:
+    """`history(entries, subjects, query)` from the entries the read model keeps for those subjects."""
+    return history(view.unit_entries({unit_of(s) for s in subjects}), subjects, query)
+
+
+def model_find_subjects(view: StateView, text: str) -> tuple[SubjectKey, ...]:
+    """`find_subjects(entries, text)` from the read model's directory."""
+    direct = view.subjects(labels=[text.strip()])
+    if direct:
+        return tuple(direct)
+    try:
+        parties = {m.party for m in model_match_parties(view, text)}
+    except NotFoundError:
+        everything = view.subjects()
+        labels = sorted({label(s) for s in everything} | {s[2] for s in everything if s[0] == "listing"})
+        raise NotFoundError("subject", text, closest(text, labels)) from None
+    return tuple(view.subjects(parties=parties))
+
+
+def model_match_parties(view: StateView, text: str) -> tuple[PartyMatch, ...]:
+    """`match_parties(directory(entries), text)`: an exact key or name is looked up; only a substring search
+    reads the whole directory."""
+    found: dict[str, PartyNames]
+    for found in (view.parties(keys=[text.strip()]), view.parties(names=[normalise(text)])):
+        if found:
+            return match_parties(found, text)
+    return match_parties(view.parties(), text)
+
+
+def model_find_list(view: StateView, list_key: str) -> str:
+    """`find_list(entries, list_key)` from the read model's directory."""
+    if view.lists(list_key):
+        return list_key
+    raise NotFoundError("list", list_key, closest(list_key, view.lists()))
+
+
+# -- rows into answers ---------------------------------------------------------------------------------------------
+
+
+def _items(view: StateView, query: Query, selection: Selection) -> tuple[list[tuple[SubjectKey, Item]],
+                                                                         tuple[str, ...]]:
+    items = view.items(query, selection)
+    units = view.uncovered(query, selection)
+    if not units:
+        return items, ()
+    resolved = resolve_all(group_by_subject(view.unit_entries(units)), query)
+    folded = [(s, item) for s, item in items_of(state_at(resolved, query)).items() if _selected(s, selection)]
+    return items + folded, (_remark(query, len(units)),)
+
+
+def _remark(query: Query, count: int) -> str:
+    return (f"published by {query.published_by}: {count} subject(s) hold more actions than the read models "
+            "materialise for every publication date; those were answered by the reference fold")
+
+
+def _selected(subject: SubjectKey, selection: Selection) -> bool:
+    list_key, parties = selection
+    if selection == EVERYTHING:
+        return True
+    return (subject[0] == "listing" and (list_key is None or subject[1] == list_key)
+            and (parties is None or subject[2] in parties))
+
+
+def _anything(view: StateView, query: Query) -> bool:
+    """True when the whole state for `query` holds any item."""
+    return view.exists(query) or bool(view.uncovered(query) and _items(view, query, EVERYTHING)[0])
+
+
+def _state(query: Query, items: list[tuple[SubjectKey, Item]]) -> State:
+    """The state as `state_at` builds it: items in subject order, list entries grouped by list."""
+    lists: dict[str, list[ListEntry]] = defaultdict(list)
+    measures: list[MeasureView] = []
+    meetings: list[MeetingView] = []
+    positions: list[PositionView] = []
+    for subject, item in sorted(items, key=lambda pair: pair[0]):
+        if isinstance(item, ListEntry):
+            lists[subject[1]].append(item)
+        elif isinstance(item, MeasureView):
+            measures.append(item)
+        elif isinstance(item, MeetingView):
+            meetings.append(item)
+        else:
+            positions.append(item)
+    return State(query, {k: tuple(v) for k, v in sorted(lists.items())}, tuple(measures), tuple(meetings),
+                 tuple(positions))
+
+
+def _diff(view: StateView, query: Query, window: tuple[date, date],
+          selection: Selection) -> tuple[Diff, tuple[str, ...]]:
+    start, end = window
+    before, first = _items(view, query.on(start), selection)
+    after, second = _items(view, query.on(end), selection)
+    took = _took(view, query, window, selection)
+    result = assemble(query, window, (_state(query.on(start), before), _state(query.on(end), after)), took,
+                      lambda asked: explain(view.evidence(), asked))
+    return result, tuple(dict.fromkeys(first + second))
+
+
+def _took(view: StateView, query: Query, window: tuple[date, date],
+          selection: Selection) -> list[tuple[SubjectKey, TookEffect]]:
+    """The actions effective in the window, in legal order (effective, published, recording order)."""
+    found = view.effects(query, window, selection)
+    units = view.uncovered(query, selection)
+    if units:
+        resolved = resolve_all(group_by_subject(view.unit_entries(units)), query)
+        found += [(s, e.seq, took_effect(s, e, a)) for s, pairs in resolved.items() for e, a in pairs
+                  if window[0] < a.effective_on <= window[1] and _selected(s, selection)]
+    found.sort(key=lambda t: (t[2].effective_on, t[2].published_on, t[1]))
+    return [(subject, item) for subject, _, item in found]
+

@@ -1,0 +1,85 @@
+"""The read-model interface: what a store of temporal rows answers, implemented by the adapters.
+
+A read model holds, per unit (see `units`) and version in transaction time, the boxes and effects of `temporal`,
+the recorded entries (for histories and for units it cannot answer), a directory of parties and lists, and the
+evidence of `explain`. `answers` turns what it returns into the fold's `State`, `Diff` and `History`.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Collection
+from datetime import date
+
+from regledger.domain.history import Entry
+
+from .diff import TookEffect
+from .explain import Evidence
+from .parties import PartyNames
+from .query import Query
+from .subjects import SubjectKey
+from .temporal import Item
+
+__all__ = ["Selection", "StateView"]
+
+Selection = tuple[str | None, Collection[str] | None]  # (list key, party keys): None is every one
+
+
+class StateView(ABC):
+    """Temporal read models of the state for any (as of D, published by P, known at T, minimum tier)."""
+
+    # -- how far the model has got ------------------------------------------------------------------------------
+
+    @abstractmethod
+    def position(self) -> int | None:
+        """The last notification id applied (None: none yet)."""
+
+    @abstractmethod
+    def unsettled(self) -> int:
+        """How many units have entries applied whose rows are not yet recomputed."""
+
+    # -- answers ------------------------------------------------------------------------------------------------
+
+    @abstractmethod
+    def items(self, query: Query, selection: Selection = (None, None)) -> list[tuple[SubjectKey, Item]]:
+        """Every item the rows hold for `query` (D, P, T, tier), with its subject; with a selection, only the
+        listings on that list and/or of those parties."""
+
+    @abstractmethod
+    def exists(self, query: Query) -> bool:
+        """True when the rows hold any item for `query`."""
+
+    @abstractmethod
+    def effects(self, query: Query, window: tuple[date, date],
+                selection: Selection = (None, None)) -> list[tuple[SubjectKey, int, TookEffect]]:
+        """The visible actions effective in the window (start, end], each with its subject and recording seq."""
+
+    @abstractmethod
+    def uncovered(self, query: Query, selection: Selection = (None, None)) -> list[str]:
+        """The units whose rows do not answer `query`'s P (too many actions for the grid): ask the fold."""
+
+    @abstractmethod
+    def unit_entries(self, units: Collection[str]) -> list[Entry]:
+        """Every recorded entry of `units`, in recording order."""
+
+    @abstractmethod
+    def evidence(self) -> Evidence:
+        """What an empty answer's explanation needs."""
+
+    # -- the directory ------------------------------------------------------------------------------------------
+
+    @abstractmethod
+    def subjects(self, labels: Collection[str] | None = None,
+                 parties: Collection[str] | None = None) -> list[SubjectKey]:
+        """The subjects recorded, in order: those written as one of `labels`, or the listings of `parties`, or all."""
+
+    @abstractmethod
+    def lists(self, list_key: str | None = None) -> list[str]:
+        """The list keys recorded (only `list_key`, when given and recorded), in order."""
+
+    @abstractmethod
+    def parties(self, keys: Collection[str] | None = None,
+                names: Collection[str] | None = None) -> dict[str, PartyNames]:
+        """The parties by key, in key order: those with one of `keys`, or with a name or alias that normalises to
+        one of `names`, or all."""
+

@@ -1,0 +1,264 @@
+"""Temporal rows of one unit: the fold's answers for every (minimum tier, published by P, as of D), as boxes.
+
+A *unit* is a measure, a meeting, a position, or a party with all its listings (the fold names a listing's party
+from the party's other listings, so they are recomputed together). Its entries are self-contained: corrections and
+retractions are recorded on the subject of the action they name.
+
+For one set of entries (one version in transaction time), the fold's answer is piecewise constant:
+
+- P matters only at the `published_on` dates the unit's actions carry, as written or as a correction sets them
+  (visibility is `published_on <= P`); an open P behaves like one after all of them;
+- the minimum tier only at the tiers its sources carry (an open minimum behaves like `anonymous`);
+- D only where the fold compares it with a visible action's date (`sweep.cuts`).
+
+`unit_model` resolves the unit's facts for each (tier, P) level (a *layer*) and sweeps D with the fold's own item
+builders (`sweep`), then merges equal neighbours along D, then P, then tier. Consecutive layers share work: where a
+layer's facts differ from the one before only in facts neither in force nor pending before some day θ (and that
+carry no party name or measure title the fold falls back on), the answers before θ are the earlier layer's. A unit
+whose grid is larger than `GRID_LIMIT` evaluations is modelled for P after its last publication only
+(`UnitModel.floor`); a query published by an earlier P falls back to the fold for that unit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import TypeVar, cast
+
+from regledger.domain.actions import (
+    Correction,
+    EntityDelisted,
+    EntityListed,
+    EntryAmended,
+    PositionStated,
+)
+from regledger.domain.history import Entry, legal_order, resolve
+from regledger.domain.values import Reliability
+
+from .diff import TookEffect, took_effect
+from .query import Query
+from .subjects import Fact, Resolved, SubjectKey, group_by_subject
+from .sweep import Item, Span, cuts, items_along, items_of
+from .views import RANK, tier_of
+
+__all__ = ["GRID_LIMIT", "Box", "Effect", "Item", "UnitModel", "items_of", "tier_of_rank", "unit_model"]
+
+GRID_LIMIT = 20_000  # fold evaluations per unit version before P is modelled after the last publication only
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+_BY_RANK = {tier.rank: tier for tier in Reliability}
+
+
+def tier_of_rank(rank: int) -> Reliability:
+    """The tier of a rank: 0 anonymous … 3 official."""
+    return _BY_RANK[rank]
+
+
+@dataclass(frozen=True)
+class Box:
+    """`item` is the fold's answer for `subject` when tier rank ∈ [tiers], P ∈ [published) and D ∈ [effective)."""
+
+    subject: SubjectKey
+    tiers: tuple[int, int]  # lowest and highest rank of the minimum tier, inclusive
+    published: Span
+    effective: Span
+    item: Item
+
+
+@dataclass(frozen=True)
+class Effect:
+    """A visible action as a diff lists it, for tier rank ∈ [tiers] and P ∈ [published)."""
+
+    subject: SubjectKey
+    seq: int
+    tiers: tuple[int, int]
+    published: Span
+    item: TookEffect
+
+
+@dataclass(frozen=True)
+class UnitModel:
+    """Every box and effect of a unit; `floor` is the lowest P they answer (None: every P)."""
+
+    boxes: tuple[Box, ...]
+    effects: tuple[Effect, ...]
+    floor: date | None = None
+
+
+@dataclass(frozen=True)
+class _Layer:
+    """The answers for one (tier, P): the visible facts by seq, items by (subject, D span), effects by (subject,
+    seq)."""
+
+    facts: dict[int, Fact]
+    items: dict[tuple[SubjectKey, Span], Item]
+    effects: dict[tuple[SubjectKey, int], TookEffect]
+
+
+def unit_model(entries: Sequence[Entry], limit: int = GRID_LIMIT) -> UnitModel:
+    """The boxes and effects of a unit from all its entries (those of one version in transaction time)."""
+    groups = _Groups(group_by_subject(entries))
+    levels, tiers = published_levels(entries), tier_levels(entries)
+    floor = None
+    if len(levels) * (len(cuts(e.action for e in entries if not e.is_amendment)) + 1) * len(tiers) > limit:
+        levels, floor = levels[-1:], levels[-1]
+    layers: list[list[_Layer]] = []
+    for rank in tiers:
+        row: list[_Layer] = []
+        for level in levels:
+            base = row[-1] if row else layers[-1][0] if layers else None
+            row.append(_layer(groups, Query(date.min, level, None, tier_of_rank(rank)), base))
+        layers.append(row)
+    ranges = _tier_ranges(tiers)
+    boxes = _merge_tiers(ranges, [_merge_levels([layer.items for layer in row]) for row in layers])
+    effects = _merge_tiers(ranges, [_merge_levels([layer.effects for layer in row]) for row in layers])
+    return UnitModel(
+        tuple(Box(subject, tier, _span(levels, p), span, item) for (subject, span), tier, p, item in boxes),
+        tuple(Effect(subject, seq, tier, _span(levels, p), item) for (subject, seq), tier, p, item in effects),
+        floor,
+    )
+
+
+class _Groups:
+    """The unit's entries by subject, resolving a query's visible facts as `resolve_all` does. A subject without
+    corrections or retractions resolves to its facts in legal order that the query admits: those are sorted once."""
+
+    def __init__(self, groups: dict[SubjectKey, list[Entry]]) -> None:
+        self.groups = groups
+        self.plain = {
+            subject: sorted(((e, cast(Fact, e.action), e.action.published_on, RANK[tier_of(e.action)])
+                             for e in entries), key=lambda t: legal_order((t[0], t[1])))
+            for subject, entries in groups.items() if not any(e.is_amendment for e in entries)
+        }
+
+    def resolve(self, query: Query) -> Resolved:
+        """The visible facts of each subject, in legal order, for `query`'s P and tier (T is open)."""
+        last = query.published_by or date.max
+        least = RANK[query.min_reliability] if query.min_reliability else 0
+        found: Resolved = {}
+        for subject, entries in self.groups.items():
+            plain = self.plain.get(subject)
+            if plain is None:
+                pairs = cast(list[tuple[Entry, Fact]], resolve(entries, query.admits))
+            else:
+                pairs = [(e, a) for e, a, published, rank in plain if published <= last and rank >= least]
+            if pairs:
+                found[subject] = pairs
+        return found
+
+
+def published_levels(entries: Iterable[Entry]) -> list[date]:
+    """Every `published_on` the unit's actions carry, as written or as a correction sets it, in order."""
+    found: set[date] = set()
+    for entry in entries:
+        found.add(entry.action.published_on)
+        if isinstance(entry.action, Correction) and "published_on" in entry.action.fields:
+            value = entry.action.fields["published_on"]
+            found.add(value if isinstance(value, date) else date.fromisoformat(str(value)))
+    return sorted(found)
+
+
+def tier_levels(entries: Iterable[Entry]) -> list[int]:
+    """Every rank a source of the unit carries, as written or as a correction sets it, in order."""
+    found: set[int] = set()
+    for entry in entries:
+        found.update(RANK[source.reliability] for source in entry.action.sources)
+        if isinstance(entry.action, Correction):
+            replaced = entry.action.fields.get("sources")
+            found.update(RANK[Reliability(s["reliability"])] for s in replaced or () if isinstance(s, dict))
+    return sorted(found)
+
+
+def _tier_ranges(tiers: list[int]) -> list[tuple[int, int]]:
+    """The ranks of the minimum tier that each level answers: up to the lowest rank present, then each next."""
+    return [(0 if i == 0 else tiers[i - 1] + 1, rank) for i, rank in enumerate(tiers)]
+
+
+def _layer(groups: _Groups, query: Query, base: _Layer | None) -> _Layer:
+    """The layer for `query`'s tier and P. Where its visible facts differ from `base`'s only in facts that are
+    neither in force nor pending before some day θ (and carry no name or title the fold falls back on), the
+    answers before θ are `base`'s: only the days from θ on are evaluated again."""
+    resolved = groups.resolve(query)
+    facts = {entry.seq: action for pairs in resolved.values() for entry, action in pairs}
+    if base is None:
+        return _Layer(facts, items_along(resolved, None, None), _effects(resolved, None))
+    changed = _changed(base.facts, facts)
+    if not changed:
+        return base
+    theta = None if any(_falls_back_on(a) for a in changed) else min(_first_day(a) for a in changed)
+    return _Layer(facts, items_along(resolved, base.items if theta else None, theta), _effects(resolved, base))
+
+
+def _changed(old: dict[int, Fact], new: dict[int, Fact]) -> list[Fact]:
+    """Every version of a fact that is in one set and not the other (a fact corrected differently counts twice)."""
+    found = []
+    for seq in old.keys() | new.keys():
+        before, after = old.get(seq), new.get(seq)
+        if before is not after and before != after:
+            found += [a for a in (before, after) if a is not None]
+    return found
+
+
+def _first_day(action: Fact) -> date:
+    """The first day the fold lets `action` count: in force from effective_on, pending from published_on."""
+    return min(action.effective_on, action.published_on)
+
+
+def _falls_back_on(action: Fact) -> bool:
+    """True when the fold may read `action` on days it is neither in force nor pending: a listing action that
+    names its party (other listings of the party take names from it), a measure action with a title."""
+    if isinstance(action, EntityListed | EntryAmended | EntityDelisted):
+        party = action.party
+        return bool(party.name or party.aliases or party.country)
+    return not isinstance(action, PositionStated) and bool(getattr(getattr(action, "measure", None), "title", None))
+
+
+def _effects(resolved: Resolved, base: _Layer | None) -> dict[tuple[SubjectKey, int], TookEffect]:
+    """The diff's item of each visible fact (reusing `base`'s for a fact unchanged)."""
+    found = {}
+    for subject, pairs in resolved.items():
+        for entry, action in pairs:
+            same = base is not None and base.facts.get(entry.seq) is action
+            found[(subject, entry.seq)] = base.effects[(subject, entry.seq)] if same and base else took_effect(
+                subject, entry, action)
+    return found
+
+
+def _merge_levels(levels: list[dict[K, V]]) -> list[tuple[K, tuple[int, int | None], V]]:
+    """Runs of equal values across consecutive P levels: (key, (first level, level after the last)), value."""
+    found: list[tuple[K, tuple[int, int | None], V]] = []
+    open_: dict[K, tuple[int, V]] = {}
+    for index, level in enumerate(levels):
+        for key in [k for k in open_ if k not in level or level[k] != open_[k][1]]:
+            began, value = open_.pop(key)
+            found.append((key, (began, index), value))
+        for key, value in level.items():
+            open_.setdefault(key, (index, value))
+    found.extend((key, (began, None), value) for key, (began, value) in open_.items())
+    return found
+
+
+def _merge_tiers(ranges: list[tuple[int, int]], rows: list[list[tuple[K, tuple[int, int | None], V]]],
+                 ) -> list[tuple[K, tuple[int, int], tuple[int, int | None], V]]:
+    """Boxes equal across consecutive tier levels become one, spanning their ranks."""
+    found: list[tuple[K, tuple[int, int], tuple[int, int | None], V]] = []
+    open_: dict[tuple[K, tuple[int, int | None]], tuple[int, V]] = {}
+    last = 0
+    for (low, high), row in zip(ranges, rows, strict=True):
+        now = {(key, levels): value for key, levels, value in row}
+        for place in [p for p in open_ if p not in now or now[p] != open_[p][1]]:
+            began, value = open_.pop(place)
+            found.append((place[0], (began, low - 1), place[1], value))
+        for place, value in now.items():
+            open_.setdefault(place, (low, value))
+        last = high
+    found.extend((key, (began, last), levels, value) for (key, levels), (began, value) in open_.items())
+    return found
+
+
+def _span(levels: list[date], indices: tuple[int, int | None]) -> Span:
+    first, after = indices
+    return levels[first], levels[after] if after is not None else None
+
