@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import os
 import platform
+import shutil
 import sqlite3
+import subprocess
 import sys
 import uuid
 from dataclasses import dataclass
@@ -89,6 +91,21 @@ def _version(package: str) -> str | None:
         return None
 
 
+def _commit() -> str | None:
+    """The code's git commit, `+changes` when the working tree differs from it (None outside a checkout)."""
+    root, git = Path(__file__).resolve().parent.parent, shutil.which("git")
+    if git is None:
+        return None
+    try:
+        head = subprocess.run([git, "rev-parse", "--short=12", "HEAD"], cwd=root, capture_output=True, text=True,
+                              check=True).stdout.strip()
+        dirty = subprocess.run([git, "status", "--porcelain", "--untracked-files=no"], cwd=root,
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return f"{head}+changes" if dirty else head
+
+
 def versions(kinds: list[str], server: str = POSTGRES_URL) -> dict[str, Any]:
     """The machine and the versions of everything a figure depends on."""
     found: dict[str, Any] = {
@@ -96,7 +113,7 @@ def versions(kinds: list[str], server: str = POSTGRES_URL) -> dict[str, Any]:
         "platform": platform.platform(), "cpu_count": os.cpu_count(),
         "regledger": _version("regledger"), "eventsourcing": _version("eventsourcing"),
         "pydantic": _version("pydantic"), "sqlite": sqlite3.sqlite_version,
-        "psycopg": _version("psycopg"),
+        "psycopg": _version("psycopg"), "commit": _commit(),
     }
     if "postgres" in kinds:
         import psycopg  # noqa: PLC0415
