@@ -5,8 +5,9 @@ on each store, every figure a ratio against a baseline measured in the same proc
 
 writes `benchmarks/results/<store>-<size>.json` for each pair as it finishes, then `benchmarks/results/RESULTS.md`
 (a table of every result file in the folder). PostgreSQL runs use `REGLEDGER_BENCH_POSTGRES` (default
-postgresql://postgres@127.0.0.1:5432/test), each in a schema of its own, dropped at the end. Not part of the test
-suite; `tests/integration/test_benchmark_smoke.py` runs it small so that it cannot rot.
+postgresql://postgres@127.0.0.1:5432/test), each in a schema of its own, dropped at the end. `--no-views-catch-up`
+leaves the read models to the rebuild instead of timing their catch-up after every run (for the largest sizes).
+Not part of the test suite; `tests/integration/test_benchmark_smoke.py` runs it small so that it cannot rot.
 """
 
 from __future__ import annotations
@@ -42,14 +43,14 @@ def _located(size: int, seed: int) -> tuple[list[Located], float]:
 
 
 def run_one(kind: str, size: int, *, seed: int = 7, run_size: int = 10_000, workdir: Path,
-            server: str = POSTGRES_URL, queries: int = 200, fold_samples: int = 5,
+            server: str = POSTGRES_URL, queries: int = 200, fold_samples: int = 5, views_catch_up: bool = True,
             progress: Callable[[str], None] = print) -> dict[str, Any]:
     """Every measure at one size on one store; the result document."""
     located, parsing = _located(size, seed)
     progress(f"{kind} {size:,}: {len(located):,} actions generated and parsed in {parsing:.1f}s")
     store, twin = fresh_store(kind, f"{size}", workdir, server), fresh_store(kind, f"{size}_twin", workdir, server)
     try:
-        recording = measure_recording(store, twin, located, run_size, progress)
+        recording = measure_recording(store, twin, located, run_size, progress, views_catch_up=views_catch_up)
         twin.drop()
         try:
             reading = measure_reading(store, located, queries=queries, fold_samples=fold_samples, seed=seed,
@@ -74,6 +75,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--run-size", type=int, default=10_000, help="actions per record run (one transaction)")
     parser.add_argument("--queries", type=int, default=200, help="as-of-one-party queries per size (p50, p99)")
     parser.add_argument("--fold-samples", type=int, default=5, help="reference-fold answers timed per query kind")
+    parser.add_argument("--no-views-catch-up", dest="views_catch_up", action="store_false",
+                        help="do not time the read models' catch-up after each record run (the rebuild builds them)")
     parser.add_argument("--out", type=Path, default=RESULTS, help="where the JSON files and RESULTS.md go")
     parser.add_argument("--postgres", default=POSTGRES_URL, help="the PostgreSQL server (a schema per run)")
     arguments = parser.parse_args(argv)
@@ -83,7 +86,8 @@ def main(argv: list[str] | None = None) -> int:
             for kind in arguments.stores.split(","):
                 result = run_one(kind, size, seed=arguments.seed, run_size=arguments.run_size, workdir=Path(workdir),
                                  server=arguments.postgres, queries=arguments.queries,
-                                 fold_samples=arguments.fold_samples, progress=_say)
+                                 fold_samples=arguments.fold_samples, views_catch_up=arguments.views_catch_up,
+                                 progress=_say)
                 target = arguments.out / f"{kind}-{size}.json"
                 target.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
                 _say(f"wrote {target}")
