@@ -9,16 +9,20 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from uuid import uuid4
 
 from eventsourcing.persistence import JSONTranscoder, Mapper, StoredEvent
 from eventsourcing.utils import get_topic, resolve_topic
 from pydantic import BaseModel
 
 from regledger.domain import canonical_json
+from regledger.domain.actions import ActionBase
 
 __all__ = ["PydanticMapper"]
 
 _IDENTITY = {"originator_id", "originator_version"}
+_WITHOUT_ACTION = {*_IDENTITY, "action"}
+_HOLE = f"regledger-action-{uuid4().hex}"  # stands in for the action's JSON while the rest is encoded
 
 
 class PydanticMapper(Mapper[Any]):
@@ -29,15 +33,23 @@ class PydanticMapper(Mapper[Any]):
 
     def to_stored_event(self, domain_event: Any) -> StoredEvent:
         assert isinstance(domain_event, BaseModel), type(domain_event)
-        state = domain_event.model_dump(mode="json", exclude=_IDENTITY, exclude_none=True)
+        action = getattr(domain_event, "action", None)
+        spliced = _declares_exactly(type(domain_event), action)
+        state = domain_event.model_dump(mode="json", exclude=_WITHOUT_ACTION if spliced else _IDENTITY,
+                                        exclude_none=True)
         class_version = getattr(type(domain_event), "class_version", 1)
         if class_version > 1:
             state["class_version"] = class_version
+        if spliced:  # the action's canonical JSON is already made (for its hash): put it in, not encode it again
+            state["action"] = _HOLE
+            encoded = canonical_json(state).replace(f'"{_HOLE}"', action.canonical(), 1)
+        else:
+            encoded = canonical_json(state)
         return StoredEvent(
             originator_id=domain_event.originator_id,  # type: ignore[attr-defined]
             originator_version=domain_event.originator_version,  # type: ignore[attr-defined]
             topic=get_topic(type(domain_event)),
-            state=canonical_json(state).encode(),
+            state=encoded.encode(),
         )
 
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
@@ -49,3 +61,13 @@ class PydanticMapper(Mapper[Any]):
         state["originator_id"] = stored_event.originator_id
         state["originator_version"] = stored_event.originator_version
         return cls.model_validate(state)
+
+
+def _declares_exactly(event_class: type[BaseModel], action: Any) -> bool:
+    """True when the event's `action` field is declared as exactly the action's class, so that the event's JSON
+    holds the action's own canonical JSON (a wider declaration could serialise it differently)."""
+    if not isinstance(action, ActionBase):
+        return False
+    field = event_class.model_fields.get("action")
+    return field is not None and field.annotation is type(action)
+

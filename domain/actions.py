@@ -160,9 +160,18 @@ class ActionBase(Frozen):
         """SHA-256 of the canonical JSON of the action: equal content, equal hash."""
         return self._content_hash
 
+    def canonical(self) -> str:
+        """The action's canonical JSON (`canonical_json(self.as_data())`), computed once: the hash and the stored
+        event both use it."""
+        return self._canonical
+
+    @cached_property
+    def _canonical(self) -> str:
+        return canonical_json(self.as_data())
+
     @cached_property
     def _content_hash(self) -> str:
-        return hashlib.sha256(canonical_json(self.as_data()).encode()).hexdigest()
+        return hashlib.sha256(self._canonical.encode()).hexdigest()
 
     def as_data(self) -> dict[str, Any]:
         """The action as plain JSON-compatible data, without empty optional fields."""

@@ -25,6 +25,7 @@ from regledger.domain import (
     Party,
     Position,
     Subject,
+    canonical_json,
 )
 from regledger.domain.actions import Action
 from regledger.domain.events import DomainEvent, SubjectAggregate
@@ -161,6 +162,20 @@ def test_an_event_comes_back_from_the_store_equal(
     assert type(restored) is event_class
     assert restored == event
     assert restored.timestamp.utcoffset() is not None
+
+
+@pytest.mark.parametrize("event_class", sorted(domain_event_classes(), key=_name), ids=_name)
+def test_an_event_is_stored_as_the_canonical_json_of_its_whole_state(
+    event_class: type, examples: dict[type, DomainEvent], mapper: PydanticMapper
+) -> None:
+    """The mapper splices an action's cached canonical JSON into its event: the bytes must be those of encoding the
+    whole event at once (the hash chain and every stored ledger depend on them)."""
+    event = examples[event_class]
+    whole = event.model_dump(mode="json", exclude={"originator_id", "originator_version"}, exclude_none=True)
+
+    stored = mapper.to_stored_event(event)
+
+    assert stored.state == canonical_json(whole).encode()
 
 
 def test_a_stored_event_leaves_its_identity_to_the_store(examples: dict[type, DomainEvent],
