@@ -11,22 +11,29 @@ For each run of `run_size` actions (one `record`, one transaction, as one timeli
   library's own `Application.save(*aggregates)`.
 
 A ratio is a throughput over the raw floor's (or the library's), on the same events in the same process.
+
+**bounds** say what the runs' events cost in Python alone, as time ratios to the floor's write of the same
+rows: encoding their states as canonical JSON (what the mapper does for each event it stores), and decoding them
+into event objects. Whatever else recording does, those costs set how close to the floor it can come.
 """
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.application import Application
+from eventsourcing.persistence import StoredEvent
 
 from regledger.adapters.chain import catch_up
 from regledger.adapters.integrity import chain_store
 from regledger.adapters.ledger import Ledger, Located
 from regledger.adapters.wiring import open_ledger
-from regledger.domain import recording_at
+from regledger.domain import canonical_json, recording_at
 
 from .stores import BenchStore
 
@@ -111,7 +118,8 @@ def measure_recording(store: BenchStore, twin: BenchStore, located: Sequence[Loc
 
     Without `views_catch_up`, the read models are left for the rebuild that follows (the "+ views" figures are
     then missing): at a million events their catch-up after every run is most of the recording phase's time."""
-    seconds = dict.fromkeys(("record", "chain", "views", "raw_executemany", "validate", "library_save"), 0.0)
+    seconds = dict.fromkeys(("record", "chain", "views", "raw_executemany", "validate", "library_save",
+                             "encode_states", "decode_events"), 0.0)
     events = runs = 0
     with open_ledger(store.url) as ledger, open_ledger(twin.url) as twin_ledger:
         ledger.on_recorded = twin_ledger.on_recorded = None  # timed on their own below
@@ -124,6 +132,9 @@ def measure_recording(store: BenchStore, twin: BenchStore, located: Sequence[Loc
                 seconds["views"] += _timed(views)[0]
             rows = raw.new_rows()
             seconds["raw_executemany"] += raw.write(rows)
+            encoding, decoding = _python_costs(ledger, rows)
+            seconds["encode_states"] += encoding
+            seconds["decode_events"] += decoding
             validating, saving = _library_run(twin_ledger, chunk)
             seconds["validate"] += validating
             seconds["library_save"] += saving
@@ -131,6 +142,15 @@ def measure_recording(store: BenchStore, twin: BenchStore, located: Sequence[Loc
             progress(f"  recorded {start + len(chunk):,} actions ({events:,} events)")
         raw.connection.close()
     return _figures(seconds, events, len(located), runs, views is not None)
+
+
+def _python_costs(ledger: Ledger, rows: Sequence[tuple[Any, ...]]) -> tuple[float, float]:
+    """Seconds to encode the states of `rows` as canonical JSON, and to decode them into event objects."""
+    states = [json.loads(row[3]) for row in rows]
+    encoding, _ = _timed(lambda: [canonical_json(state).encode() for state in states])
+    stored = [StoredEvent(UUID(str(row[0])), row[1], row[2], bytes(row[3])) for row in rows]
+    decoding, _ = _timed(lambda: [ledger.mapper.to_domain_event(event) for event in stored])
+    return encoding, decoding
 
 
 def _figures(seconds: dict[str, float], events: int, actions: int, runs: int, with_views: bool) -> dict[str, Any]:
@@ -153,4 +173,9 @@ def _figures(seconds: dict[str, float], events: int, actions: int, runs: int, wi
             "library_save_vs_raw_executemany": round(raw / seconds["library_save"], 3),
             "validation_share_of_record": round(seconds["validate"] / record, 3),
         },
+        "bounds": {"ratios": {
+            "encode_states_vs_raw_write": round(seconds["encode_states"] / raw, 2),
+            "decode_events_vs_raw_write": round(seconds["decode_events"] / raw, 2),
+            "best_record_vs_raw_with_this_encoding": round(raw / (raw + seconds["encode_states"]), 3),
+        }},
     }

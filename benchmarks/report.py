@@ -15,7 +15,10 @@ file. Every ratio compares two measurements taken in the same process on the sam
 (regledger ÷ baseline, higher is better; the recording target is ≥ 0.5 of raw `executemany`) and **time ratios**
 for queries (regledger ÷ floor: lower is better, target ≤ 2; fold ÷ regledger: higher is better, target ≥ 1000 at
 1M events). Sizes are in actions; each action stores about 2.4 events (its subject's event, its index entry, and
-the first events of new subjects).
+the first events of new subjects). **JSON encode time ÷ raw** is the time to encode one run's stored states as
+canonical JSON (with the standard library, as the mapper does) over the time the floor takes to write those rows;
+**best record ÷ raw with that encoding** is the recording ratio that encoding alone leaves possible, even if
+validation, guards and event objects cost nothing.
 
 """
 
@@ -29,6 +32,8 @@ COLUMNS = [
     ("+ chain + views ÷ raw", lambda r: _ratio(r, "recording", "record_chain_and_views_vs_raw_executemany")),
     ("record ÷ library save", lambda r: _ratio(r, "recording", "record_vs_library_save")),
     ("library save ÷ raw", lambda r: _ratio(r, "recording", "library_save_vs_raw_executemany")),
+    ("JSON encode time ÷ raw", lambda r: _bound(r, "encode_states_vs_raw_write")),
+    ("best record ÷ raw with that encoding", lambda r: _bound(r, "best_record_vs_raw_with_this_encoding")),
     ("as-of party p50 / p99 ms", lambda r: _pair(r, "as_of_party", "model")),
     ("party ÷ floor p50 / p99", lambda r: _floor(r, "as_of_party")),
     ("fold ÷ party", lambda r: _query(r, "as_of_party", "fold_vs_model_p50")),
@@ -46,6 +51,11 @@ COLUMNS = [
 
 def _ratio(result: dict[str, Any], part: str, name: str) -> str:
     value = result.get(part, {}).get("ratios", {}).get(name)
+    return "–" if value is None else f"{value:.3g}"
+
+
+def _bound(result: dict[str, Any], name: str) -> str:
+    value = result.get("recording", {}).get("bounds", {}).get("ratios", {}).get(name)
     return "–" if value is None else f"{value:.3g}"
 
 
