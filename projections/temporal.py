@@ -14,7 +14,9 @@ For one set of entries (one version in transaction time), the fold's answer is p
 `unit_model` resolves the unit's facts for each (tier, P) level (a *layer*) and sweeps D with the fold's own item
 builders (`sweep`), then merges equal neighbours along D, then P, then tier. Consecutive layers share work: where a
 layer's facts differ from the one before only in facts neither in force nor pending before some day θ (and that
-carry no party name or measure title the fold falls back on), the answers before θ are the earlier layer's. A unit
+carry no party name or measure title the fold falls back on), the answers before θ are the earlier layer's. Every
+layer's spans along D are maximal (equal neighbours always merged), so a layer is a function of its facts alone and is
+made once per unit however many (tier, P) cells and versions see those facts (`Shared`). A unit
 whose grid is larger than `GRID_LIMIT` evaluations is modelled for P after its last publication only
 (`UnitModel.floor`); a query published by an earlier P falls back to the fold for that unit.
 """
@@ -24,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from regledger.domain.actions import (
     Correction,
@@ -38,11 +40,11 @@ from regledger.domain.values import Reliability
 
 from .diff import TookEffect, took_effect
 from .query import Query
-from .subjects import Fact, Resolved, SubjectKey, group_by_subject
-from .sweep import Item, Span, cuts, items_along, items_of
+from .subjects import Fact, Resolved, SubjectKey, group_by_subject, target_of
+from .sweep import Folds, Item, Span, cuts, items_along, items_of
 from .views import RANK, tier_of
 
-__all__ = ["GRID_LIMIT", "Box", "Effect", "Item", "UnitModel", "items_of", "tier_of_rank", "unit_model"]
+__all__ = ["GRID_LIMIT", "Box", "Effect", "Item", "Shared", "UnitModel", "items_of", "tier_of_rank", "unit_model"]
 
 GRID_LIMIT = 20_000  # fold evaluations per unit version before P is modelled after the last publication only
 K = TypeVar("K", bound=Hashable)
@@ -97,9 +99,35 @@ class _Layer:
     effects: dict[tuple[SubjectKey, int], TookEffect]
 
 
-def unit_model(entries: Sequence[Entry], limit: int = GRID_LIMIT) -> UnitModel:
-    """The boxes and effects of a unit from all its entries (those of one version in transaction time)."""
-    groups = _Groups(group_by_subject(entries))
+class Shared:
+    """What the models of one unit share across its layers and versions (pass one to each `unit_model` call for the
+    unit's versions): each layer by the facts it sees, each fact as corrected once (equal corrections are one
+    object), each effect, and the fold's states and items (`sweep.Folds`). A layer is a function of its facts, and
+    a later version sees the facts of an earlier one wherever P or the tier hides what was recorded since."""
+
+    def __init__(self) -> None:
+        self.folds = Folds()
+        self.layers: dict[tuple[int, ...], _Layer] = {}
+        self.corrected: dict[int, list[tuple[Entry, Fact, date, int]]] = {}
+        self.resolved: dict[tuple[Any, ...], list[tuple[Entry, Fact, date, int]]] = {}
+        self.effects: dict[tuple[int, int], TookEffect] = {}
+
+    def fact(self, entry: Entry, action: Fact) -> tuple[Entry, Fact, date, int]:
+        """The one object for `action` as resolved for `entry` (the entry's own action, or an equal correction
+        made before), with its published_on and tier rank."""
+        known = self.corrected.setdefault(entry.seq, [])
+        same = next((t for t in known if t[1] is action or t[1] == action), None)
+        if same is None:
+            same = (entry, action, action.published_on, RANK[tier_of(action)])
+            known.append(same)
+        return same
+
+
+def unit_model(entries: Sequence[Entry], limit: int = GRID_LIMIT, shared: Shared | None = None) -> UnitModel:
+    """The boxes and effects of a unit from all its entries (those of one version in transaction time); `shared`
+    carries what the unit's other versions computed."""
+    shared = shared or Shared()
+    groups = _Groups(group_by_subject(entries), shared)
     levels, tiers = published_levels(entries), tier_levels(entries)
     floor = None
     if len(levels) * (len(cuts(e.action for e in entries if not e.is_amendment)) + 1) * len(tiers) > limit:
@@ -109,7 +137,7 @@ def unit_model(entries: Sequence[Entry], limit: int = GRID_LIMIT) -> UnitModel:
         row: list[_Layer] = []
         for level in levels:
             base = row[-1] if row else layers[-1][0] if layers else None
-            row.append(_layer(groups, Query(date.min, level, None, tier_of_rank(rank)), base))
+            row.append(_layer(groups, Query(date.min, level, None, tier_of_rank(rank)), base, shared))
         layers.append(row)
     ranges = _tier_ranges(tiers)
     boxes = _merge_tiers(ranges, [_merge_levels([layer.items for layer in row]) for row in layers])
@@ -123,15 +151,21 @@ def unit_model(entries: Sequence[Entry], limit: int = GRID_LIMIT) -> UnitModel:
 
 class _Groups:
     """The unit's entries by subject, resolving a query's visible facts as `resolve_all` does. A subject without
-    corrections or retractions resolves to its facts in legal order that the query admits: those are sorted once."""
+    corrections or retractions resolves to its facts in legal order that the query admits: those are sorted once.
+    A subject whose corrections and retractions name only its facts resolves, whatever the query, to its facts as
+    the visible amendments leave them, less those the query does not admit: resolved once per set of visible
+    amendments (`_Amended`)."""
 
-    def __init__(self, groups: dict[SubjectKey, list[Entry]]) -> None:
-        self.groups = groups
-        self.plain = {
-            subject: sorted(((e, cast(Fact, e.action), e.action.published_on, RANK[tier_of(e.action)])
-                             for e in entries), key=lambda t: legal_order((t[0], t[1])))
-            for subject, entries in groups.items() if not any(e.is_amendment for e in entries)
-        }
+    def __init__(self, groups: dict[SubjectKey, list[Entry]], shared: Shared) -> None:
+        self.groups, self.shared = groups, shared
+        self.plain: dict[SubjectKey, list[tuple[Entry, Fact, date, int]]] = {}
+        self.amended: dict[SubjectKey, _Amended] = {}
+        for subject, entries in groups.items():
+            if not any(e.is_amendment for e in entries):
+                self.plain[subject] = sorted(((e, cast(Fact, e.action), e.action.published_on, RANK[tier_of(e.action)])
+                                              for e in entries), key=lambda t: legal_order((t[0], t[1])))
+            elif not _chained(entries):
+                self.amended[subject] = _Amended(subject, entries, shared)
 
     def resolve(self, query: Query) -> Resolved:
         """The visible facts of each subject, in legal order, for `query`'s P and tier (T is open)."""
@@ -141,12 +175,44 @@ class _Groups:
         for subject, entries in self.groups.items():
             plain = self.plain.get(subject)
             if plain is None:
-                pairs = cast(list[tuple[Entry, Fact]], resolve(entries, query.admits))
-            else:
-                pairs = [(e, a) for e, a, published, rank in plain if published <= last and rank >= least]
+                amended = self.amended.get(subject)
+                plain = amended.facts(last, least) if amended is not None else self._resolve(entries, query)
+            pairs = [(e, a) for e, a, published, rank in plain if published <= last and rank >= least]
             if pairs:
                 found[subject] = pairs
         return found
+
+    def _resolve(self, entries: list[Entry], query: Query) -> list[tuple[Entry, Fact, date, int]]:
+        return [self.shared.fact(e, cast(Fact, a)) for e, a in resolve(entries, query.admits)]
+
+
+class _Amended:
+    """A subject with corrections or retractions that name only its facts (never another amendment): each
+    amendment as written is visible or not, and the facts they leave are resolved once for each such pattern."""
+
+    def __init__(self, subject: SubjectKey, entries: list[Entry], shared: Shared) -> None:
+        self.entries, self.shared = entries, shared
+        self.amendments = [(e.seq, e.action.published_on, RANK[tier_of(e.action)]) for e in entries if e.is_amendment]
+        self.key = (subject, tuple(e.seq for e in entries))
+
+    def facts(self, last: date, least: int) -> list[tuple[Entry, Fact, date, int]]:
+        """Every fact the amendments visible for (P, tier) leave, in legal order, whether the query admits it
+        or not."""
+        seen = tuple(published <= last and rank >= least for _, published, rank in self.amendments)
+        key = (*self.key, seen)
+        found = self.shared.resolved.get(key)
+        if found is None:
+            visible = {seq: shown for (seq, _, _), shown in zip(self.amendments, seen, strict=True)}
+            found = self.shared.resolved[key] = [self.shared.fact(e, cast(Fact, a)) for e, a in resolve(
+                self.entries, lambda entry, _action: visible.get(entry.seq, True))]
+        return found
+
+
+def _chained(entries: list[Entry]) -> bool:
+    """True when an amendment names another amendment (as `resolve` finds the entries it names)."""
+    by_id = {e.action.id: e for e in sorted(entries, key=lambda e: e.seq) if e.action.id is not None}
+    return any((target := by_id.get(target_of(e.action) or "")) is not None and target.is_amendment
+               for e in entries if e.is_amendment)
 
 
 def published_levels(entries: Iterable[Entry]) -> list[date]:
@@ -176,19 +242,28 @@ def _tier_ranges(tiers: list[int]) -> list[tuple[int, int]]:
     return [(0 if i == 0 else tiers[i - 1] + 1, rank) for i, rank in enumerate(tiers)]
 
 
-def _layer(groups: _Groups, query: Query, base: _Layer | None) -> _Layer:
-    """The layer for `query`'s tier and P. Where its visible facts differ from `base`'s only in facts that are
-    neither in force nor pending before some day θ (and carry no name or title the fold falls back on), the
-    answers before θ are `base`'s: only the days from θ on are evaluated again."""
+def _layer(groups: _Groups, query: Query, base: _Layer | None, shared: Shared) -> _Layer:
+    """The layer for `query`'s tier and P (made once per unit for the facts it sees, `Shared`). Where its visible
+    facts differ from `base`'s only in facts that are neither in force nor pending before some day θ (and carry no
+    name or title the fold falls back on), the answers before θ are `base`'s: only the days from θ on are evaluated
+    again."""
     resolved = groups.resolve(query)
+    seen = tuple(id(action) for pairs in resolved.values() for _, action in pairs)  # one object per fact
+    known = shared.layers.get(seen)
+    if known is not None:
+        return known
     facts = {entry.seq: action for pairs in resolved.values() for entry, action in pairs}
+    folds = shared.folds
     if base is None:
-        return _Layer(facts, items_along(resolved, None, None), _effects(resolved, None))
-    changed = _changed(base.facts, facts)
-    if not changed:
-        return base
-    theta = None if any(_falls_back_on(a) for a in changed) else min(_first_day(a) for a in changed)
-    return _Layer(facts, items_along(resolved, base.items if theta else None, theta), _effects(resolved, base))
+        made = _Layer(facts, items_along(resolved, None, None, folds), _effects(resolved, shared))
+    elif not (changed := _changed(base.facts, facts)):
+        made = base
+    else:
+        theta = None if any(_falls_back_on(a) for a in changed) else min(_first_day(a) for a in changed)
+        made = _Layer(facts, items_along(resolved, base.items if theta else None, theta, folds),
+                      _effects(resolved, shared))
+    shared.layers[seen] = made
+    return made
 
 
 def _changed(old: dict[int, Fact], new: dict[int, Fact]) -> list[Fact]:
@@ -215,14 +290,16 @@ def _falls_back_on(action: Fact) -> bool:
     return not isinstance(action, PositionStated) and bool(getattr(getattr(action, "measure", None), "title", None))
 
 
-def _effects(resolved: Resolved, base: _Layer | None) -> dict[tuple[SubjectKey, int], TookEffect]:
-    """The diff's item of each visible fact (reusing `base`'s for a fact unchanged)."""
+def _effects(resolved: Resolved, shared: Shared) -> dict[tuple[SubjectKey, int], TookEffect]:
+    """The diff's item of each visible fact (each made once per unit)."""
     found = {}
+    known = shared.effects
     for subject, pairs in resolved.items():
         for entry, action in pairs:
-            same = base is not None and base.facts.get(entry.seq) is action
-            found[(subject, entry.seq)] = base.effects[(subject, entry.seq)] if same and base else took_effect(
-                subject, entry, action)
+            item = known.get((entry.seq, id(action)))
+            if item is None:
+                item = known[(entry.seq, id(action))] = took_effect(subject, entry, action)
+            found[(subject, entry.seq)] = item
     return found
 
 
@@ -231,13 +308,17 @@ def _merge_levels(levels: list[dict[K, V]]) -> list[tuple[K, tuple[int, int | No
     found: list[tuple[K, tuple[int, int | None], V]] = []
     open_: dict[K, tuple[int, V]] = {}
     for index, level in enumerate(levels):
-        for key in [k for k in open_ if k not in level or level[k] != open_[k][1]]:
+        for key in [k for k, (_, v) in open_.items() if (now := level.get(k, _NONE)) is not v and now != v]:
             began, value = open_.pop(key)
             found.append((key, (began, index), value))
         for key, value in level.items():
-            open_.setdefault(key, (index, value))
+            if key not in open_:
+                open_[key] = (index, value)
     found.extend((key, (began, None), value) for key, (began, value) in open_.items())
     return found
+
+
+_NONE: Any = object()  # no value at a key (never equal to one)
 
 
 def _merge_tiers(ranges: list[tuple[int, int]], rows: list[list[tuple[K, tuple[int, int | None], V]]],
@@ -248,11 +329,12 @@ def _merge_tiers(ranges: list[tuple[int, int]], rows: list[list[tuple[K, tuple[i
     last = 0
     for (low, high), row in zip(ranges, rows, strict=True):
         now = {(key, levels): value for key, levels, value in row}
-        for place in [p for p in open_ if p not in now or now[p] != open_[p][1]]:
+        for place in [p for p, (_, v) in open_.items() if (was := now.get(p, _NONE)) is not v and was != v]:
             began, value = open_.pop(place)
             found.append((place[0], (began, low - 1), place[1], value))
         for place, value in now.items():
-            open_.setdefault(place, (low, value))
+            if place not in open_:
+                open_[place] = (low, value)
         last = high
     found.extend((key, (began, last), levels, value) for (key, levels), (began, value) in open_.items())
     return found

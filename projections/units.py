@@ -14,7 +14,7 @@ from datetime import datetime
 from regledger.domain.history import Entry
 
 from .subjects import SubjectKey, label
-from .temporal import GRID_LIMIT, UnitModel, unit_model
+from .temporal import GRID_LIMIT, Shared, UnitModel, unit_model
 
 __all__ = ["Version", "unit_of", "versions"]
 
@@ -40,6 +40,7 @@ def versions(entries: Sequence[Entry], since: datetime | None = None, limit: int
     merged, even when equal: the rows are then a function of the entries alone, whether they were computed in one
     rebuild or run by run."""
     moments = sorted({e.recorded_at for e in entries})
+    shared = Shared()  # each version's model is a function of its entries alone, so versions may share their work
     return [Version(moment, moments[index + 1] if index + 1 < len(moments) else None,
-                    unit_model([e for e in entries if e.recorded_at <= moment], limit))
+                    unit_model([e for e in entries if e.recorded_at <= moment], limit, shared))
             for index, moment in enumerate(moments) if since is None or moment >= since]
