@@ -10,6 +10,7 @@ and `check-views` hold them to it); the only difference a reader sees is a note.
 from __future__ import annotations
 
 from collections.abc import Collection
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Protocol, TypeVar
@@ -43,6 +44,7 @@ from regledger.projections.readmodel import Selection, StateView
 from regledger.projections.subjects import SubjectKey
 
 from .readmodels import behind, views_of
+from .views_read import ViewReader
 
 __all__ = ["FoldSource", "ModelSource", "Source", "open_source", "stored_entries"]
 
@@ -108,11 +110,13 @@ class ModelSource:
         return model_match_parties(self.view, text)
 
     def state(self, query: Query, selection: Selection) -> State:
-        answered = model_state(self.view, query, selection)
+        with self._answering():
+            answered = model_state(self.view, query, selection)
         return _noted(answered.value, answered.remarks)
 
     def diff(self, query: Query, window: tuple[date, date], selection: Selection) -> Diff:
-        answered = model_diff(self.view, query, window, selection)
+        with self._answering():
+            answered = model_diff(self.view, query, window, selection)
         return _noted(answered.value, answered.remarks)
 
     def find_subjects(self, text: str) -> tuple[SubjectKey, ...]:
@@ -120,6 +124,11 @@ class ModelSource:
 
     def history(self, subjects: tuple[SubjectKey, ...], query: Query) -> History:
         return model_history(self.view, subjects, query)
+
+    def _answering(self) -> AbstractContextManager[None]:
+        """One answer's scope: what the view learns while reading it serves the rest of it, not the next answer
+        (the ledger may have changed by then)."""
+        return self.view.answering() if isinstance(self.view, ViewReader) else nullcontext()
 
 
 def open_source(ledger: Any) -> Source:

@@ -3,14 +3,24 @@
 A point (D, P, T, tier) is inside a row when `from <= value < to` on each axis and `tier_lo <= rank <= tier_hi`.
 An open P is asked as the day before `OPEN_DAY`; an open T (the current rows) as `t_to = OPEN_TIME`, an equality
 that the `(t_to, d_from)` and `(party, t_to)` indexes serve directly.
+
+Each statement is one round trip: a lone SELECT is its own snapshot, so no transaction is begun and ended around
+it, and PostgreSQL prepares it once per connection. Items are decoded once per reader: a row's text is all its
+item depends on, so a text read again (the next query's day, the same rows) is answered from what was decoded,
+which no change to the ledger can make stale.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import sqlite3
+from collections.abc import Callable, Collection
 from contextlib import AbstractContextManager
 from datetime import date, datetime
 from typing import Any
+
+from eventsourcing import persistence
+from eventsourcing.persistence import PersistenceError
+from eventsourcing.sqlite import SQLiteDatastore
 
 from regledger.domain import action_adapter
 from regledger.domain.history import Entry
@@ -23,24 +33,52 @@ from regledger.projections.readmodel import Selection
 from regledger.projections.subjects import SubjectKey
 from regledger.projections.temporal import Item
 
-from .views_sql import OPEN_DAY, OPEN_TIME, ViewDialect, day, load, moment, undo_day, undo_moment
+from .views_sql import OPEN_DAY, OPEN_TIME, ViewDialect, day, load, load_all, moment, undo_day, undo_moment
 
 __all__ = ["ViewReader"]
 
+Fetch = Callable[[str, tuple[Any, ...], bool], list[Any]]  # (statement, parameters, by name) -> rows
+DECODED = 1 << 15  # items a reader keeps decoded (it forgets them all when it has this many)
+
+# The rows holding a point; the units whose rows start above a P (kind NULL); and the rows of a selection with one
+# row of NULLs when it has none but the whole state has some (the point's rows are the selection's and others):
+# whether the whole state is empty, learnt in the same round trip. `items` reads one of the first and last, with
+# the second after it (UNION ALL) when P is given.
+_ALL = "SELECT kind, item FROM {items} WHERE {where}"
+_FLOORS = "SELECT DISTINCT NULL AS kind, unit FROM {floors} WHERE {when} AND p_floor > ?{units}"
+_CHOSEN = ("WITH chosen AS (SELECT kind, item FROM {items} WHERE {where}{chosen}) SELECT kind, item FROM chosen "
+           "UNION ALL SELECT NULL, NULL WHERE NOT EXISTS (SELECT 1 FROM chosen) "
+           "AND EXISTS (SELECT 1 FROM {items} WHERE {where})")
+
 
 class ViewReader:
-    """The read side of a read-model store; the store provides `dialect` and `_read`."""
+    """The read side of a read-model store; the store provides `dialect`, `datastore` (the library's) and
+    `_read`."""
 
     dialect: ViewDialect
+    datastore: Any
+    _fetcher: Fetch | None = None
+    _decoded: dict[str, tuple[str, tuple[SubjectKey, Item]]] | None = None
+    _learnt: dict[tuple[Any, ...], Any] | None = None  # inside `answering`: what `items` learnt
 
     def _read(self) -> AbstractContextManager[Any]:
         raise NotImplementedError
 
     def rows(self, template: str, params: Collection[Any] = (), **fill: Any) -> list[Any]:
-        """The rows of one read-only query on the read models."""
-        with self._read() as cursor:
-            cursor.execute(self.dialect.sql(template, **fill), tuple(params))
-            return list(cursor.fetchall())
+        """The rows of one read-only query on the read models, by column name."""
+        return self._fetch(self.dialect.sql(template, **fill), tuple(params), by_name=True)
+
+    def _fetch(self, statement: str, params: tuple[Any, ...], *, by_name: bool = False) -> list[Any]:
+        """The rows of one statement, in one round trip; by column name, or (cheaper) by position."""
+        if self._fetcher is None:
+            self._fetcher = _fetcher(self.datastore, self._read)
+        return self._fetcher(statement, params, by_name)
+
+    def answering(self) -> AbstractContextManager[None]:
+        """Within, what `items` learns beside its rows (whether the point holds any row, which units its rows do not
+        answer) answers `exists` and `uncovered` later in this answer instead of another statement; outside, every
+        question reads the store."""
+        return _Answering(self)
 
     def unsettled(self) -> int:
         """How many units wait to be recomputed."""
@@ -49,16 +87,46 @@ class ViewReader:
     # -- answers ------------------------------------------------------------------------------------------------
 
     def items(self, query: Query, selection: Selection = (None, None)) -> list[tuple[SubjectKey, Item]]:
-        """The items of the rows holding the point `query`."""
+        """The items of the rows holding the point `query`; inside `answering`, the same statement learns whether
+        any row holds it and (P given) which units the rows do not answer, for `exists` and `uncovered`."""
         where, params = _point(query, with_day=True)
         chosen, more, count = _selection(selection)
-        rows = self.rows("SELECT kind, item FROM {items} WHERE {where}{chosen}", (*params, *more),
-                         count=count, where=where, chosen=chosen)
-        return [_item(r["kind"], load(r["item"])) for r in rows]
+        statement, args = (_CHOSEN, (*params, *more, *params)) if chosen else (_ALL, params)
+        floors, below, parts = _floors(query, selection)
+        if floors:
+            statement, args = f"{statement} UNION ALL {floors}", (*args, *below)
+        rows = self._fetch(self.dialect.sql(statement, count=count, where=where, chosen=chosen, **parts), args)
+        found = [r for r in rows if r[0] is not None]
+        if self._learnt is not None:
+            self._learnt["exists", where, params] = bool(found) or any(r[1] is None for r in rows)
+            if floors:
+                self._learnt["uncovered", parts["units"], below] = sorted(r[1] for r in rows if r[0] is None and r[1])
+        return self._decode(found)
+
+    def _decode(self, rows: list[Any]) -> list[tuple[SubjectKey, Item]]:
+        """The (subject, item) of each (kind, item text) row: those decoded before as they were, the rest read
+        with one call of the JSON reader."""
+        if self._decoded is None or len(self._decoded) >= DECODED:
+            self._decoded = {}
+        decoded, found, missing = self._decoded, list[Any](), []
+        for kind, text in rows:
+            known = decoded.get(text)
+            if known is not None and known[0] == kind:
+                found.append(known[1])
+            else:
+                found.append(None)
+                missing.append((len(found) - 1, kind, text))
+        if missing:
+            for (at, kind, text), data in zip(missing, load_all([text for _, _, text in missing]), strict=True):
+                found[at] = _item(kind, data)
+                decoded[text] = (kind, found[at])
+        return found
 
     def exists(self, query: Query) -> bool:
         """True when a row holds the point `query`."""
         where, params = _point(query, with_day=True)
+        if self._learnt is not None and ("exists", where, params) in self._learnt:
+            return bool(self._learnt["exists", where, params])
         return bool(self.rows("SELECT 1 AS one FROM {items} WHERE {where} LIMIT 1", params, where=where))
 
     def effects(self, query: Query, window: tuple[date, date],
@@ -69,19 +137,18 @@ class ViewReader:
         rows = self.rows("SELECT seq, item FROM {effects} WHERE {where} AND effective_on > ? "
                          "AND effective_on <= ?{chosen}", (*params, day(window[0]), day(window[1]), *more),
                          count=count, where=where, chosen=chosen)
-        return [(tuple(subject), r["seq"], effect_of(data)) for r in rows for subject, data in [load(r["item"])]]
+        return [(tuple(subject), r["seq"], effect_of(data))
+                for r, (subject, data) in zip(rows, load_all([r["item"] for r in rows]), strict=True)]
 
     def uncovered(self, query: Query, selection: Selection = (None, None)) -> list[str]:
         """The units whose rows start above `query`'s P."""
-        if query.published_by is None:
+        floors, below, parts = _floors(query, selection)
+        if not floors:
             return []
-        parties = selection[1]
-        units = sorted(f"party:{p}" for p in parties) if parties is not None else []
-        t_clause, t_params = _time(query)
-        chosen = " AND unit IN ({marks})" if parties is not None else ""
-        rows = self.rows("SELECT DISTINCT unit FROM {floors} WHERE {when} AND p_floor > ?{chosen}",
-                         (*t_params, day(query.published_by), *units), count=len(units), when=t_clause, chosen=chosen)
-        return sorted(row["unit"] for row in rows)
+        if self._learnt is not None and ("uncovered", parts["units"], below) in self._learnt:
+            return list(self._learnt["uncovered", parts["units"], below])
+        count = len(selection[1]) if selection[1] is not None else 0
+        return sorted(row["unit"] for row in self.rows(floors, below, count=count, **parts))
 
     def unit_entries(self, units: Collection[str]) -> list[Entry]:
         """Every entry of `units`, in recording order."""
@@ -132,6 +199,78 @@ class ViewReader:
         return dict(sorted(found.items()))
 
 
+def _fetcher(datastore: Any, read: Callable[[], AbstractContextManager[Any]]) -> Fetch:
+    """How one statement is read from `datastore`: from a pooled connection in autocommit mode, without a
+    transaction (SQLite, PostgreSQL, prepared there), else in a read transaction of the store's."""
+    if isinstance(datastore, SQLiteDatastore):
+        return _sqlite_fetch(datastore)
+    if type(datastore).__module__ == "eventsourcing.postgres":
+        return _postgres_fetch(datastore)
+
+    def fetch(statement: str, params: tuple[Any, ...], by_name: bool) -> list[Any]:
+        with read() as cursor:
+            cursor.execute(statement, params)
+            return list(cursor.fetchall())
+
+    return fetch
+
+
+def _sqlite_fetch(datastore: SQLiteDatastore) -> Fetch:
+    pool = datastore.pool
+
+    def fetch(statement: str, params: tuple[Any, ...], by_name: bool) -> list[Any]:  # rows by name and position
+        connection = pool.get_connection(is_writer=False)
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(statement, params)
+                rows: list[Any] = cursor.fetchall()
+                return rows
+        except sqlite3.Error as error:
+            from .views_sqlite import translate  # noqa: PLC0415 - it reads through this module
+
+            raise translate(error) from error
+        finally:
+            pool.put_connection(connection)
+
+    return fetch
+
+
+def _postgres_fetch(datastore: Any) -> Fetch:
+    """Straight from the library's pool (opened by its first use, as the library does): its `get_connection`
+    costs as much again as the statement's own Python, and is only needed for the errors it translates, which
+    this translates the same way."""
+    import psycopg  # noqa: PLC0415 - only PostgreSQL stores load psycopg
+    from psycopg.rows import dict_row, tuple_row  # noqa: PLC0415
+
+    with datastore.get_connection():  # opens the library's pool, where nothing has used it yet
+        pool = datastore.pool
+
+    def fetch(statement: str, params: tuple[Any, ...], by_name: bool) -> list[Any]:
+        try:
+            connection = pool.getconn()
+            try:
+                with connection.cursor(row_factory=dict_row if by_name else tuple_row) as cursor:
+                    cursor.execute(statement, params, prepare=True)
+                    rows: list[Any] = cursor.fetchall()
+                    return rows
+            finally:
+                pool.putconn(connection)
+        except psycopg.Error as error:
+            raise _persistence_error(error) from error
+
+    return fetch
+
+
+def _persistence_error(error: Exception) -> PersistenceError:
+    """The library's exception for a driver's one: the class of the same name as the nearest DB-API class the
+    error is (as the library's own `get_connection` raises), else `PersistenceError`."""
+    for kind in type(error).__mro__:
+        translated = getattr(persistence, kind.__name__, None)
+        if isinstance(translated, type) and issubclass(translated, PersistenceError):
+            return translated(str(error))
+    return PersistenceError(str(error))
+
+
 def _item(kind: str, data: list[Any]) -> tuple[SubjectKey, Item]:
     subject, fields = data
     return tuple(subject), item_of(kind, fields)
@@ -157,6 +296,18 @@ def _point(query: Query, *, with_day: bool) -> tuple[str, tuple[int, ...]]:
     return clause, params
 
 
+def _floors(query: Query, selection: Selection) -> tuple[str, tuple[Any, ...], dict[str, str]]:
+    """The statement (kind NULL, unit) of the units whose rows start above `query`'s P, its parameters and its
+    fragments; no statement when P is open."""
+    if query.published_by is None:
+        return "", (), {}
+    parties = selection[1]
+    units = tuple(sorted(f"party:{p}" for p in parties)) if parties is not None else ()
+    t_clause, t_params = _time(query)
+    return (_FLOORS, (*t_params, day(query.published_by), *units),
+            {"when": t_clause, "units": " AND unit IN ({marks})" if parties is not None else ""})
+
+
 def _selection(selection: Selection) -> tuple[str, tuple[str, ...], int]:
     """The clause choosing listings on a list and/or of parties, its parameters and how many parties."""
     list_key, parties = selection
@@ -167,6 +318,21 @@ def _selection(selection: Selection) -> tuple[str, tuple[str, ...], int]:
         clause += " AND party IN ({marks})"
         params += tuple(sorted(parties))
     return clause, params, len(parties) if parties is not None else 0
+
+
+class _Answering(AbstractContextManager[None]):
+    """`ViewReader.answering`'s scope (a class: a generator's context manager costs as much as a short query)."""
+
+    def __init__(self, reader: ViewReader) -> None:
+        self.reader, self.outer = reader, reader._learnt is not None  # nested: the outer answer's scope holds
+
+    def __enter__(self) -> None:
+        if not self.outer:
+            self.reader._learnt = {}
+
+    def __exit__(self, *_: object) -> None:
+        if not self.outer:
+            self.reader._learnt = None
 
 
 class _StoredEvidence(Evidence):

@@ -19,8 +19,8 @@ try:
 except ImportError:  # pragma: no cover - the standard library does the same, slower
     orjson = None
 
-__all__ = ["OPEN_DAY", "OPEN_TIME", "TABLES", "ViewDialect", "day", "dump", "load", "moment", "postgres_dialect",
-           "sqlite_dialect", "undo_day", "undo_moment"]
+__all__ = ["OPEN_DAY", "OPEN_TIME", "TABLES", "ViewDialect", "day", "dump", "load", "load_all", "moment",
+           "postgres_dialect", "sqlite_dialect", "undo_day", "undo_moment"]
 
 OPEN_DAY = 9_999_999  # beyond date.max's ordinal (3,652,059)
 OPEN_TIME = 2**62
@@ -59,7 +59,7 @@ INDEXES = {
     "floors_unit": "floors (unit, t_to)",
     "entries_unit": "entries (unit, nid)",
     "entries_published": "entries (published_on)",
-    "entries_first_day": "entries (first_day)",
+    "entries_earliest": "entries (first_day, published_on, recorded_at, tier)",  # covering `first_day`'s test
     "subjects_label": "subjects (label)",
     "subjects_party": "subjects (party)",
     "subjects_list": "subjects (list_key)",
@@ -68,9 +68,12 @@ INDEXES = {
 }
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # one encoder, not one per call
+
+
 def dump(data: Any) -> str:
     """Compact JSON text, UTF-8 kept."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return _ENCODER.encode(data)
 
 
 def load(text: str) -> Any:
@@ -83,6 +86,12 @@ def load(text: str) -> Any:
         except orjson.JSONDecodeError:
             pass
     return json.loads(text)
+
+
+def load_all(texts: list[str]) -> list[Any]:
+    """The data of each of `dump`'s texts, read as one JSON array: one call of the reader instead of one per text
+    (the same values as `load` on each)."""
+    return load(f"[{','.join(texts)}]") if texts else []
 
 
 def day(value: date | None, open_: int = OPEN_DAY) -> int:
