@@ -80,6 +80,10 @@ class ViewReader:
         question reads the store."""
         return _Answering(self)
 
+    def forget_decoded(self) -> None:
+        """Drop the items decoded so far: the reader then decodes as a fresh one (one CLI call) does."""
+        self._decoded = None
+
     def unsettled(self) -> int:
         """How many units wait to be recomputed."""
         return int(self.rows("SELECT COUNT(*) AS n FROM {dirty}")[0]["n"])

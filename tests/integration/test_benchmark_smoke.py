@@ -35,7 +35,9 @@ def test_the_benchmark_writes_ratios_sizes_and_versions(tmp_path: Path) -> None:
     for name in ("as_of_party", "full_state", "diff_one_year"):
         assert result["queries"][name]["agree"] is True, (name, result["queries"][name])
         assert "fold_vs_model_p50" in result["queries"][name]["ratios"]
-    assert {"model_vs_floor_p50", "model_vs_floor_p99"} <= set(result["queries"]["as_of_party"]["ratios"])
+    assert {"model_vs_floor_p50", "model_vs_floor_p99", "model_cold_vs_floor_p50"} <= set(
+        result["queries"]["as_of_party"]["ratios"])
+    assert "model_cold_vs_floor_p50" in result["queries"]["full_state"]["ratios"]
     assert {"python", "eventsourcing", "sqlite", "cpu_count", "commit"} <= set(result["versions"])
     table = (tmp_path / "RESULTS.md").read_text(encoding="utf-8")
     assert "| sqlite | 10,0" in table
