@@ -109,7 +109,10 @@ class ViewReader:
 
     def _decode(self, rows: list[Any]) -> list[tuple[SubjectKey, Item]]:
         """The (subject, item) of each (kind, item text) row: those decoded before as they were, the rest read
-        with one call of the JSON reader."""
+        with one call of the JSON reader. An answer of more rows than the reader keeps is decoded whole, past the
+        cache: keeping it would only push out what the next answer could use, at a cost per row."""
+        if len(rows) > DECODED:
+            return [_item(kind, data) for (kind, _), data in zip(rows, load_all([t for _, t in rows]), strict=True)]
         if self._decoded is None or len(self._decoded) >= DECODED:
             self._decoded = {}
         decoded, found, missing = self._decoded, list[Any](), []

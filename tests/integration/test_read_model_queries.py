@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from regledger.adapters import Located, open_ledger
+from regledger.adapters import Located, open_ledger, views_read
 from regledger.adapters.query_source import FoldSource, ModelSource, open_source, stored_entries
 from regledger.adapters.views_sql import OPEN_TIME
 from regledger.domain import action_adapter
@@ -116,3 +116,23 @@ def test_units_the_rows_do_not_answer_are_learnt_with_the_items(ledger: Any, mon
     answer = model.state(query, both)  # the ghost unit folded from its entries (none): the same lists, a remark
     assert answer.lists == FoldSource(stored_entries(ledger)).state(query, both).lists
     assert any("1 subject(s)" in note for note in answer.notes)
+
+
+def test_an_answer_larger_than_the_decoded_items_kept_is_decoded_whole_past_them(
+        ledger: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    parties = ["huawei", "zte", "hikvision", "dahua"]
+    _record(ledger, *(_named(listed(p, "2019-05-16"), p.title()) for p in parties))
+    model, fold = open_source(ledger), FoldSource(stored_entries(ledger))
+    assert isinstance(model, ModelSource)
+    monkeypatch.setattr(views_read, "DECODED", 2)
+    query = Query(date(2019, 6, 1))
+
+    one = model.state(query, (None, {"zte"}))  # one item: kept
+    kept = dict(model.view._decoded)
+    whole = model.state(query, (None, None))  # four items: more than the reader keeps, decoded past it
+
+    assert one == fold.state(query, (None, {"zte"}))
+    assert whole == fold.state(query, (None, None))
+    assert sum(map(len, whole.lists.values())) == len(parties)
+    assert len(kept) == 1
+    assert model.view._decoded == kept
