@@ -8,7 +8,10 @@ the queries, with few samples).
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
+
+import pytest
 
 from benchmarks.run import main
 
@@ -41,3 +44,13 @@ def test_the_benchmark_writes_ratios_sizes_and_versions(tmp_path: Path) -> None:
     assert {"python", "eventsourcing", "sqlite", "cpu_count", "commit"} <= set(result["versions"])
     table = (tmp_path / "RESULTS.md").read_text(encoding="utf-8")
     assert "| sqlite | 10,0" in table
+
+
+def test_every_option_of_the_benchmark_is_documented(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    options = set(re.findall(r"(--[a-z][a-z-]+)", capsys.readouterr().out)) - {"--help"}
+    documented = (Path(__file__).resolve().parents[2] / "docs" / "benchmarks.md").read_text(encoding="utf-8")
+
+    assert options >= {"--sizes", "--stores", "--no-views-catch-up", "--out"}
+    assert sorted(o for o in options if f"`{o}`" not in documented) == []
