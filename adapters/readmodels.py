@@ -76,10 +76,13 @@ def behind(ledger: Any, view: Any) -> str | None:
 
 def bring_up_to_date(ledger: Any, view: Any, progress: Progress | None = None, page: int = PAGE) -> int:
     """Create the read models where missing (rebuild those another version built) and catch them up with the log;
-    how many events were applied."""
-    if not view.installed():
+    how many events were applied.
+
+    Tables without a version are another process's install between creating them and stamping them: installing
+    again waits for it (the set-up lock) and changes nothing, where a rebuild would drop the tables under it."""
+    if not view.installed() or view.built_by() is None:
         view.install()
-    elif view.built_by() != model_version():
+    if view.built_by() != model_version():
         return rebuild(ledger, view, page=page, progress=progress)
     return catch_up(ledger, view, page=page, progress=progress)
 

@@ -204,3 +204,28 @@ def _wait_current(db: str, seconds: float = 30) -> bool:
                 return True
             time.sleep(0.1)
     return False
+
+
+def test_tables_another_writer_created_but_has_not_stamped_yet_are_caught_up_not_dropped(
+        db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two writers bringing new read models up: one has created the tables and not yet stamped their version when
+    the other looks. The other must wait for the install (installing again changes nothing), not rebuild: a rebuild
+    would drop the tables under the first writer."""
+    from regledger.adapters.readmodels import bring_up_to_date, model_version  # noqa: PLC0415
+
+    _record_behind(db, listed("huawei"))
+    with open_ledger(db) as ledger:
+        view = views_of(ledger)
+        view.create_table()  # the first writer's install, halfway
+        assert view.installed()
+        assert view.built_by() is None
+
+        def no_drop() -> None:
+            raise AssertionError("the read models were dropped under another writer's install")
+
+        monkeypatch.setattr(view, "drop", no_drop)
+        applied = bring_up_to_date(ledger, view)
+
+        assert applied > 0
+        assert view.built_by() == model_version()
+        assert view.position() == ledger.recorder.max_notification_id()
