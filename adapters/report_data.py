@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from importlib.metadata import version
-from typing import Any, TypeAlias
+from typing import Any
 
 from regledger.domain.history import Entry
 from regledger.projections import (
@@ -19,12 +19,12 @@ from regledger.projections import (
     ListEntry,
     MeasureView,
     MeetingView,
-    PositionView,
     Query,
     State,
     SubjectKey,
     state_as_of,
 )
+from regledger.projections.temporal import Item, items_of
 
 from .query_json import (
     axes_json,
@@ -39,20 +39,17 @@ from .query_json import (
 from .query_text import axes
 
 __all__ = [
-    "Item",
     "Produced",
     "change_json",
     "header",
     "item_json",
     "item_of",
-    "items_of",
     "name_of",
     "produced_now",
     "snapshot_report",
     "state_changes",
 ]
 
-Item: TypeAlias = ListEntry | MeasureView | MeetingView | PositionView
 _SAME = {"citations", "pending", "list_key", "party", "key", "actor", "subject"}  # identity, or shown elsewhere
 
 
@@ -99,17 +96,6 @@ def item_json(item: Item | None) -> dict[str, Any] | None:
     if isinstance(item, MeetingView):
         return meeting_json(item)
     return position_json(item)
-
-
-def items_of(state: State) -> dict[SubjectKey, Item]:
-    """Every item of a state under its subject key."""
-    found: dict[SubjectKey, Item] = {}
-    for list_key, entries in state.lists.items():
-        found.update({("listing", list_key, e.party): e for e in entries})
-    found.update({("measure", m.key): m for m in state.measures})
-    found.update({("meeting", m.key): m for m in state.meetings})
-    found.update({("position", p.actor, p.subject): p for p in state.positions})
-    return found
 
 
 def item_of(state: State, subject: SubjectKey) -> Item | None:
