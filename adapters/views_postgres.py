@@ -18,7 +18,7 @@ from regledger.projections.readmodel import StateView
 
 from .views_read import ViewReader
 from .views_sql import postgres_dialect
-from .views_write import APPLICATION, ViewWriter
+from .views_write import ViewWriter
 
 __all__ = ["PostgresStateView"]
 
@@ -52,16 +52,6 @@ class PostgresStateView(ViewReader, ViewWriter, PostgresTrackingRecorder, StateV
                 self.stamp_version(self.version)
             finally:
                 connection.execute("SELECT pg_advisory_unlock(%s)", (self.set_up_lock,))
-
-    def drop(self) -> None:
-        """Remove every read-model table, tracking included."""
-        with self._write() as cursor:
-            for statement in [*self.dialect.drop(), f'DROP TABLE IF EXISTS "{self.datastore.schema}".{TRACKING}']:
-                cursor.execute(statement)
-
-    def position(self) -> int | None:
-        """The last notification id applied."""
-        return self.max_tracking_id(APPLICATION)
 
     def _read(self) -> AbstractContextManager[Any]:
         return self.datastore.transaction(commit=False)

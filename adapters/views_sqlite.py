@@ -19,7 +19,7 @@ from regledger.projections.readmodel import StateView
 
 from .views_read import ViewReader
 from .views_sql import sqlite_dialect
-from .views_write import APPLICATION, ViewWriter
+from .views_write import ViewWriter
 
 __all__ = ["SQLiteStateView"]
 
@@ -50,16 +50,6 @@ class SQLiteStateView(ViewReader, ViewWriter, SQLiteTrackingRecorder, StateView)
         """Create the tables where missing (stamped with this version)."""
         self.create_table()
         self.stamp_version(self.version)
-
-    def drop(self) -> None:
-        """Remove every read-model table, tracking included."""
-        with self._write() as cursor:
-            for statement in [*self.dialect.drop(), f"DROP TABLE IF EXISTS {TRACKING}"]:
-                cursor.execute(statement)
-
-    def position(self) -> int | None:
-        """The last notification id applied."""
-        return self.max_tracking_id(APPLICATION)
 
     def _read(self) -> AbstractContextManager[Any]:
         return self.datastore.transaction(commit=False)

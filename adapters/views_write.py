@@ -53,6 +53,18 @@ class ViewWriter:
 
         def _insert_tracking(self, c: Any, tracking: Tracking) -> None: ...
 
+        def max_tracking_id(self, application_name: str) -> int | None: ...
+
+    def drop(self) -> None:
+        """Remove every read-model table, tracking included."""
+        with self._write() as cursor:
+            for statement in [*self.dialect.drop(), f"DROP TABLE IF EXISTS {self.dialect.table('tracking')}"]:
+                cursor.execute(statement)
+
+    def position(self) -> int | None:
+        """The last notification id applied."""
+        return self.max_tracking_id(APPLICATION)
+
     # -- what built them ------------------------------------------------------------------------------------------
 
     def built_by(self) -> str | None:
