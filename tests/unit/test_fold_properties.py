@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from hypothesis import HealthCheck, assume, given, settings
@@ -21,23 +21,14 @@ from regledger.domain.actions import Action, Correction, Retraction
 from regledger.domain.history import Entry
 from regledger.domain.values import Reliability
 from regledger.projections import Query, State, state_as_of
+from tests.unit.views_kit import BASE_DAY, RUN, TIERS, correction_value, day, days
 
-BASE_DAY = date(2020, 1, 1)
-RUN = datetime(2024, 3, 1, 9, 0, tzinfo=UTC)
-TIERS = [t.value for t in Reliability]
 LISTING_KINDS = ("entity_listed", "entry_amended", "entity_delisted")
 MEASURE_KINDS = ("measure_proposed", "measure_adopted", "measure_amended", "measure_expired", "measure_withdrawn")
 SETTINGS = settings(deadline=None, max_examples=150, suppress_health_check=[HealthCheck.too_slow])
 
 
-def day(offset: int) -> str:
-    return (BASE_DAY + timedelta(days=offset)).isoformat()
-
-
 # -- random histories ----------------------------------------------------------------------------------------------
-
-days = st.integers(0, 9)
-
 
 @st.composite
 def base_actions(draw: st.DrawFn, number: int) -> dict[str, Any]:
@@ -86,20 +77,10 @@ def amendments(draw: st.DrawFn, bases: list[dict[str, Any]], runs: list[int], wi
             index = draw(st.integers(0, len(bases) - 1))
             run, target = runs[index], bases[index]
             path = draw(st.sampled_from(_correctable(target, with_dates)))
-            item = {"kind": "correction", "corrects": target["id"], "fields": {path: _value(draw, path, number)},
-                    **common}
+            item = {"kind": "correction", "corrects": target["id"],
+                    "fields": {path: correction_value(draw, path, number)}, **common}
         made.append((draw(st.integers(run, 3)), item))
     return made
-
-
-def _value(draw: st.DrawFn, path: str, number: int) -> Any:
-    if path == "sources":
-        return [{"citation": f"fixed-{number}", "reliability": draw(st.sampled_from(TIERS))}]
-    if path == "details.n":
-        return str(draw(st.integers(0, 3)))
-    if path == "stance":
-        return draw(st.sampled_from(["supports", "opposes", "neutral"]))
-    return day(draw(days))
 
 
 @dataclass(frozen=True)

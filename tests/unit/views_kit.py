@@ -106,7 +106,8 @@ _FIELDS = {
 }
 
 
-def _value(draw: st.DrawFn, path: str, number: int) -> Any:
+def correction_value(draw: st.DrawFn, path: str, number: int) -> Any:
+    """A value for a correction of the field at `path` (the fold's property tests draw from the same)."""
     if path == "sources":
         return [{"citation": f"fixed-{number}", "reliability": draw(st.sampled_from(TIERS))}]
     if path == "details.n":
@@ -134,8 +135,8 @@ def amendments(draw: st.DrawFn, bases: list[dict[str, Any]], runs: list[int]) ->
             index = draw(st.integers(0, len(bases) - 1))
             run, target = runs[index], bases[index]
             path = draw(st.sampled_from(["sources", "effective_on", "published_on", *_FIELDS.get(target["kind"], [])]))
-            item = {"kind": "correction", "corrects": target["id"], "fields": {path: _value(draw, path, number)},
-                    **common}
+            item = {"kind": "correction", "corrects": target["id"],
+                    "fields": {path: correction_value(draw, path, number)}, **common}
         made.append((draw(st.integers(run, 3)), item))
     return made
 
