@@ -1,8 +1,8 @@
 """Adapters: storage, the timeline format, the command line and the wiring that builds them."""
 
-from .errors import ConflictError, InputError, RegledgerError, StoreError
-from .ledger import Ledger, Located, RecordResult, StoredAction
-from .wiring import open_ledger
+from regledger.adapters.errors import ConflictError, InputError, RegledgerError, StoreError
+from regledger.adapters.store.ledger import Ledger, Located, RecordResult, StoredAction
+from regledger.adapters.wiring import open_ledger
 
 __all__ = [
     "ConflictError",

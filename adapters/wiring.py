@@ -7,11 +7,11 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext, supp
 
 from eventsourcing.persistence import PersistenceError
 
-from .errors import StoreError
-from .integrity import attach_integrity
-from .ledger import Ledger
-from .readmodels import attach_views
-from .settings import StoreSettings, parse_store
+from regledger.adapters.errors import StoreError
+from regledger.adapters.integrity.verify import attach_integrity
+from regledger.adapters.readmodels.lifecycle import attach_views
+from regledger.adapters.store.ledger import Ledger
+from regledger.adapters.store.settings import StoreSettings, parse_store
 
 __all__ = ["open_ledger"]
 

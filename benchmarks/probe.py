@@ -14,8 +14,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from regledger.adapters.readmodels import views_of
-from regledger.adapters.views_runner import rebuild
+from regledger.adapters.readmodels.lifecycle import views_of
+from regledger.adapters.readmodels.runner import rebuild
 from regledger.adapters.wiring import open_ledger
 
 __all__ = ["decode_all", "main"]

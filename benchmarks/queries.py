@@ -22,9 +22,9 @@ from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
-from regledger.adapters.query_source import FoldSource, ModelSource, open_source, stored_entries
-from regledger.adapters.readmodels import bring_up_to_date, views_of
-from regledger.adapters.views_sql import OPEN_DAY, OPEN_TIME
+from regledger.adapters.readmodels.lifecycle import bring_up_to_date, views_of
+from regledger.adapters.readmodels.source import FoldSource, ModelSource, open_source, stored_entries
+from regledger.adapters.readmodels.sql import OPEN_DAY, OPEN_TIME
 from regledger.adapters.wiring import open_ledger
 from regledger.projections import Query
 
@@ -172,7 +172,7 @@ def _behind(ledger: Any) -> str | None:
     if not view.installed():
         return "not installed"
     try:
-        from regledger.adapters.readmodels import behind  # noqa: PLC0415 - where this build has the judgement
+        from regledger.adapters.readmodels.lifecycle import behind  # noqa: PLC0415 - where this build has the judgement
     except ImportError:
         head, position, waiting = ledger.recorder.max_notification_id() or 0, view.position() or 0, view.unsettled()
         return None if (position, waiting) == (head, 0) else f"position {position} of {head}, {waiting} unsettled"

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from regledger.adapters.integrity import chain_store, verify_chain
+from regledger.adapters.integrity.verify import chain_store, verify_chain
 from regledger.adapters.wiring import open_ledger
 
 from .stores import BenchStore

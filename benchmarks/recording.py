@@ -29,9 +29,9 @@ from uuid import UUID
 from eventsourcing.application import Application
 from eventsourcing.persistence import StoredEvent
 
-from regledger.adapters.chain import catch_up
-from regledger.adapters.integrity import chain_store
-from regledger.adapters.ledger import Ledger, Located
+from regledger.adapters.integrity.chain import catch_up
+from regledger.adapters.integrity.verify import chain_store
+from regledger.adapters.store.ledger import Ledger, Located
 from regledger.adapters.wiring import open_ledger
 from regledger.domain import canonical_json, recording_at
 
@@ -53,7 +53,7 @@ _SHAPES = {
 def _views(ledger: Ledger) -> Callable[[], object] | None:
     """The read models' catch-up, where this build has read models."""
     try:
-        from regledger.adapters.readmodels import bring_up_to_date, views_of  # noqa: PLC0415
+        from regledger.adapters.readmodels.lifecycle import bring_up_to_date, views_of  # noqa: PLC0415
     except ImportError:
         return None
     view = views_of(ledger)

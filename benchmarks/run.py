@@ -21,7 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from regledger.adapters.ledger import Located
+from regledger.adapters.store.ledger import Located
 from regledger.domain import action_adapter
 
 from .generate import generate

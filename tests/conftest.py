@@ -132,7 +132,7 @@ class CliResult:
 @pytest.fixture
 def run_cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
     """Run `regledger ARGS…` in this process through its real entry point (error handling included)."""
-    from regledger.adapters.cli import main  # noqa: PLC0415
+    from regledger.adapters.cli.main import main  # noqa: PLC0415
 
     def run(*args: str) -> CliResult:
         capsys.readouterr()

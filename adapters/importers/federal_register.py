@@ -24,8 +24,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from regledger.adapters.errors import InputError
-from regledger.adapters.ledger import Located
-from regledger.adapters.timeline import parse_file
+from regledger.adapters.importers.timeline import parse_file
+from regledger.adapters.store.ledger import Located
 from regledger.domain import action_adapter
 from regledger.domain.values import LegalDate
 

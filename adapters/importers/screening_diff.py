@@ -29,14 +29,13 @@ from typing import Any, TypeVar
 from pydantic import ValidationError
 
 from regledger.adapters.errors import InputError
-from regledger.adapters.ledger import Located
+from regledger.adapters.importers.screening_read import Read, Record, Snapshot
+from regledger.adapters.store.ledger import Located
 from regledger.domain import action_adapter
 from regledger.domain.actions import EntityDelisted
 from regledger.domain.history import Entry
 from regledger.domain.listing import ListingState, listing_step
 from regledger.projections import PartyNames, Query, directory, group_by_subject, normalise, resolve_all, state_at
-
-from .screening_read import Read, Record, Snapshot
 
 __all__ = ["PUBLISHER", "Current", "LedgerView", "Plan", "ledger_view", "plan", "slug"]
 

@@ -21,14 +21,13 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 
 from regledger.adapters.errors import InputError
-from regledger.adapters.ledger import Ledger, Located, RecordResult
+from regledger.adapters.importers.screening_diff import PUBLISHER, Plan, Progress, ledger_view, plan
+from regledger.adapters.importers.screening_read import SOURCES, Read, Snapshot, read_snapshot
+from regledger.adapters.store.ledger import Ledger, Located, RecordResult
 from regledger.domain import DomainError, ImportedSnapshot, ListSnapshot
 from regledger.domain.events import SubjectAggregate
 from regledger.domain.history import Entry
 from regledger.domain.snapshot import snapshot_id
-
-from .screening_diff import PUBLISHER, Plan, Progress, ledger_view, plan
-from .screening_read import SOURCES, Read, Snapshot, read_snapshot
 
 __all__ = ["PUBLISHER", "SOURCES", "SnapshotImport", "import_snapshot", "read_snapshot"]
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from regledger.adapters import open_ledger
-from regledger.adapters.report_filters import md
-from regledger.adapters.settings import parse_store
+from regledger.adapters.render.reports.filters import md
+from regledger.adapters.store.settings import parse_store
 from tests.conftest import ROOT
 
 GOLDEN = ROOT / "tests" / "golden"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from regledger.adapters.timeline import read_timeline
+from regledger.adapters.importers.timeline import read_timeline
 from regledger.domain import KINDS
 from tests.conftest import ROOT
 

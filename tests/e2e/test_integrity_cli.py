@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from regledger.adapters.cli_integrity import Progress, parse_until
+from regledger.adapters.cli.integrity import Progress, parse_until
 from tests.conftest import EXAMPLE, drop_schema, listed
 from tests.integration.integrity_kit import Attacker, clone, copy_sqlite, events, find_event, schema_of
 

@@ -70,7 +70,7 @@ def answers(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Any]]:
     """The bundled case recorded once, and a set of queries over it."""
     from click.testing import CliRunner  # noqa: PLC0415
 
-    from regledger.adapters.cli import cli  # noqa: PLC0415
+    from regledger.adapters.cli.main import cli  # noqa: PLC0415
 
     db = str(tmp_path_factory.mktemp("schema") / "ledger.db")
     runner = CliRunner()

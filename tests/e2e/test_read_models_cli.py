@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 
 from regledger.adapters import Located, open_ledger
-from regledger.adapters.readmodels import views_of
+from regledger.adapters.readmodels.lifecycle import views_of
 from regledger.domain import action_adapter
 from tests.conftest import EXAMPLE, listed
 
@@ -211,7 +211,7 @@ def test_tables_another_writer_created_but_has_not_stamped_yet_are_caught_up_not
     """Two writers bringing new read models up: one has created the tables and not yet stamped their version when
     the other looks. The other must wait for the install (installing again changes nothing), not rebuild: a rebuild
     would drop the tables under the first writer."""
-    from regledger.adapters.readmodels import bring_up_to_date, model_version  # noqa: PLC0415
+    from regledger.adapters.readmodels.lifecycle import bring_up_to_date, model_version  # noqa: PLC0415
 
     _record_behind(db, listed("huawei"))
     with open_ledger(db) as ledger:

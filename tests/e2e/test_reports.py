@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from regledger.adapters.settings import parse_store
+from regledger.adapters.store.settings import parse_store
 from tests.conftest import EXAMPLE, listed
 from tests.e2e.report_kit import (
     HOSTILE_ALIASES,

@@ -16,9 +16,9 @@ from urllib.parse import parse_qs, urlsplit
 
 from eventsourcing.persistence import StoredEvent
 
-from regledger.adapters.chain import StoredRow
-from regledger.adapters.guards import sqlite_trigger_names
-from regledger.adapters.integrity import chain_store
+from regledger.adapters.integrity.chain import StoredRow
+from regledger.adapters.integrity.guards import sqlite_trigger_names
+from regledger.adapters.integrity.verify import chain_store
 from regledger.adapters.wiring import open_ledger
 from tests.conftest import POSTGRES_URL
 

@@ -13,11 +13,11 @@ import psycopg
 import pytest
 from eventsourcing.persistence import IntegrityError
 
-from regledger.adapters.chain import GENESIS, catch_up, extend, link
-from regledger.adapters.integrity import chain_store, verify_chain
-from regledger.adapters.ledger import Ledger
-from regledger.adapters.settings import parse_store
-from regledger.adapters.timeline import read_timeline
+from regledger.adapters.importers.timeline import read_timeline
+from regledger.adapters.integrity.chain import GENESIS, catch_up, extend, link
+from regledger.adapters.integrity.verify import chain_store, verify_chain
+from regledger.adapters.store.ledger import Ledger
+from regledger.adapters.store.settings import parse_store
 from regledger.adapters.wiring import open_ledger
 from tests.conftest import EXAMPLE, POSTGRES_URL, drop_schema, listed
 from tests.integration.integrity_kit import clone, events, schema_of

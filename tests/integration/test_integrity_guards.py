@@ -8,7 +8,7 @@ from contextlib import closing
 
 import pytest
 
-from regledger.adapters.timeline import read_timeline
+from regledger.adapters.importers.timeline import read_timeline
 from regledger.adapters.wiring import open_ledger
 from tests.conftest import EXAMPLE, POSTGRES_URL
 from tests.integration.integrity_kit import Attacker, events, schema_of

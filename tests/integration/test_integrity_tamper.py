@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from regledger.adapters.integrity import Divergence, chain_store, verify_chain
-from regledger.adapters.timeline import read_timeline
+from regledger.adapters.importers.timeline import read_timeline
+from regledger.adapters.integrity.verify import Divergence, chain_store, verify_chain
 from regledger.adapters.wiring import open_ledger
 from tests.conftest import EXAMPLE
 from tests.integration.integrity_kit import Attacker, copy_sqlite, events, find_event, schema_of

@@ -10,8 +10,8 @@ import pytest
 
 from regledger.adapters.errors import InputError
 from regledger.adapters.importers import import_snapshot
-from regledger.adapters.ledger import Ledger
-from regledger.adapters.timeline import read_timeline
+from regledger.adapters.importers.timeline import read_timeline
+from regledger.adapters.store.ledger import Ledger
 from regledger.adapters.wiring import open_ledger
 from regledger.domain import ActionIndex, Listing, ListSnapshot, Measure, Meeting, Party, Position
 from regledger.domain.events import DomainEvent

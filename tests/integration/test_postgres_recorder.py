@@ -7,7 +7,7 @@ import uuid
 import pytest
 from eventsourcing.persistence import IntegrityError, StoredEvent
 
-from regledger.adapters.pg_recorder import BulkPostgresApplicationRecorder
+from regledger.adapters.store.pg_recorder import BulkPostgresApplicationRecorder
 from regledger.adapters.wiring import open_ledger
 
 pytestmark = pytest.mark.postgres

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from regledger.adapters import Located, open_ledger
-from regledger.adapters.query_source import FoldSource, ModelSource, open_source, stored_entries
+from regledger.adapters.readmodels.source import FoldSource, ModelSource, open_source, stored_entries
 from regledger.domain import action_adapter
 from regledger.domain.values import Reliability
 from regledger.projections import Query

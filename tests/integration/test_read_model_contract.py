@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from regledger.adapters import open_ledger
-from regledger.adapters.readmodels import views_of
+from regledger.adapters.readmodels.lifecycle import views_of
 from regledger.domain.history import Entry
 from regledger.projections import (
     ProjectionError,

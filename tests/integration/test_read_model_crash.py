@@ -22,11 +22,11 @@ import pytest
 
 from benchmarks.generate import generate
 from regledger.adapters import Located, open_ledger
-from regledger.adapters.query_source import stored_entries
-from regledger.adapters.readmodels import views_of
-from regledger.adapters.views_check import check_views
-from regledger.adapters.views_runner import catch_up, rebuild
-from regledger.adapters.views_sql import TABLES
+from regledger.adapters.readmodels.check import check_views
+from regledger.adapters.readmodels.lifecycle import views_of
+from regledger.adapters.readmodels.runner import catch_up, rebuild
+from regledger.adapters.readmodels.source import stored_entries
+from regledger.adapters.readmodels.sql import TABLES
 from regledger.domain import action_adapter
 from tests.conftest import POSTGRES_URL, drop_schema, require_postgres
 

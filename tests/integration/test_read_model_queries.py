@@ -11,9 +11,10 @@ from typing import Any
 
 import pytest
 
-from regledger.adapters import Located, open_ledger, views_read
-from regledger.adapters.query_source import FoldSource, ModelSource, open_source, stored_entries
-from regledger.adapters.views_sql import OPEN_TIME
+from regledger.adapters import Located, open_ledger
+from regledger.adapters.readmodels import reader as views_read
+from regledger.adapters.readmodels.source import FoldSource, ModelSource, open_source, stored_entries
+from regledger.adapters.readmodels.sql import OPEN_TIME
 from regledger.domain import action_adapter
 from regledger.projections import Query
 from tests.unit.fold_kit import delisted, listed

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from regledger.adapters.importers import import_snapshot
-from regledger.adapters.ledger import Ledger
+from regledger.adapters.store.ledger import Ledger
 from regledger.adapters.wiring import open_ledger
 from regledger.domain.history import Entry
 from regledger.projections import Query, directory, state_as_of

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from regledger.adapters.views_sql import dump, load
+from regledger.adapters.readmodels.sql import dump, load
 from regledger.projections.codec import item_data, item_of
 from regledger.projections.views import Citation, ListEntry, MeasureView, PendingChange
 

@@ -14,7 +14,7 @@ from uuid import UUID
 
 import pytest
 
-from regledger.adapters.mapper import PydanticMapper
+from regledger.adapters.store.mapper import PydanticMapper
 from regledger.domain import (
     ActionIndex,
     ImportedSnapshot,

@@ -8,9 +8,9 @@ import tomllib
 import pytest
 from jinja2 import StrictUndefined, UndefinedError
 
-from regledger.adapters.report_filters import cite_label, is_web_url, md, md_url, shown, words
-from regledger.adapters.report_svg import svg_layout
-from regledger.adapters.reports import environment, render, tidy_markdown
+from regledger.adapters.render.reports.environment import environment, render, tidy_markdown
+from regledger.adapters.render.reports.filters import cite_label, is_web_url, md, md_url, shown, words
+from regledger.adapters.render.reports.svg import svg_layout
 from tests.conftest import ROOT
 
 

@@ -75,7 +75,7 @@ def _commands(group, prefix: str = "") -> dict:
 
 
 def test_every_command_has_help() -> None:
-    from regledger.adapters.cli import cli  # noqa: PLC0415
+    from regledger.adapters.cli.main import cli  # noqa: PLC0415
 
     commands = _commands(cli)
     missing = [name for name, command in commands.items() if not (command.help or "").strip()]

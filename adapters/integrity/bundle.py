@@ -1,0 +1,193 @@
+"""Bundles: a ledger's first events, up to a moment, as a self-contained SQLite ledger with its chain and a signed
+checkpoint, that anyone can verify and query without the original database.
+
+A bundle holds the stored events byte for byte, with their notification ids, so `log` and the queries answer on it
+as on the original up to that moment; its chain, recomputed from them and checked against the original's; and in
+`regledger_checkpoints` a checkpoint of all of it. It is a prefix of the ledger in recording order: the events up
+to the first one recorded after the moment.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager, suppress
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from regledger.adapters.errors import InputError, StoreError
+from regledger.adapters.integrity.chain import GENESIS, SQLITE, ChainStore, StoredRow, catch_up
+from regledger.adapters.integrity.checkpoint import Checkpoint, parse_checkpoint, sign_checkpoint
+from regledger.adapters.integrity.guards import install_sqlite_guards
+from regledger.adapters.integrity.labels import recorded_at
+from regledger.adapters.integrity.verify import Verification, checkpoint_findings, verify_chain
+from regledger.adapters.wiring import open_ledger
+
+__all__ = ["BundleCheck", "Exported", "export_bundle", "verify_bundle"]
+
+CHECKPOINTS = "regledger_checkpoints"
+Progress = Callable[[int], None]
+_INSERT = "INSERT INTO stored_events (rowid, originator_id, originator_version, topic, state) VALUES (?, ?, ?, ?, ?)"
+
+
+@dataclass(frozen=True)
+class Exported:
+    """What an export wrote."""
+
+    checkpoint: Checkpoint
+    left_out: int  # events recorded at or before the moment but after one recorded later (left out of the prefix)
+    bundle_local_key: bool
+
+
+def _moment(event: StoredRow) -> datetime:
+    moment = recorded_at(event.state)
+    if moment is None:
+        raise StoreError(f"event at notification id {event.notification_id} has no readable recording time")
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _copy_prefix(source: ChainStore, target: ChainStore, until: datetime,
+                 progress: Progress | None) -> tuple[int, datetime | None, int]:
+    """Copy the events up to the first one recorded after `until`: how many, the last one's recording time, and
+    how many later events were recorded at or before `until` all the same (left out: a bundle is a prefix)."""
+    size, last, left_out, stopped, after = 0, None, 0, False, 0
+    while page := source.events(after):
+        after = page[-1].notification_id
+        cut = 0 if stopped else next((i for i, e in enumerate(page) if _moment(e) > until), len(page))
+        if cut:
+            _copy(target, page[:cut])
+            size, last = size + cut, _moment(page[cut - 1])
+            if progress:
+                progress(size)
+        stopped = stopped or cut < len(page)
+        left_out += sum(_moment(e) <= until for e in page[cut:])
+    return size, last, left_out
+
+
+def export_bundle(source: ChainStore, until: datetime, path: Path, key: Ed25519PrivateKey | None, *,
+                  force: bool = False, progress: Callable[[str], Progress] | None = None) -> Exported:
+    """Write the bundle of the events recorded up to `until` to `path`, signed with `key` (or a bundle-local key).
+
+    `progress(step)` gives the callback that hears how many events a long step has done.
+    """
+    if path.exists() and not force:
+        raise InputError(f"{path}: already exists; use --force to replace it")
+    partial = path.with_name(path.name + ".partial")
+    _remove(partial)
+    try:
+        with open_ledger(str(partial)) as bundle:
+            store = ChainStore(bundle.recorder.datastore.transaction, SQLITE)  # type: ignore[attr-defined]
+            size, last, left_out = _copy_prefix(source, store, until, progress("copy") if progress else None)
+            catch_up(store, 5000, progress("chain") if progress else None)
+            digest = _checked_head(source, store, size)
+            checkpoint = sign_checkpoint(key or Ed25519PrivateKey.generate(), size, digest, last,
+                                         until=until.isoformat().replace("+00:00", "Z"))
+            _store_checkpoint(store, checkpoint)
+        _single_file(partial)
+    except BaseException:
+        _remove(partial)
+        raise
+    partial.replace(path)
+    return Exported(checkpoint, left_out, key is None)
+
+
+def _checked_head(source: ChainStore, bundle: ChainStore, size: int) -> bytes:
+    """The bundle's head digest, once it is the one the original's chain holds at that size."""
+    head = bundle.head()
+    digest = head.digest if head else GENESIS
+    chained = source.link_at(size) if size else None
+    if size and chained is None:
+        raise StoreError(f"the ledger's chain does not cover its first {size} events: run `regledger verify`")
+    if digest != (chained.digest if chained else GENESIS):
+        raise StoreError(f"the ledger does not verify within its first {size} events: run `regledger verify`")
+    return digest
+
+
+def _copy(store: ChainStore, page: list[StoredRow]) -> None:
+    with store.transaction(commit=True) as cursor:
+        cursor.executemany(_INSERT, [(e.notification_id, e.originator_id.hex, e.version, e.topic, e.state)
+                                     for e in page])
+
+
+def _store_checkpoint(store: ChainStore, checkpoint: Checkpoint) -> None:
+    with store.transaction(commit=True) as cursor:
+        cursor.execute(f"CREATE TABLE IF NOT EXISTS {CHECKPOINTS} (position INTEGER PRIMARY KEY, checkpoint TEXT "
+                       "NOT NULL)")
+        install_sqlite_guards(cursor, [CHECKPOINTS])
+        cursor.execute(f"INSERT INTO {CHECKPOINTS} (checkpoint) VALUES (?)", (checkpoint.to_json(),))  # noqa: S608
+
+
+def _remove(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        with suppress(FileNotFoundError):
+            path.with_name(path.name + suffix).unlink()
+
+
+def _single_file(path: Path) -> None:
+    """Leave the bundle as one file (no write-ahead log beside it), to send as it is."""
+    with closing(sqlite3.connect(path)) as connection:
+        connection.execute("PRAGMA journal_mode=DELETE")
+
+
+@dataclass(frozen=True)
+class BundleCheck:
+    """What verifying a bundle found."""
+
+    verification: Verification
+    checkpoint: Checkpoint
+    problems: list[str]
+
+
+@contextmanager
+def _read_only(path: Path) -> Iterator[sqlite3.Connection]:
+    if not path.is_file():
+        raise InputError(f"{path}: no such bundle file")
+    try:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as error:
+        raise InputError(f"{path}: cannot open: {error}") from None
+    connection.row_factory = sqlite3.Row
+    with closing(connection):
+        yield connection
+
+
+def _reader(connection: sqlite3.Connection) -> Callable[..., Any]:
+    @contextmanager
+    def transaction(*, commit: bool = False) -> Iterator[sqlite3.Cursor]:
+        assert not commit, "a bundle is verified read-only"
+        with closing(connection.cursor()) as cursor:
+            yield cursor
+
+    return transaction
+
+
+def _checkpoint(connection: sqlite3.Connection, path: Path) -> Checkpoint:
+    try:
+        rows = connection.execute(f"SELECT checkpoint FROM {CHECKPOINTS} ORDER BY position").fetchall()  # noqa: S608
+    except sqlite3.DatabaseError as error:
+        raise InputError(f"{path}: not a regledger bundle: {error}") from None
+    if not rows:
+        raise InputError(f"{path}: the bundle holds no checkpoint")
+    return parse_checkpoint(rows[-1]["checkpoint"], f"{path}: checkpoint")
+
+
+def verify_bundle(path: Path, trusted: bytes | None = None,
+                  progress: Progress | None = None) -> BundleCheck:
+    """Recompute the bundle's chain from its events, and check its checkpoint's signature and head against it."""
+    with _read_only(path) as connection:
+        checkpoint = _checkpoint(connection, path)
+        store = ChainStore(_reader(connection), SQLITE)
+        try:
+            verification = verify_chain(store, progress, mark=checkpoint.size, grace=0)
+            problems = checkpoint_findings(store, verification, checkpoint, trusted)
+            total = store.count_events()
+        except sqlite3.DatabaseError as error:
+            raise InputError(f"{path}: not a regledger bundle: {error}") from None
+    if total != checkpoint.size:
+        problems.append(f"the bundle holds {total} events; its checkpoint covers {checkpoint.size}: it was changed "
+                        "after it was exported")
+    return BundleCheck(verification, checkpoint, problems)

@@ -1,0 +1,120 @@
+"""The ledger's read models: which store holds them, and keeping them current after every record run.
+
+A ledger on SQLite or PostgreSQL keeps its read models beside its events (`SQLiteStateView`,
+`PostgresStateView`); an in-memory ledger keeps none (queries fold). The tables are created by the first catch-up
+(`record`, `project`, `rebuild`), not by opening a ledger, so that a ledger written elsewhere (a bundle) is never
+changed by reading it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from eventsourcing.persistence import PersistenceError
+from eventsourcing.sqlite import SQLiteDatastore
+
+from regledger.adapters.errors import RegledgerError, StoreError
+from regledger.adapters.readmodels.runner import PAGE, Progress, catch_up, rebuild
+
+__all__ = ["attach_views", "behind", "bring_up_to_date", "model_version", "views_of"]
+
+
+def views_of(ledger: Any, set_up_lock: int = 0) -> Any | None:
+    """The read models of `ledger`'s store (installed or not); None for a store that keeps none."""
+    datastore = getattr(ledger.recorder, "datastore", None)
+    if isinstance(datastore, SQLiteDatastore):
+        from regledger.adapters.readmodels.sqlite import SQLiteStateView  # noqa: PLC0415
+
+        return SQLiteStateView(datastore, model_version())
+    if type(datastore).__module__ == "eventsourcing.postgres":
+        from regledger.adapters.readmodels.postgres import PostgresStateView  # noqa: PLC0415 - only PostgreSQL stores load psycopg
+
+        return PostgresStateView(datastore, model_version(), set_up_lock)
+    return None
+
+
+# The modules whose code decides what a row holds: the actions and their steps, the fold and its views, the rows'
+# computation and layout. A change to any of them changes `model_version`, and read models built before are rebuilt.
+_ROW_MODULES = {
+    "domain": ("actions", "values", "history", "listing", "measure", "meeting", "position"),
+    "projections": ("fold", "views", "query", "subjects", "diff", "parties", "temporal", "sweep", "units", "codec"),
+    "adapters": ("sql", "writer"),
+}
+
+
+@cache
+def model_version() -> str:
+    """A digest of the code that computes the rows (`_ROW_MODULES`): read models built by other code may answer
+    differently, so they are rebuilt rather than caught up."""
+    from regledger import domain, projections  # noqa: PLC0415
+
+    folders = {"domain": Path(domain.__file__).parent, "projections": Path(projections.__file__).parent,
+               "adapters": Path(__file__).parent}
+    digest = hashlib.sha256()
+    for package, modules in _ROW_MODULES.items():
+        for module in modules:
+            path = folders[package] / f"{module}.py"
+            digest.update(f"{package}.{module}".encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:20]
+
+
+def behind(ledger: Any, view: Any) -> str | None:
+    """Why the read models cannot answer for the ledger now (None: they are current)."""
+    if view.built_by() != model_version():
+        return "the read models were built by another version of regledger's fold (`regledger rebuild` rebuilds them)"
+    head, position, waiting = ledger.recorder.max_notification_id() or 0, view.position() or 0, view.unsettled()
+    if position == head and not waiting:
+        return None
+    recomputing = f", and {waiting} subject(s) wait to be recomputed" if waiting else ""
+    return (f"the read models are behind the ledger (they cover notification {position} of {head}{recomputing}; "
+            "`regledger project` brings them up to date)")
+
+
+def bring_up_to_date(ledger: Any, view: Any, progress: Progress | None = None, page: int = PAGE) -> int:
+    """Create the read models where missing (rebuild those another version built) and catch them up with the log;
+    how many events were applied.
+
+    Tables without a version are another process's install between creating them and stamping them: installing
+    again waits for it (the set-up lock) and changes nothing, where a rebuild would drop the tables under it."""
+    if not view.installed() or view.built_by() is None:
+        view.install()
+    if view.built_by() != model_version():
+        return rebuild(ledger, view, page=page, progress=progress)
+    return catch_up(ledger, view, page=page, progress=progress)
+
+
+def attach_views(ledger: Any, set_up_lock: int = 0) -> None:
+    """Make `ledger.record` bring the read models up to date too, after the hook already set (the chain's)."""
+    view = views_of(ledger, set_up_lock)
+    if view is None:
+        return
+    ledger.on_recorded = _both(ledger.on_recorded, lambda: _views_up(ledger, view))
+
+
+def _views_up(ledger: Any, view: Any) -> None:
+    try:
+        bring_up_to_date(ledger, view)
+    except PersistenceError as error:
+        raise StoreError(f"the actions were recorded, but the read models could not be brought up to date ({error});"
+                         " `regledger project` or the next `regledger record` does it") from None
+
+
+def _both(first: Callable[[], object] | None, second: Callable[[], object]) -> Callable[[], None]:
+    """Run both hooks, whatever the first does; then raise the first problem, if any."""
+
+    def run() -> None:
+        problems: list[RegledgerError] = []
+        for hook in (first, second):
+            try:
+                if hook is not None:
+                    hook()
+            except RegledgerError as error:
+                problems.append(error)
+        if problems:
+            raise problems[0]
+
+    return run

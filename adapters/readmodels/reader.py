@@ -1,0 +1,373 @@
+"""Reading the read models: one indexed SELECT per answer, then decoding (the `StateView` queries).
+
+A point (D, P, T, tier) is inside a row when `from <= value < to` on each axis and `tier_lo <= rank <= tier_hi`.
+An open P is asked as the day before `OPEN_DAY`; an open T (the current rows) as `t_to = OPEN_TIME`, an equality
+that the `(t_to, d_from)` and `(party, t_to)` indexes serve directly.
+
+Each statement is one round trip: a lone SELECT is its own snapshot, so no transaction is begun and ended around
+it, and PostgreSQL prepares it once per connection. Items are decoded once per reader: a row's text is all its
+item depends on, so a text read again (the next query's day, the same rows) is answered from what was decoded,
+which no change to the ledger can make stale.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Collection
+from contextlib import AbstractContextManager
+from datetime import date, datetime
+from typing import Any
+
+from eventsourcing import persistence
+from eventsourcing.persistence import PersistenceError
+from eventsourcing.sqlite import SQLiteDatastore
+
+from regledger.adapters.readmodels.sql import (
+    OPEN_DAY,
+    OPEN_TIME,
+    ViewDialect,
+    day,
+    load,
+    load_all,
+    moment,
+    undo_day,
+    undo_moment,
+)
+from regledger.domain import action_adapter
+from regledger.domain.history import Entry
+from regledger.projections.codec import effect_of, item_of
+from regledger.projections.diff import TookEffect
+from regledger.projections.explain import Evidence
+from regledger.projections.parties import PartyNames
+from regledger.projections.query import Query
+from regledger.projections.readmodel import Selection
+from regledger.projections.subjects import SubjectKey
+from regledger.projections.temporal import Item
+
+__all__ = ["ViewReader"]
+
+Fetch = Callable[[str, tuple[Any, ...], bool], list[Any]]  # (statement, parameters, by name) -> rows
+DECODED = 1 << 15  # items a reader keeps decoded (it forgets them all when it has this many)
+
+# The rows holding a point; the units whose rows start above a P (kind NULL); and the rows of a selection with one
+# row of NULLs when it has none but the whole state has some (the point's rows are the selection's and others):
+# whether the whole state is empty, learnt in the same round trip. `items` reads one of the first and last, with
+# the second after it (UNION ALL) when P is given.
+_ALL = "SELECT kind, item FROM {items} WHERE {where}"
+_FLOORS = "SELECT DISTINCT NULL AS kind, unit FROM {floors} WHERE {when} AND p_floor > ?{units}"
+_CHOSEN = ("WITH chosen AS (SELECT kind, item FROM {items} WHERE {where}{chosen}) SELECT kind, item FROM chosen "
+           "UNION ALL SELECT NULL, NULL WHERE NOT EXISTS (SELECT 1 FROM chosen) "
+           "AND EXISTS (SELECT 1 FROM {items} WHERE {where})")
+
+
+class ViewReader:
+    """The read side of a read-model store; the store provides `dialect`, `datastore` (the library's) and
+    `_read`."""
+
+    dialect: ViewDialect
+    datastore: Any
+    _fetcher: Fetch | None = None
+    _decoded: dict[str, tuple[str, tuple[SubjectKey, Item]]] | None = None
+    _learnt: dict[tuple[Any, ...], Any] | None = None  # inside `answering`: what `items` learnt
+
+    def _read(self) -> AbstractContextManager[Any]:
+        raise NotImplementedError
+
+    def rows(self, template: str, params: Collection[Any] = (), **fill: Any) -> list[Any]:
+        """The rows of one read-only query on the read models, by column name."""
+        return self._fetch(self.dialect.sql(template, **fill), tuple(params), by_name=True)
+
+    def _fetch(self, statement: str, params: tuple[Any, ...], *, by_name: bool = False) -> list[Any]:
+        """The rows of one statement, in one round trip; by column name, or (cheaper) by position."""
+        if self._fetcher is None:
+            self._fetcher = _fetcher(self.datastore, self._read)
+        return self._fetcher(statement, params, by_name)
+
+    def answering(self) -> AbstractContextManager[None]:
+        """Within, what `items` learns beside its rows (whether the point holds any row, which units its rows do not
+        answer) answers `exists` and `uncovered` later in this answer instead of another statement; outside, every
+        question reads the store."""
+        return _Answering(self)
+
+    def forget_decoded(self) -> None:
+        """Drop the items decoded so far: the reader then decodes as a fresh one (one CLI call) does."""
+        self._decoded = None
+
+    def unsettled(self) -> int:
+        """How many units wait to be recomputed."""
+        return int(self.rows("SELECT COUNT(*) AS n FROM {dirty}")[0]["n"])
+
+    # -- answers ------------------------------------------------------------------------------------------------
+
+    def items(self, query: Query, selection: Selection = (None, None)) -> list[tuple[SubjectKey, Item]]:
+        """The items of the rows holding the point `query`; inside `answering`, the same statement learns whether
+        any row holds it and (P given) which units the rows do not answer, for `exists` and `uncovered`."""
+        where, params = _point(query, with_day=True)
+        chosen, more, count = _selection(selection)
+        statement, args = (_CHOSEN, (*params, *more, *params)) if chosen else (_ALL, params)
+        floors, below, parts = _floors(query, selection)
+        if floors:
+            statement, args = f"{statement} UNION ALL {floors}", (*args, *below)
+        rows = self._fetch(self.dialect.sql(statement, count=count, where=where, chosen=chosen, **parts), args)
+        found = [r for r in rows if r[0] is not None]
+        if self._learnt is not None:
+            self._learnt["exists", where, params] = bool(found) or any(r[1] is None for r in rows)
+            if floors:
+                self._learnt["uncovered", parts["units"], below] = sorted(r[1] for r in rows if r[0] is None and r[1])
+        return self._decode(found)
+
+    def _decode(self, rows: list[Any]) -> list[tuple[SubjectKey, Item]]:
+        """The (subject, item) of each (kind, item text) row: those decoded before as they were, the rest read
+        with one call of the JSON reader. An answer of more rows than the reader keeps is decoded whole, past the
+        cache: keeping it would only push out what the next answer could use, at a cost per row."""
+        if len(rows) > DECODED:
+            return [_item(kind, data) for (kind, _), data in zip(rows, load_all([t for _, t in rows]), strict=True)]
+        if self._decoded is None or len(self._decoded) >= DECODED:
+            self._decoded = {}
+        decoded, found, missing = self._decoded, list[Any](), []
+        for kind, text in rows:
+            known = decoded.get(text)
+            if known is not None and known[0] == kind:
+                found.append(known[1])
+            else:
+                found.append(None)
+                missing.append((len(found) - 1, kind, text))
+        if missing:
+            for (at, kind, text), data in zip(missing, load_all([text for _, _, text in missing]), strict=True):
+                found[at] = _item(kind, data)
+                decoded[text] = (kind, found[at])
+        return found
+
+    def exists(self, query: Query) -> bool:
+        """True when a row holds the point `query`."""
+        where, params = _point(query, with_day=True)
+        if self._learnt is not None and ("exists", where, params) in self._learnt:
+            return bool(self._learnt["exists", where, params])
+        return bool(self.rows("SELECT 1 AS one FROM {items} WHERE {where} LIMIT 1", params, where=where))
+
+    def effects(self, query: Query, window: tuple[date, date],
+                selection: Selection = (None, None)) -> list[tuple[SubjectKey, int, TookEffect]]:
+        """The visible actions effective in (start, end]."""
+        where, params = _point(query, with_day=False)
+        chosen, more, count = _selection(selection)
+        rows = self.rows("SELECT seq, item FROM {effects} WHERE {where} AND effective_on > ? "
+                         "AND effective_on <= ?{chosen}", (*params, day(window[0]), day(window[1]), *more),
+                         count=count, where=where, chosen=chosen)
+        return [(tuple(subject), r["seq"], effect_of(data))
+                for r, (subject, data) in zip(rows, load_all([r["item"] for r in rows]), strict=True)]
+
+    def uncovered(self, query: Query, selection: Selection = (None, None)) -> list[str]:
+        """The units whose rows start above `query`'s P."""
+        floors, below, parts = _floors(query, selection)
+        if not floors:
+            return []
+        if self._learnt is not None and ("uncovered", parts["units"], below) in self._learnt:
+            return list(self._learnt["uncovered", parts["units"], below])
+        count = len(selection[1]) if selection[1] is not None else 0
+        return sorted(row["unit"] for row in self.rows(floors, below, count=count, **parts))
+
+    def unit_entries(self, units: Collection[str]) -> list[Entry]:
+        """Every entry of `units`, in recording order."""
+        if not units:
+            return []
+        rows = self.rows("SELECT nid, recorded_at, action FROM {entries} WHERE unit IN ({marks}) ORDER BY nid",
+                          tuple(units), count=len(units))
+        return [Entry(r["nid"], undo_moment(r["recorded_at"]), action_adapter.validate_json(r["action"]))
+                for r in rows]
+
+    def evidence(self) -> Evidence:
+        """The facts behind an empty answer's explanation, read off the entries' indexes."""
+        return _StoredEvidence(self)
+
+    # -- the directory ------------------------------------------------------------------------------------------
+
+    def subjects(self, labels: Collection[str] | None = None,
+                 parties: Collection[str] | None = None) -> list[SubjectKey]:
+        """The subjects recorded, in order: by label, or the listings of parties, or all."""
+        if labels is not None:
+            rows = self.rows("SELECT subject FROM {subjects} WHERE label IN ({marks})", labels, count=len(labels))
+        elif parties is not None:
+            rows = self.rows("SELECT subject FROM {subjects} WHERE kind = 'listing' AND party IN ({marks})",
+                              parties, count=len(parties))
+        else:
+            rows = self.rows("SELECT subject FROM {subjects}")
+        return sorted(tuple(load(r["subject"])) for r in rows)
+
+    def lists(self, list_key: str | None = None) -> list[str]:
+        """The list keys recorded."""
+        if list_key is not None:
+            rows = self.rows("SELECT list_key FROM {subjects} WHERE list_key = ? LIMIT 1", (list_key,))
+        else:
+            rows = self.rows("SELECT DISTINCT list_key FROM {subjects} WHERE kind = 'listing'")
+        return sorted(r["list_key"] for r in rows)
+
+    def parties(self, keys: Collection[str] | None = None,
+                names: Collection[str] | None = None) -> dict[str, PartyNames]:
+        """The parties by key: with one of `keys`, or a name or alias normalising to one of `names`, or all."""
+        if keys is not None:
+            rows = self.rows("SELECT * FROM {parties} WHERE party IN ({marks})", keys, count=len(keys))
+        elif names is not None:
+            rows = self.rows("SELECT * FROM {parties} WHERE party IN (SELECT party FROM {names} WHERE normalised "
+                              "IN ({marks}))", names, count=len(names))
+        else:
+            rows = self.rows("SELECT * FROM {parties}")
+        found = {r["party"]: PartyNames(r["party"], tuple(load(r["names"])), tuple(load(r["aliases"]))) for r in rows}
+        return dict(sorted(found.items()))
+
+
+def _fetcher(datastore: Any, read: Callable[[], AbstractContextManager[Any]]) -> Fetch:
+    """How one statement is read from `datastore`: from a pooled connection in autocommit mode, without a
+    transaction (SQLite, PostgreSQL, prepared there), else in a read transaction of the store's."""
+    if isinstance(datastore, SQLiteDatastore):
+        return _sqlite_fetch(datastore)
+    if type(datastore).__module__ == "eventsourcing.postgres":
+        return _postgres_fetch(datastore)
+
+    def fetch(statement: str, params: tuple[Any, ...], by_name: bool) -> list[Any]:
+        with read() as cursor:
+            cursor.execute(statement, params)
+            return list(cursor.fetchall())
+
+    return fetch
+
+
+def _sqlite_fetch(datastore: SQLiteDatastore) -> Fetch:
+    pool = datastore.pool
+
+    def fetch(statement: str, params: tuple[Any, ...], by_name: bool) -> list[Any]:  # rows by name and position
+        connection = pool.get_connection(is_writer=False)
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(statement, params)
+                rows: list[Any] = cursor.fetchall()
+                return rows
+        except sqlite3.Error as error:
+            from regledger.adapters.readmodels.sqlite import translate  # noqa: PLC0415 - it reads through this module
+
+            raise translate(error) from error
+        finally:
+            pool.put_connection(connection)
+
+    return fetch
+
+
+def _postgres_fetch(datastore: Any) -> Fetch:
+    """Straight from the library's pool (opened by its first use, as the library does): its `get_connection`
+    costs as much again as the statement's own Python, and is only needed for the errors it translates, which
+    this translates the same way."""
+    import psycopg  # noqa: PLC0415 - only PostgreSQL stores load psycopg
+    from psycopg.rows import dict_row, tuple_row  # noqa: PLC0415
+
+    with datastore.get_connection():  # opens the library's pool, where nothing has used it yet
+        pool = datastore.pool
+
+    def fetch(statement: str, params: tuple[Any, ...], by_name: bool) -> list[Any]:
+        try:
+            connection = pool.getconn()
+            try:
+                with connection.cursor(row_factory=dict_row if by_name else tuple_row) as cursor:
+                    cursor.execute(statement, params, prepare=True)
+                    rows: list[Any] = cursor.fetchall()
+                    return rows
+            finally:
+                pool.putconn(connection)
+        except psycopg.Error as error:
+            raise _persistence_error(error) from error
+
+    return fetch
+
+
+def _persistence_error(error: Exception) -> PersistenceError:
+    """The library's exception for a driver's one: the class of the same name as the nearest DB-API class the
+    error is (as the library's own `get_connection` raises), else `PersistenceError`."""
+    for kind in type(error).__mro__:
+        translated = getattr(persistence, kind.__name__, None)
+        if isinstance(translated, type) and issubclass(translated, PersistenceError):
+            return translated(str(error))
+    return PersistenceError(str(error))
+
+
+def _item(kind: str, data: list[Any]) -> tuple[SubjectKey, Item]:
+    subject, fields = data
+    return tuple(subject), item_of(kind, fields)
+
+
+def _time(query: Query) -> tuple[str, tuple[int, ...]]:
+    if query.known_at is None:
+        return "t_to = ?", (OPEN_TIME,)
+    known = moment(query.known_at)
+    return "t_from <= ? AND ? < t_to", (known, known)
+
+
+def _point(query: Query, *, with_day: bool) -> tuple[str, tuple[int, ...]]:
+    """The WHERE clause (and its parameters) of the rows holding `query`'s T, P, tier (and D)."""
+    t_clause, t_params = _time(query)
+    published = day(query.published_by, OPEN_DAY - 1)
+    rank = query.min_reliability.rank if query.min_reliability else 0
+    clause = t_clause + " AND p_from <= ? AND ? < p_to AND tier_lo <= ? AND ? <= tier_hi"
+    params = (*t_params, published, published, rank, rank)
+    if with_day:
+        clause += " AND d_from <= ? AND ? < d_to"
+        params += (day(query.as_of), day(query.as_of))
+    return clause, params
+
+
+def _floors(query: Query, selection: Selection) -> tuple[str, tuple[Any, ...], dict[str, str]]:
+    """The statement (kind NULL, unit) of the units whose rows start above `query`'s P, its parameters and its
+    fragments; no statement when P is open."""
+    if query.published_by is None:
+        return "", (), {}
+    parties = selection[1]
+    units = tuple(sorted(f"party:{p}" for p in parties)) if parties is not None else ()
+    t_clause, t_params = _time(query)
+    return (_FLOORS, (*t_params, day(query.published_by), *units),
+            {"when": t_clause, "units": " AND unit IN ({marks})" if parties is not None else ""})
+
+
+def _selection(selection: Selection) -> tuple[str, tuple[str, ...], int]:
+    """The clause choosing listings on a list and/or of parties, its parameters and how many parties."""
+    list_key, parties = selection
+    clause, params = "", ()
+    if list_key is not None:
+        clause, params = " AND list_key = ?", (list_key,)
+    if parties is not None:
+        clause += " AND party IN ({marks})"
+        params += tuple(sorted(parties))
+    return clause, params, len(parties) if parties is not None else 0
+
+
+class _Answering(AbstractContextManager[None]):
+    """`ViewReader.answering`'s scope (a class: a generator's context manager costs as much as a short query)."""
+
+    def __init__(self, reader: ViewReader) -> None:
+        self.reader, self.outer = reader, reader._learnt is not None  # nested: the outer answer's scope holds
+
+    def __enter__(self) -> None:
+        if not self.outer:
+            self.reader._learnt = {}
+
+    def __exit__(self, *_: object) -> None:
+        if not self.outer:
+            self.reader._learnt = None
+
+
+class _StoredEvidence(Evidence):
+    def __init__(self, reader: ViewReader) -> None:
+        self.reader = reader
+
+    def first_recorded(self) -> datetime | None:
+        rows = self.reader.rows("SELECT MIN(recorded_at) AS first FROM {runs}")
+        return undo_moment(rows[0]["first"]) if rows and rows[0]["first"] is not None else None
+
+    def first_published(self, known_at: datetime | None) -> date | None:
+        rows = self.reader.rows("SELECT published_on FROM {entries} WHERE recorded_at <= ? ORDER BY published_on "
+                                 "LIMIT 1", (moment(known_at),))
+        return undo_day(rows[0]["published_on"]) if rows else None
+
+    def first_day(self, query: Query) -> date | None:
+        rank = query.min_reliability.rank if query.min_reliability else 0
+        rows = self.reader.rows(
+            "SELECT first_day FROM {entries} WHERE first_day IS NOT NULL AND recorded_at <= ? AND published_on <= ? "
+            "AND tier >= ? ORDER BY first_day LIMIT 1",
+            (moment(query.known_at), day(query.published_by), rank))
+        return undo_day(rows[0]["first_day"]) if rows else None

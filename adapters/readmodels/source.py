@@ -1,0 +1,146 @@
+"""Where `as-of`, `diff` and `history` get their answers: the read models when they are current, else the
+reference fold over every recorded entry, with a note that says so.
+
+The read models are current when their tracking position is the log's last notification id and no unit waits to
+be recomputed. A store without read models (in memory, or a bundle nobody has recorded into) is answered by the
+fold without a note: there is nothing behind to report. Both sources give the same answers (the contract tests
+and `check-views` hold them to it); the only difference a reader sees is a note.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any, Protocol, TypeVar
+
+from regledger.adapters.readmodels.lifecycle import behind, views_of
+from regledger.adapters.readmodels.reader import ViewReader
+from regledger.domain.history import Entry
+from regledger.projections import (
+    Diff,
+    History,
+    PartyMatch,
+    Query,
+    State,
+    diff,
+    directory,
+    find_list,
+    find_subjects,
+    history,
+    match_parties,
+    select_diff,
+    select_state,
+    state_as_of,
+)
+from regledger.projections.answers import (
+    model_diff,
+    model_find_list,
+    model_find_subjects,
+    model_history,
+    model_match_parties,
+    model_state,
+)
+from regledger.projections.readmodel import Selection, StateView
+from regledger.projections.subjects import SubjectKey
+
+__all__ = ["FoldSource", "ModelSource", "Source", "open_source", "stored_entries"]
+
+A = TypeVar("A", State, Diff, History)
+
+
+class Source(Protocol):
+    """What the query commands ask."""
+
+    def find_list(self, list_key: str) -> str: ...
+
+    def match_parties(self, text: str) -> tuple[PartyMatch, ...]: ...
+
+    def state(self, query: Query, selection: Selection) -> State: ...
+
+    def diff(self, query: Query, window: tuple[date, date], selection: Selection) -> Diff: ...
+
+    def find_subjects(self, text: str) -> tuple[SubjectKey, ...]: ...
+
+    def history(self, subjects: tuple[SubjectKey, ...], query: Query) -> History: ...
+
+
+def _noted(answer: A, notes: Collection[str]) -> A:
+    return replace(answer, notes=(*answer.notes, *notes)) if notes else answer
+
+
+@dataclass
+class FoldSource:
+    """The reference fold over every entry; `notes` are added to each answer (why the fold answers)."""
+
+    entries: list[Entry]
+    notes: tuple[str, ...] = ()
+
+    def find_list(self, list_key: str) -> str:
+        return find_list(self.entries, list_key)
+
+    def match_parties(self, text: str) -> tuple[PartyMatch, ...]:
+        return match_parties(directory(self.entries), text)
+
+    def state(self, query: Query, selection: Selection) -> State:
+        return _noted(select_state(state_as_of(self.entries, query), *selection), self.notes)
+
+    def diff(self, query: Query, window: tuple[date, date], selection: Selection) -> Diff:
+        return _noted(select_diff(diff(self.entries, query, *window), *selection), self.notes)
+
+    def find_subjects(self, text: str) -> tuple[SubjectKey, ...]:
+        return find_subjects(self.entries, text)
+
+    def history(self, subjects: tuple[SubjectKey, ...], query: Query) -> History:
+        return _noted(history(self.entries, subjects, query), self.notes)
+
+
+@dataclass
+class ModelSource:
+    """The read models; an answer they fold in part (a unit too large for the grid) says so in its notes."""
+
+    view: StateView
+
+    def find_list(self, list_key: str) -> str:
+        return model_find_list(self.view, list_key)
+
+    def match_parties(self, text: str) -> tuple[PartyMatch, ...]:
+        return model_match_parties(self.view, text)
+
+    def state(self, query: Query, selection: Selection) -> State:
+        with self._answering():
+            answered = model_state(self.view, query, selection)
+        return _noted(answered.value, answered.remarks)
+
+    def diff(self, query: Query, window: tuple[date, date], selection: Selection) -> Diff:
+        with self._answering():
+            answered = model_diff(self.view, query, window, selection)
+        return _noted(answered.value, answered.remarks)
+
+    def find_subjects(self, text: str) -> tuple[SubjectKey, ...]:
+        return model_find_subjects(self.view, text)
+
+    def history(self, subjects: tuple[SubjectKey, ...], query: Query) -> History:
+        return model_history(self.view, subjects, query)
+
+    def _answering(self) -> AbstractContextManager[None]:
+        """One answer's scope: what the view learns while reading it serves the rest of it, not the next answer
+        (the ledger may have changed by then)."""
+        return self.view.answering() if isinstance(self.view, ViewReader) else nullcontext()
+
+
+def open_source(ledger: Any) -> Source:
+    """The read models of `ledger` when they are current, else the fold (noting why when they are behind)."""
+    view = views_of(ledger)
+    if view is None or not view.installed():
+        return FoldSource(stored_entries(ledger))
+    reason = behind(ledger, view)
+    if reason is None:
+        return ModelSource(view)
+    return FoldSource(stored_entries(ledger), (f"{reason}: this answer comes from the reference fold",))
+
+
+def stored_entries(ledger: Any) -> list[Entry]:
+    """Every recorded action as an entry of the fold."""
+    return [Entry(s.position, s.recorded_at, s.action) for s in ledger.stored_actions()]

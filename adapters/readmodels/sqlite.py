@@ -1,0 +1,78 @@
+"""The read models of a SQLite ledger, in its own file: a `SQLiteTrackingRecorder` with the view tables.
+
+SQLite has one writer at a time: every write runs in `BEGIN IMMEDIATE` (waiting up to the ledger's busy timeout,
+`SQLITE_LOCK_TIMEOUT`, for other writers) so that the position check and the writes see one state of the file.
+The tracking table is `regledger_view_tracking`, so that another projection's `tracking` table stays its own.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
+from typing import Any
+
+from eventsourcing.persistence import IntegrityError, OperationalError, PersistenceError
+from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
+
+from regledger.adapters.readmodels.reader import ViewReader
+from regledger.adapters.readmodels.sql import sqlite_dialect
+from regledger.adapters.readmodels.writer import ViewWriter
+from regledger.projections.readmodel import StateView
+
+__all__ = ["SQLiteStateView"]
+
+TRACKING = "regledger_view_tracking"
+
+
+class SQLiteStateView(ViewReader, ViewWriter, SQLiteTrackingRecorder, StateView):
+    """Temporal read models and their tracking record in the ledger's SQLite file."""
+
+    def __init__(self, datastore: SQLiteDatastore, version: str = "") -> None:
+        self.dialect = sqlite_dialect()
+        self.version = version  # of the code computing the rows, stamped on the tables it creates
+        super().__init__(datastore)
+        self.insert_tracking_statement = self.insert_tracking_statement.replace("tracking", TRACKING)
+        self.select_max_tracking_id_statement = self.select_max_tracking_id_statement.replace("tracking", TRACKING)
+
+    def construct_create_table_statements(self) -> list[str]:
+        library = super().construct_create_table_statements()
+        return [s.replace("EXISTS tracking", f"EXISTS {TRACKING}") for s in library] + self.dialect.create()
+
+    def installed(self) -> bool:
+        """True when the read-model tables exist in the file."""
+        with self._read() as cursor:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?", (TRACKING,))
+            return cursor.fetchone() is not None
+
+    def install(self) -> None:
+        """Create the tables where missing (stamped with this version)."""
+        self.create_table()
+        self.stamp_version(self.version)
+
+    def _read(self) -> AbstractContextManager[Any]:
+        return self.datastore.transaction(commit=False)
+
+    @contextmanager
+    def _write(self) -> Iterator[Any]:
+        with self.datastore.get_connection(commit=True) as connection:
+            cursor = connection.cursor()
+            try:
+                cursor.execute("BEGIN IMMEDIATE")
+                yield cursor
+                connection.commit()
+            except sqlite3.Error as error:
+                connection.rollback()
+                raise translate(error) from error
+            except BaseException:
+                connection.rollback()
+                raise
+
+
+def translate(error: sqlite3.Error) -> PersistenceError:
+    """The library's exception for a sqlite3 one (as its own transactions raise)."""
+    if isinstance(error, sqlite3.IntegrityError):
+        return IntegrityError(str(error))
+    if isinstance(error, sqlite3.OperationalError):
+        return OperationalError(str(error))
+    return PersistenceError(str(error))

@@ -1,0 +1,304 @@
+"""The text output of `as-of`, `diff` and `history`: a memo a lawyer can read, every item with its sources."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import fields
+from typing import Any
+
+from regledger.adapters.render.answers_json import plain
+from regledger.projections import (
+    Change,
+    Citation,
+    Diff,
+    History,
+    HistoryItem,
+    ListEntry,
+    MeasureView,
+    MeetingView,
+    PartyMatch,
+    PositionView,
+    Query,
+    State,
+)
+
+__all__ = ["diff_text", "history_text", "state_text"]
+
+STATUS_ORDER = ("in_force", "pending", "proposed", "expired", "withdrawn")
+STATUS_WORDS = {"in_force": "In force", "pending": "Pending (published, not yet in effect)", "proposed": "Proposed",
+                "expired": "Expired", "withdrawn": "Withdrawn"}
+RULES = {"key": "its key", "name": "its name", "alias": "an alias", "substring": "part of its key, name or alias"}
+I1, I2 = "  ", "      "
+
+
+def axes(query: Query) -> list[str]:
+    """The axes of a query, in words."""
+    published = "everything published, whatever its date"
+    if query.published_by:
+        published = f"only what had been published by {query.published_by}"
+    known = "everything recorded so far"
+    if query.known_at:
+        known = f"only what regledger had recorded by {plain(query.known_at)}"
+    tier = "every tier"
+    if query.min_reliability:
+        tier = f"only tier {query.min_reliability.value} or stronger"
+    return [f"Public record: {published}.", f"Our record: {known}.", f"Sources: {tier}."]
+
+
+def _matches(party: str | None, matches: Sequence[PartyMatch]) -> list[str]:
+    if party is None:
+        return []
+    found = "; ".join(f"{m.party} ({m.name or 'no name recorded'}), matched by {RULES[m.rule]}" for m in matches)
+    return [f'Party "{party}": {found}.']
+
+
+def sources(citations: Sequence[Citation], indent: str = I2) -> str:
+    """`Sources: …`, each with its tier, publisher, document number and URL."""
+    def one(c: Citation) -> str:
+        extra = [c.reliability, c.publisher, f"doc. {c.document_number}" if c.document_number else None,
+                 c.url if c.url != c.label() else None]
+        return f"{c.label()} ({'; '.join(x for x in extra if x)})"
+
+    return f"{indent}Sources: {'; '.join(one(c) for c in citations) or 'none'}."
+
+
+def _notes(notes: Sequence[str]) -> list[str]:
+    return [f"Note: {note}." for note in notes]
+
+
+# -- as of ---------------------------------------------------------------------------------------------------------
+
+
+def state_text(state: State, list_key: str | None = None, party: str | None = None,
+               matches: Sequence[PartyMatch] = ()) -> str:
+    """The `as-of` memo."""
+    day = state.query.as_of
+    lines = [f"MEMORANDUM: the rules as of {day}", "",
+             f"Legal effect: what was in force on {day}; what was published by then to take effect later is pending.",
+             *axes(state.query)]
+    if list_key:
+        lines.append(f"List: {list_key} only.")
+    lines += _matches(party, matches)
+    if list_key or party:
+        lines.append("Measures, meetings and positions are not shown for a list or party query.")
+    lines += ["", *_notes(state.notes)] if state.notes else []
+    lines += ["", "1. Control lists", *_lists(state)]
+    if not (list_key or party):
+        lines += ["", "2. Measures", *_measures(state.measures), "", "3. Meetings", *_meetings(state.meetings),
+                  "", "4. Positions", *_positions(state.positions)]
+    return "\n".join(lines)
+
+
+def _lists(state: State) -> Iterator[str]:
+    if not state.lists:
+        yield f"{I1}No entry is in force or pending."
+    for key, entries in state.lists.items():
+        yield f"{I1}{key} ({len(entries)} {'entry' if len(entries) == 1 else 'entries'})"
+        for entry in entries:
+            yield from entry_lines(entry)
+
+
+def entry_lines(entry: ListEntry, prefix: str = "- ") -> Iterator[str]:
+    """A list entry: who, since when, its terms, pending changes and sources."""
+    who = f"{entry.name or entry.party} [{entry.party}]" + (f", {entry.country}" if entry.country else "")
+    aka = f"; also known as {', '.join(entry.aliases)}" if entry.aliases else ""
+    yield f"{I1}{prefix}{who}{aka}: {_summary(entry)}."
+    for name, value in entry.details.items():
+        yield f"{I2}{name}: {_value(value)}"
+    for change in entry.pending:
+        yield f"{I2}Pending: {change.kind} effective {change.effective_on} (published {change.published_on})."
+    yield sources(entry.citations)
+
+
+def _measures(measures: Sequence[MeasureView]) -> Iterator[str]:
+    if not measures:
+        yield f"{I1}No measure is proposed, pending, in force, expired or withdrawn."
+    for status in STATUS_ORDER:
+        chosen = [m for m in measures if m.status == status]
+        if chosen:
+            yield f"{I1}{STATUS_WORDS[status]}"
+            for measure in chosen:
+                yield from measure_lines(measure)
+
+
+def measure_lines(measure: MeasureView, prefix: str = "- ") -> Iterator[str]:
+    """A measure: title, key, dates, parameters, pending changes and sources."""
+    dates = [f"proposed {measure.proposed_on}" if measure.proposed_on else "",
+             f"effective {measure.effective_on}" if measure.effective_on else "",
+             f"valid through {measure.expires_on}" if measure.expires_on else "",
+             f"comments close {measure.comments_close_on}" if measure.comments_close_on else "",
+             f"withdrawn {measure.withdrawn_on}" if measure.withdrawn_on else ""]
+    when = ", ".join(d for d in dates if d) or "no dates"
+    yield f"{I1}{prefix}{measure.title or measure.key} [{measure.key}]: {when}."
+    if measure.parameters:
+        yield f"{I2}Parameters: " + "; ".join(f"{k} = {_value(v)}" for k, v in measure.parameters.items()) + "."
+    for change in measure.pending:
+        yield f"{I2}Pending: {change.kind} effective {change.effective_on} (published {change.published_on})."
+    yield sources(measure.citations)
+
+
+def _meetings(meetings: Sequence[MeetingView]) -> Iterator[str]:
+    if not meetings:
+        yield f"{I1}No meeting."
+    for timing, heading in (("upcoming", "Upcoming"), ("past", "Past, held or cancelled")):
+        chosen = [m for m in meetings if m.timing == timing]
+        if chosen:
+            yield f"{I1}{heading}"
+            for meeting in chosen:
+                yield from meeting_lines(meeting)
+
+
+def meeting_lines(meeting: MeetingView, prefix: str = "- ") -> Iterator[str]:
+    """A meeting: its status and date, its outcome, its sources."""
+    on = f" on {meeting.date}" if meeting.date else ""
+    if meeting.status in {"scheduled", "rescheduled"}:
+        on = f" for {meeting.date}"
+    yield f"{I1}{prefix}{meeting.title or meeting.key} [{meeting.key}]: {meeting.status}{on}."
+    if meeting.outcome:
+        yield f"{I2}Outcome: {meeting.outcome}"
+    yield sources(meeting.citations)
+
+
+def _positions(positions: Sequence[PositionView]) -> Iterator[str]:
+    if not positions:
+        yield f"{I1}No position."
+    for position in positions:
+        yield from position_lines(position)
+
+
+def position_lines(position: PositionView, prefix: str = "- ") -> Iterator[str]:
+    """An actor's current position, with the tier of its source."""
+    actor = f"{position.actor_name} ({position.actor})" if position.actor_name else position.actor
+    certainty = f" ({position.certainty})" if position.certainty else ""
+    yield (f"{I1}{prefix}{actor} on {position.subject}: {position.stance}{certainty}, as stated {position.stated_on}"
+           f" (published {position.published_on}); {position.reliability} source.")
+    yield sources(position.citations)
+
+
+def _value(value: Any) -> str:
+    return ", ".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
+
+
+# -- diff ----------------------------------------------------------------------------------------------------------
+
+
+def diff_text(result: Diff, list_key: str | None = None, party: str | None = None,
+              matches: Sequence[PartyMatch] = ()) -> str:
+    """The `diff` memo: what took effect after D1 through D2, and every change of state."""
+    lines = [f"MEMORANDUM: what changed after {result.start} through {result.end}", "", *axes(result.query)]
+    lines += ([f"List: {list_key} only."] if list_key else []) + _matches(party, matches)
+    lines += ["", *_notes(result.notes)] if result.notes else []
+    lines += ["", "Took effect in the window"]
+    lines += [f"{I1}- {t.effective_on}  {t.kind}  {t.subject}" + (f" [{t.id}]" if t.id else "")
+              + f" (published {t.published_on}; {t.reliability})" for t in result.took_effect] or [f"{I1}Nothing."]
+    lines += ["", "1. Control lists", *_list_changes(result)]
+    if not (list_key or party):
+        for number, title, changes in ((2, "Measures", result.measures), (3, "Meetings", result.meetings),
+                                       (4, "Positions", result.positions)):
+            lines += ["", f"{number}. {title}", *(_change_lines(c) for c in changes or ())]
+            lines += [] if changes else [f"{I1}No change."]
+    return "\n".join(lines)
+
+
+def _list_changes(result: Diff) -> Iterator[str]:
+    if not result.lists:
+        yield f"{I1}No change."
+    for key, changes in result.lists.items():
+        yield f"{I1}{key}"
+        for heading, group in (("Added", changes.added), ("Amended", changes.amended), ("Removed", changes.removed)):
+            for change in group:
+                yield _change_lines(change, heading)
+
+
+def _change_lines(change: Change, heading: str | None = None) -> str:
+    item = change.after or change.before
+    name = getattr(item, "name", None) or getattr(item, "title", None) or getattr(item, "actor_name", None)
+    label = f"{name} [{change.key}]" if name else change.key
+    head = f"{I1}- {heading + ': ' if heading else ''}{label}: "
+    return head + _delta(change.before, change.after) + "\n" + sources(change.citations)
+
+
+def _delta(before: Any, after: Any) -> str:
+    if before is None:
+        return "now " + _summary(after) + "."
+    if after is None:
+        return "no longer " + _summary(before) + "."
+    parts = [part for f in fields(before) if f.name not in {"citations", "pending", "list_key"}
+             for part in _field_delta(f.name, getattr(before, f.name), getattr(after, f.name))]
+    came = "came into force; " if (getattr(before, "status", ""), getattr(after, "status", "")) == (
+        "pending", "in_force") else ""
+    return came + ("; ".join(parts) + "." if parts else "new sources.")
+
+
+def _field_delta(name: str, old: Any, new: Any) -> list[str]:
+    if old == new:
+        return []
+    if isinstance(old, dict) and isinstance(new, dict):
+        return [f"{name}.{key}: {_shown(old.get(key))} → {_shown(new.get(key))}"
+                for key in {**old, **new} if old.get(key) != new.get(key)]
+    return [f"{name}: {_shown(old)} → {_shown(new)}"]
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "(none)"
+    return _value(plain(value)).replace("in_force", "in force")
+
+
+def _summary(item: Any) -> str:
+    if isinstance(item, ListEntry):
+        pending = f"listing pending, effective {item.listed_on}"
+        return f"listed since {item.listed_on}" if item.status == "in_force" else pending
+    if isinstance(item, MeasureView):
+        dates = [f"effective {item.effective_on}" if item.effective_on else "",
+                 f"valid through {item.expires_on}" if item.expires_on else ""]
+        when = ", ".join(d for d in dates if d)
+        return item.status.replace("_", " ") + (f" ({when})" if when else "")
+    if isinstance(item, MeetingView):
+        return f"{item.status}" + (f" ({item.date})" if item.date else "")
+    return f"{item.stance}" + (f" ({item.certainty})" if item.certainty else "")
+
+
+# -- history -------------------------------------------------------------------------------------------------------
+
+
+def history_text(result: History) -> str:
+    """The `history` memo: each action in legal-effect order with its three dates and its amendments."""
+    lines = [f"MEMORANDUM: history of {', '.join(result.subjects)}", "", *axes(result.query), ""]
+    if not result.items:
+        lines.append("No visible action.")
+    for number, item in enumerate(result.items, start=1):
+        lines += _history_item(number, item)
+    lines += ["", *_notes(result.notes)] if result.notes else []
+    return "\n".join(lines)
+
+
+def _history_item(number: int, item: HistoryItem) -> list[str]:
+    ident = f" [{item.id}]" if item.id else ""
+    lines = [f"{number}. {item.kind} on {item.subject}{ident}" + (" (RETRACTED)" if item.status == "retracted" else ""),
+             f"{I2}effective {item.effective_on}; published {item.published_on}; recorded {plain(item.recorded_at)};"
+             f" {item.reliability}"]
+    lines += [f"{I2}{key}: {_value(value)}" for key, value in _flat(plain(item.fields))]
+    lines += [f"{I2}Note: {item.note}"] if item.note else []
+    lines.append(sources(item.citations))
+    for amendment in item.amendments:
+        verb = "Corrected" if amendment.kind == "correction" else "Retracted"
+        what = "; ".join(f"{c.path}: {_value(plain(c.before))} → {_value(plain(c.after))}" for c in amendment.changes)
+        why = f"reason: {amendment.reason}" if amendment.reason else what
+        undone = " (itself retracted: no longer applies)" if amendment.retracted else ""
+        lines.append(f"{I2}{verb} by {amendment.id or 'an unnamed action'}{undone}, published {amendment.published_on},"
+                     f" recorded {plain(amendment.recorded_at)} ({amendment.reliability}): {why}.")
+        lines.append(sources(amendment.citations, I2 + I1))
+    return lines
+
+
+def _flat(data: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
+    """Nested fields as dotted paths, leaving out the subject's keys (the heading names them)."""
+    pairs: list[tuple[str, Any]] = []
+    for key, value in data.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, dict):
+            pairs += _flat(value, f"{path}.")
+        elif path not in {"list", "actor", "topic", "party.key", "measure.key", "meeting.key"}:
+            pairs.append((path, value))
+    return pairs

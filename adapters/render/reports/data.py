@@ -1,0 +1,167 @@
+"""What every report shares: its header (regledger version, the query, when and from which ledger it was produced),
+items as JSON (through `query_json`), what changed between two views of one item, and the snapshot report.
+
+Reports are plain JSON-ready dicts: the JSON format prints them, the HTML and Markdown templates render them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, fields
+from datetime import UTC, datetime
+from importlib.metadata import version
+from typing import Any
+
+from regledger.adapters.render.answers_json import (
+    axes_json,
+    citation_json,
+    entry_json,
+    measure_json,
+    meeting_json,
+    plain,
+    position_json,
+    state_json,
+)
+from regledger.adapters.render.answers_text import axes
+from regledger.domain.history import Entry
+from regledger.projections import (
+    Citation,
+    ListEntry,
+    MeasureView,
+    MeetingView,
+    Query,
+    State,
+    SubjectKey,
+    state_as_of,
+)
+from regledger.projections.temporal import Item, items_of
+
+__all__ = [
+    "Produced",
+    "change_json",
+    "header",
+    "item_json",
+    "item_of",
+    "name_of",
+    "produced_now",
+    "snapshot_report",
+    "state_changes",
+]
+
+_SAME = {"citations", "pending", "list_key", "party", "key", "actor", "subject"}  # identity, or shown elsewhere
+
+
+@dataclass(frozen=True)
+class Produced:
+    """The circumstances of a report: the command that asked for it, the ledger it read, the moment it was made."""
+
+    command: str
+    ledger: str
+    moment: datetime
+
+
+def produced_now() -> datetime:
+    """Now, in UTC to the second; `SOURCE_DATE_EPOCH` (seconds since 1970) pins it for reproducible reports."""
+    pinned = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if pinned.isdigit():
+        return datetime.fromtimestamp(int(pinned), UTC)
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def header(kind: str, title: str, produced: Produced, query: Query, *, window: dict[str, Any],
+           legal: str) -> dict[str, Any]:
+    """The first lines of every report: what it is, the axes (in data and in words), version, when, which ledger."""
+    return {
+        "report": kind,
+        "title": title,
+        "regledger_version": version("regledger"),
+        "produced_at": plain(produced.moment),
+        "ledger": produced.ledger,
+        "command": produced.command,
+        "axes": {**plain(window), **axes_json(query)},
+        "axes_text": [legal, *axes(query)],
+    }
+
+
+def item_json(item: Item | None) -> dict[str, Any] | None:
+    """A list entry, measure, meeting or position as `query_json` writes it; None stays None."""
+    if item is None:
+        return None
+    if isinstance(item, ListEntry):
+        return {"list": item.list_key, **entry_json(item)}
+    if isinstance(item, MeasureView):
+        return measure_json(item)
+    if isinstance(item, MeetingView):
+        return meeting_json(item)
+    return position_json(item)
+
+
+def item_of(state: State, subject: SubjectKey) -> Item | None:
+    """The item of `subject` in `state`, or None when it is not part of it."""
+    return items_of(state).get(subject)
+
+
+def name_of(item: Item | None) -> str | None:
+    """What people call the item: a party's name, a measure's or meeting's title, an actor's name."""
+    return getattr(item, "name", None) or getattr(item, "title", None) or getattr(item, "actor_name", None)
+
+
+def state_changes(before: State, after: State) -> list[dict[str, Any]]:
+    """Every item that differs between two states, as `change_json`, in subject order."""
+    old, new = items_of(before), items_of(after)
+    return [change_json(s, old.get(s), new.get(s)) for s in sorted({*old, *new}) if old.get(s) != new.get(s)]
+
+
+def change_json(subject: SubjectKey, before: Item | None, after: Item | None) -> dict[str, Any]:
+    """One item before → after: added, removed or amended, the fields that changed, the sources gained and lost."""
+    change = "added" if before is None else "removed" if after is None else "amended"
+    return {
+        "subject": "/".join(subject[1:]),
+        "type": subject[0],
+        "name": name_of(after) or name_of(before),
+        "change": change,
+        "fields": field_changes(before, after),
+        "sources_added": [citation_json(c) for c in _new_sources(before, after)],
+        "sources_removed": [citation_json(c) for c in _new_sources(after, before)],
+        "before": item_json(before),
+        "after": item_json(after),
+    }
+
+
+def field_changes(before: Item | None, after: Item | None) -> list[dict[str, Any]]:
+    """The fields of an item that differ, dotted into dicts (`details.license_policy`); none for added/removed."""
+    if before is None or after is None:
+        return []
+    changes = []
+    for field in fields(before):
+        if field.name in _SAME:
+            continue
+        old, new = getattr(before, field.name), getattr(after, field.name)
+        if isinstance(old, dict) and isinstance(new, dict):
+            changes += [_field(f"{field.name}.{k}", old.get(k), new.get(k)) for k in {**old, **new}
+                        if old.get(k) != new.get(k)]
+        elif old != new:
+            changes.append(_field(field.name, old, new))
+    return changes
+
+
+def _field(path: str, before: Any, after: Any) -> dict[str, Any]:
+    return {"field": path, "before": plain(before), "after": plain(after)}
+
+
+def _new_sources(before: Item | None, after: Item | None) -> Sequence[Citation]:
+    if before is None or after is None:
+        return ()
+    return [c for c in after.citations if c not in before.citations]
+
+
+def snapshot_report(entries: Iterable[Entry], query: Query, produced: Produced) -> dict[str, Any]:
+    """The full `as-of` answer for `query`, as a document."""
+    day = query.as_of
+    legal = f"Legal effect: what was in force on {day}; what was published by then to take effect later is pending."
+    state = state_as_of(entries, query)
+    return {
+        **header("snapshot", f"The rules as of {day}", produced, query, window={"as_of": day}, legal=legal),
+        "state": state_json(state),
+    }

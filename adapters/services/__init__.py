@@ -1,0 +1,3 @@
+"""The use cases: one function or class per thing a user asks of regledger, called by the command line."""
+
+__all__: list[str] = []

@@ -1,0 +1,222 @@
+"""The ledger application: records validated runs of actions in one transaction, and reads them back.
+
+A run is validated whole against the stored ledger (through the domain's `RecordRun`), then saved with one
+`recorded_at`. When another writer got there first (a version or index-stream collision), the run is rebuilt from
+the new state and tried again: actions the other writer stored are then skipped as already recorded.
+"""
+
+from __future__ import annotations
+
+import gc
+import random
+import time
+from collections.abc import Callable, Collection, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
+from eventsourcing.persistence import IntegrityError, Recording, StoredEvent
+
+from regledger.adapters.errors import ConflictError, InputError, StoreError
+from regledger.adapters.integrity.chain import ChainStore
+from regledger.adapters.integrity.verify import chain_store
+from regledger.adapters.store.mapper import PydanticMapper
+from regledger.domain import ActionIndex, DomainError, RecordRun, Subject, recording_at
+from regledger.domain.actions import Action
+from regledger.domain.events import SubjectAggregate
+from regledger.domain.index import index_id
+
+__all__ = ["Ledger", "Located", "RecordResult", "StoredAction"]
+
+PAGE = 500
+BATCH = 2000  # actions validated per bulk load of the streams they read
+IDS_PER_QUERY = 500  # under SQLite's limit on parameters
+_STREAMS = "SELECT originator_id, originator_version, topic, state FROM {events} WHERE originator_id "
+
+Also = Callable[[Callable[[UUID], SubjectAggregate | None]], Sequence[SubjectAggregate]]
+
+
+@dataclass(frozen=True)
+class Located:
+    """An action and where it was read: `where` reads like `FILE: action N [id=…]`."""
+
+    where: str
+    action: Action
+
+
+@dataclass(frozen=True)
+class RecordResult:
+    """What a record run did."""
+
+    recorded: int
+    skipped: int
+    recorded_at: datetime | None
+    attempts: int
+
+
+@dataclass(frozen=True)
+class StoredAction:
+    """An action as the ledger holds it: its position in recording order and when it was recorded."""
+
+    position: int
+    recorded_at: datetime
+    subject_id: UUID
+    subject_type: str
+    action: Action
+
+
+@contextmanager
+def _cycle_collection_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a run is validated and saved.
+
+    A run allocates hundreds of thousands of objects (events, aggregates, stored events) that live until it is
+    saved and are then freed by reference counting; meanwhile the collector would scan the growing heap again and
+    again (a third of a 10,000-action run's time, measured). Cycles made during the run are collected after it.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+class Ledger(Application[UUID]):
+    """regledger's event store. The name is pinned: PostgreSQL table names derive from it."""
+
+    name = "regledger"
+    max_attempts = 20
+    on_recorded: Callable[[], object] | None = None  # set by wiring: brings the chain up to date (see integrity)
+
+    def construct_mapper(self) -> PydanticMapper:
+        return PydanticMapper()
+
+    def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
+        """`Application.save`, collecting our aggregates' events directly: the library's collector makes two
+        runtime-protocol checks per aggregate, which cost more than mapping the aggregate's events."""
+        if kwargs or not all(isinstance(obj, SubjectAggregate) for obj in objs):
+            return super().save(*objs, **kwargs)
+        processing: ProcessingEvent[UUID] = ProcessingEvent()
+        for aggregate in objs:
+            processing.events.extend(aggregate.collect_events())
+            processing.aggregates[aggregate.id] = aggregate
+        recordings = self._record(processing)
+        self._take_snapshots(processing)
+        self._notify(recordings)
+        self.notify(processing.events)  # the library's deprecated hook, called as its save does
+        return recordings
+
+    def record(self, located: Sequence[Located], *, dry_run: bool = False, also: Also | None = None) -> RecordResult:
+        """Validate every action against the ledger and those before it, then store them all, or nothing.
+
+        With `dry_run`, validate only: the result says what would be recorded, and nothing is stored. `also(load)`
+        returns further changed aggregates (e.g. a list's snapshot stream) to save in the same transaction; it is
+        called again on every try, so that it changes what it loads then.
+        """
+        for attempt in range(1, self.max_attempts + 1):
+            moment = datetime.now(UTC)
+            with _cycle_collection_paused():
+                with recording_at(moment):
+                    run = self._validated_run(located)
+                    extra = list(also(self._load)) if also is not None else []
+                aggregates = [*run.aggregates(), *extra]
+                if not aggregates or dry_run:
+                    return RecordResult(run.recorded, run.skipped, None, attempt)
+                try:
+                    self.save(*aggregates)
+                except IntegrityError:
+                    time.sleep(random.uniform(0.01, 0.05) * attempt)  # noqa: S311 - jitter, not security
+                    continue
+            if self.on_recorded is not None:
+                self.on_recorded()  # the chain covers the run before record returns
+            return RecordResult(run.recorded, run.skipped, moment, attempt)
+        raise ConflictError(f"other writers kept changing the same records; gave up after {self.max_attempts} tries")
+
+    def _validated_run(self, located: Sequence[Located]) -> RecordRun:
+        run = RecordRun(self._load)
+        for start in range(0, len(located), BATCH):
+            batch = located[start:start + BATCH]
+            for _ in range(2):  # the indexes first, then what the actions not yet recorded read
+                run.prime(self._load_many(run.wanted(item.action for item in batch)))
+            for item in batch:
+                try:
+                    run.add(item.action)
+                except DomainError as error:
+                    raise InputError(f"{item.where}: {error.field}: {error.message}") from None
+        return run
+
+    def _load_many(self, ids: Collection[UUID]) -> dict[UUID, SubjectAggregate | None]:
+        """The aggregates `ids` name (None where nothing is stored): one query per chunk of ids where the store is
+        SQL, instead of one `repository.get` each."""
+        streams: dict[UUID, list[StoredEvent]] = {aggregate_id: [] for aggregate_id in ids}
+        store = self._streams_store()
+        if store is None or self.snapshots is not None:
+            return {aggregate_id: self._load(aggregate_id) for aggregate_id in ids}
+        dialect, chunk = store.dialect, list(streams)
+        for start in range(0, len(chunk), IDS_PER_QUERY):
+            some = [dialect.oid(i) for i in chunk[start:start + IDS_PER_QUERY]]
+            where = f"IN ({', '.join('?' * len(some))})" if dialect.hex_ids else "= ANY(?)"
+            with store.transaction(commit=False) as cursor:
+                cursor.execute(dialect.sql(_STREAMS + where), some if dialect.hex_ids else (some,))
+                for row in cursor.fetchall():
+                    oid = row["originator_id"]
+                    streams[oid if isinstance(oid, UUID) else UUID(oid)].append(
+                        StoredEvent(oid, row["originator_version"], row["topic"], bytes(row["state"])))
+        return {aggregate_id: self._project(stored) for aggregate_id, stored in streams.items()}
+
+    def _project(self, stored: list[StoredEvent]) -> SubjectAggregate | None:
+        """The aggregate of one stream's events (the library's projector, without its runtime-protocol check of
+        every event, which costs more than the event)."""
+        aggregate = None
+        for event in sorted(stored, key=lambda event: event.originator_version):
+            aggregate = self.mapper.to_domain_event(event).mutate(aggregate)
+        return aggregate
+
+    def _streams_store(self) -> ChainStore | None:
+        """Where this ledger's events table is and how to query it (None: not a SQL store, e.g. in memory)."""
+        if not hasattr(self, "_streams"):
+            try:
+                self._streams: ChainStore | None = chain_store(self)
+            except StoreError:
+                self._streams = None
+        return self._streams
+
+    def _load(self, aggregate_id: UUID) -> SubjectAggregate | None:
+        try:
+            return self.repository.get(aggregate_id)  # type: ignore[no-any-return]
+        except AggregateNotFoundError:
+            return None
+
+    def find_action(self, action_id: str) -> Action | None:
+        """The action recorded with `action_id`, as written (corrections not applied), or None."""
+        index = self._load(index_id(action_id))
+        subject = self._load(index.subject_id) if isinstance(index, ActionIndex) else None
+        if not isinstance(subject, Subject):
+            return None
+        return next((e.action for e in subject.entries if e.action.id == action_id), None)
+
+    def knows(self, aggregate_id: UUID) -> bool:
+        """True when a stream with that id has been recorded."""
+        return self._load(aggregate_id) is not None
+
+    def stored_actions(self, after: int = 0) -> Iterator[StoredAction]:
+        """Every recorded action after notification `after`, in recording order."""
+        for position, event in self.stored_events(after):
+            if isinstance(event, Subject.Recorded):
+                subject_type = type(event).__qualname__.split(".")[0]
+                yield StoredAction(position, event.timestamp, event.originator_id, subject_type, event.action)
+
+    def stored_events(self, after: int = 0) -> Iterator[tuple[int, Any]]:
+        """Every stored event after notification `after`, with its notification id."""
+        start = after
+        while True:
+            page = self.recorder.select_notifications(start=start, limit=PAGE, inclusive_of_start=False)
+            for notification in page:
+                yield notification.id, self.mapper.to_domain_event(notification)
+            if len(page) < PAGE:
+                return
+            start = page[-1].id
