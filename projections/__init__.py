@@ -2,7 +2,7 @@
 
 Pure functions over recorded entries (`regledger.domain.history.Entry`); imports only the domain and the standard
 library. The reference fold here is the oracle that faster read models must agree with; `temporal` computes the
-read models' rows from it, `readmodel` is their interface (`StateView`) and `answers` turns rows into the fold's
+read models' rows from it, `readmodel` is their interface (`ModelStore`) and `answers` turns rows into the fold's
 answers.
 """
 
@@ -10,14 +10,14 @@ from .diff import Change, Diff, ListChanges, TookEffect, diff
 from .errors import NotFoundError, ProjectionError
 from .fold import state_as_of, state_at
 from .history import Amendment, FieldChange, History, HistoryItem, find_subjects, history
+from .items import Citation, ListEntry, MeasureView, MeetingView, PendingChange, PositionView, State
+from .model_store import ModelStore
 from .parties import PartyMatch, PartyNames, directory, find_list, match_parties, normalise
 from .query import Query
-from .readmodel import StateView
 from .select import select_diff, select_state
 from .subjects import SubjectKey, group_by_subject, resolve_all
 from .temporal import UnitModel, unit_model
 from .units import Version, unit_of, versions
-from .views import Citation, ListEntry, MeasureView, MeetingView, PendingChange, PositionView, State
 
 __all__ = [
     "Amendment",
@@ -31,6 +31,7 @@ __all__ = [
     "ListEntry",
     "MeasureView",
     "MeetingView",
+    "ModelStore",
     "NotFoundError",
     "PartyMatch",
     "PartyNames",
@@ -39,7 +40,6 @@ __all__ = [
     "ProjectionError",
     "Query",
     "State",
-    "StateView",
     "SubjectKey",
     "TookEffect",
     "UnitModel",

@@ -1,7 +1,7 @@
 """The fold's answers from a read model: the same `State`, `Diff` and `History`, read from rows.
 
 Each function mirrors its reference (`state_as_of` with `select_state`, `diff` with `select_diff`, `history` with
-`find_subjects`, `find_list` and `match_parties`) and returns what the fold would, given a current `StateView`. A
+`find_subjects`, `find_list` and `match_parties`) and returns what the fold would, given a current `ModelStore`. A
 unit whose rows do not answer the query's P is folded from its own entries (units are self-contained), and the
 answer's `remarks` say so.
 """
@@ -18,14 +18,14 @@ from .errors import NotFoundError
 from .explain import explain
 from .fold import state_at
 from .history import History, history
+from .items import ListEntry, MeasureView, MeetingView, PositionView, State
+from .model_store import ModelStore, Selection
 from .parties import PartyMatch, PartyNames, closest, match_parties, normalise
 from .query import Query
-from .readmodel import Selection, StateView
 from .select import select_diff, select_state
 from .subjects import SubjectKey, group_by_subject, label, resolve_all
 from .temporal import Item, items_of
 from .units import unit_of
-from .views import ListEntry, MeasureView, MeetingView, PositionView, State
 
 __all__ = ["Answered", "model_diff", "model_find_list", "model_find_subjects", "model_history",
            "model_match_parties", "model_state"]
@@ -42,7 +42,7 @@ class Answered(Generic[T]):
     remarks: tuple[str, ...] = ()
 
 
-def model_state(view: StateView, query: Query, selection: Selection = EVERYTHING) -> Answered[State]:
+def model_state(view: ModelStore, query: Query, selection: Selection = EVERYTHING) -> Answered[State]:
     """`select_state(state_as_of(entries, query), *selection)`, from the read model."""
     items, remarks = _items(view, query, selection)
     state = _state(query, items)
@@ -53,7 +53,7 @@ def model_state(view: StateView, query: Query, selection: Selection = EVERYTHING
     return Answered(select_state(state, *selection), remarks)
 
 
-def model_diff(view: StateView, query: Query, window: tuple[date, date],
+def model_diff(view: ModelStore, query: Query, window: tuple[date, date],
                selection: Selection = EVERYTHING) -> Answered[Diff]:
     """`select_diff(diff(entries, query, *window), *selection)`, from the read model."""
     check_window(*window)
@@ -63,12 +63,12 @@ def model_diff(view: StateView, query: Query, window: tuple[date, date],
     return Answered(select_diff(result, *selection), remarks)
 
 
-def model_history(view: StateView, subjects: tuple[SubjectKey, ...], query: Query) -> History:
+def model_history(view: ModelStore, subjects: tuple[SubjectKey, ...], query: Query) -> History:
     """`history(entries, subjects, query)` from the entries the read model keeps for those subjects."""
     return history(view.unit_entries({unit_of(s) for s in subjects}), subjects, query)
 
 
-def model_find_subjects(view: StateView, text: str) -> tuple[SubjectKey, ...]:
+def model_find_subjects(view: ModelStore, text: str) -> tuple[SubjectKey, ...]:
     """`find_subjects(entries, text)` from the read model's directory."""
     direct = view.subjects(labels=[text.strip()])
     if direct:
@@ -82,7 +82,7 @@ def model_find_subjects(view: StateView, text: str) -> tuple[SubjectKey, ...]:
     return tuple(view.subjects(parties=parties))
 
 
-def model_match_parties(view: StateView, text: str) -> tuple[PartyMatch, ...]:
+def model_match_parties(view: ModelStore, text: str) -> tuple[PartyMatch, ...]:
     """`match_parties(directory(entries), text)`: an exact key or name is looked up; only a substring search
     reads the whole directory."""
     found: dict[str, PartyNames]
@@ -92,7 +92,7 @@ def model_match_parties(view: StateView, text: str) -> tuple[PartyMatch, ...]:
     return match_parties(view.parties(), text)
 
 
-def model_find_list(view: StateView, list_key: str) -> str:
+def model_find_list(view: ModelStore, list_key: str) -> str:
     """`find_list(entries, list_key)` from the read model's directory."""
     if view.lists(list_key):
         return list_key
@@ -102,7 +102,7 @@ def model_find_list(view: StateView, list_key: str) -> str:
 # -- rows into answers ---------------------------------------------------------------------------------------------
 
 
-def _items(view: StateView, query: Query, selection: Selection) -> tuple[list[tuple[SubjectKey, Item]],
+def _items(view: ModelStore, query: Query, selection: Selection) -> tuple[list[tuple[SubjectKey, Item]],
                                                                          tuple[str, ...]]:
     items = view.items(query, selection)
     units = view.uncovered(query, selection)
@@ -126,7 +126,7 @@ def _selected(subject: SubjectKey, selection: Selection) -> bool:
             and (parties is None or subject[2] in parties))
 
 
-def _anything(view: StateView, query: Query) -> bool:
+def _anything(view: ModelStore, query: Query) -> bool:
     """True when the whole state for `query` holds any item."""
     return view.exists(query) or bool(view.uncovered(query) and _items(view, query, EVERYTHING)[0])
 
@@ -150,7 +150,7 @@ def _state(query: Query, items: list[tuple[SubjectKey, Item]]) -> State:
                  tuple(positions))
 
 
-def _diff(view: StateView, query: Query, window: tuple[date, date],
+def _diff(view: ModelStore, query: Query, window: tuple[date, date],
           selection: Selection) -> tuple[Diff, tuple[str, ...]]:
     start, end = window
     before, first = _items(view, query.on(start), selection)
@@ -161,7 +161,7 @@ def _diff(view: StateView, query: Query, window: tuple[date, date],
     return result, tuple(dict.fromkeys(first + second))
 
 
-def _took(view: StateView, query: Query, window: tuple[date, date],
+def _took(view: ModelStore, query: Query, window: tuple[date, date],
           selection: Selection) -> list[tuple[SubjectKey, TookEffect]]:
     """The actions effective in the window, in legal order (effective, published, recording order)."""
     found = view.effects(query, window, selection)

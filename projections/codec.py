@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 from .diff import TookEffect
-from .views import Citation, ListEntry, MeasureView, MeetingView, PendingChange, PositionView
+from .items import Citation, ListEntry, MeasureView, MeetingView, PendingChange, PositionView
 
 __all__ = ["ITEM_KINDS", "decode_item", "dumps", "effect_data", "effect_of", "encode_item", "item_data", "item_of"]
 

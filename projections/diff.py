@@ -15,9 +15,9 @@ from regledger.domain.history import Entry, legal_order
 from .errors import ProjectionError
 from .explain import why_empty
 from .fold import state_at
+from .items import Citation, State, citations_of, tier_of
 from .query import Query
 from .subjects import Fact, Resolved, SubjectKey, group_by_subject, label, resolve_all
-from .views import Citation, State, citations_of, tier_of
 
 __all__ = ["Change", "Diff", "ListChanges", "TookEffect", "assemble", "check_window", "diff", "took_effect"]
 

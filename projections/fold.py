@@ -21,9 +21,7 @@ from regledger.domain.measure import MeasureState, measure_status, measure_step
 from regledger.domain.meeting import MeetingState, meeting_step
 
 from .explain import why_empty
-from .query import Query
-from .subjects import Fact, Resolved, SubjectKey, group_by_subject, resolve_all
-from .views import (
+from .items import (
     ListEntry,
     MeasureView,
     MeetingView,
@@ -34,6 +32,8 @@ from .views import (
     citations_of,
     tier_of,
 )
+from .query import Query
+from .subjects import Fact, Resolved, SubjectKey, group_by_subject, resolve_all
 
 __all__ = ["listing_item", "measure_item", "meeting_item", "naming", "party_actions", "position_item", "split",
            "state_as_of", "state_at"]

@@ -14,10 +14,10 @@ from regledger.domain.errors import CorrectionError
 from regledger.domain.history import Entry, apply_fields, legal_order, resolve
 
 from .errors import NotFoundError
+from .items import Citation, citations_of
 from .parties import closest, directory, match_parties
 from .query import Query
 from .subjects import Fact, SubjectKey, group_by_subject, label, target_of
-from .views import Citation, citations_of
 
 __all__ = ["Amendment", "FieldChange", "History", "HistoryItem", "find_subjects", "history"]
 

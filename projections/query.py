@@ -15,7 +15,7 @@ _RANK = {tier: tier.rank for tier in Reliability}
 
 
 def _tier(action: ActionBase) -> Reliability:
-    """`action.tier`, with ranks from the table (views.tier_of; not imported: views imports this module)."""
+    """`action.tier`, with ranks from the table (items.tier_of; not imported: items imports this module)."""
     return max((source.reliability for source in action.sources), key=_RANK.__getitem__)
 
 

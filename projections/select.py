@@ -6,7 +6,7 @@ from collections.abc import Collection
 from dataclasses import replace
 
 from .diff import Diff, ListChanges
-from .views import State
+from .items import State
 
 __all__ = ["select_diff", "select_state"]
 

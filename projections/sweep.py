@@ -19,8 +19,8 @@ from regledger.domain.measure import MeasureState, measure_status, measure_step
 from regledger.domain.meeting import MeetingState, meeting_step
 
 from .fold import listing_item, measure_item, meeting_item, naming, party_actions, position_item
+from .items import ListEntry, MeasureView, MeetingView, PositionView, State
 from .subjects import Fact, Resolved, SubjectKey
-from .views import ListEntry, MeasureView, MeetingView, PositionView, State
 
 __all__ = ["Folds", "Item", "Span", "cuts", "items_along", "items_of"]
 

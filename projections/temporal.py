@@ -39,10 +39,10 @@ from regledger.domain.history import Entry, legal_order, resolve
 from regledger.domain.values import Reliability
 
 from .diff import TookEffect, took_effect
+from .items import RANK, tier_of
 from .query import Query
 from .subjects import Fact, Resolved, SubjectKey, group_by_subject, target_of
 from .sweep import Folds, Item, Span, cuts, items_along, items_of
-from .views import RANK, tier_of
 
 __all__ = ["GRID_LIMIT", "Box", "Effect", "Item", "Shared", "UnitModel", "items_of", "tier_of_rank", "unit_model"]
 

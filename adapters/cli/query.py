@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 import click
 
 from regledger.adapters.errors import InputError
-from regledger.adapters.readmodels.source import Source, open_source
+from regledger.adapters.readmodels.source import AnswerSource, open_source
 from regledger.adapters.render.answers_json import diff_json, history_json, state_json
 from regledger.adapters.render.answers_text import diff_text, history_text, state_text
 from regledger.adapters.wiring import open_ledger
@@ -95,13 +95,13 @@ def _entries(context: click.Context, db: str | None) -> list[Entry]:
 
 
 @contextmanager
-def _source(context: click.Context, db: str | None) -> Iterator[Source]:
+def _source(context: click.Context, db: str | None) -> Iterator[AnswerSource]:
     """The read models when current, else the fold (see query_source), while the ledger is open."""
     with open_ledger(db or (context.obj or {}).get("db")) as ledger:
         yield open_source(ledger)
 
 
-def _select(source: Source, list_key: str | None,
+def _select(source: AnswerSource, list_key: str | None,
             party: str | None) -> tuple[tuple[str | None, set[str] | None], tuple[PartyMatch, ...]]:
     chosen_list = _found("--list", lambda: source.find_list(list_key)) if list_key else None
     matches = _found("--party", lambda: source.match_parties(party)) if party else ()

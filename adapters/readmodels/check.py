@@ -23,10 +23,10 @@ from regledger.projections import Query, diff, history, select_state
 from regledger.projections.answers import model_diff, model_history, model_state
 from regledger.projections.explain import why_empty
 from regledger.projections.fold import state_at
-from regledger.projections.readmodel import StateView
+from regledger.projections.items import State
+from regledger.projections.model_store import ModelStore
 from regledger.projections.subjects import SubjectKey, group_by_subject, label, resolve_all
 from regledger.projections.temporal import items_of
-from regledger.projections.views import State
 
 __all__ = ["Checked", "check_views"]
 
@@ -41,7 +41,7 @@ class Checked:
     differences: tuple[str, ...]
 
 
-def check_views(entries: list[Entry], view: StateView, samples: int, seed: int) -> Checked:
+def check_views(entries: list[Entry], view: ModelStore, samples: int, seed: int) -> Checked:
     """Compare the read models with the fold on `samples` draws of the axes (see the module's docstring)."""
     rng = random.Random(seed)  # noqa: S311 - sampling, not security
     groups = group_by_subject(entries)

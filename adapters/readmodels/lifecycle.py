@@ -1,7 +1,7 @@
 """The ledger's read models: which store holds them, and keeping them current after every record run.
 
-A ledger on SQLite or PostgreSQL keeps its read models beside its events (`SQLiteStateView`,
-`PostgresStateView`); an in-memory ledger keeps none (queries fold). The tables are created by the first catch-up
+A ledger on SQLite or PostgreSQL keeps its read models beside its events (`SQLiteModelStore`,
+`PostgresModelStore`); an in-memory ledger keeps none (queries fold). The tables are created by the first catch-up
 (`record`, `project`, `rebuild`), not by opening a ledger, so that a ledger written elsewhere (a bundle) is never
 changed by reading it.
 """
@@ -27,13 +27,13 @@ def views_of(ledger: Any, set_up_lock: int = 0) -> Any | None:
     """The read models of `ledger`'s store (installed or not); None for a store that keeps none."""
     datastore = getattr(ledger.recorder, "datastore", None)
     if isinstance(datastore, SQLiteDatastore):
-        from regledger.adapters.readmodels.sqlite import SQLiteStateView  # noqa: PLC0415
+        from regledger.adapters.readmodels.sqlite import SQLiteModelStore  # noqa: PLC0415
 
-        return SQLiteStateView(datastore, model_version())
+        return SQLiteModelStore(datastore, model_version())
     if type(datastore).__module__ == "eventsourcing.postgres":
-        from regledger.adapters.readmodels.postgres import PostgresStateView  # noqa: PLC0415 - only PostgreSQL stores load psycopg
+        from regledger.adapters.readmodels.postgres import PostgresModelStore  # noqa: PLC0415 - only PostgreSQL stores load psycopg
 
-        return PostgresStateView(datastore, model_version(), set_up_lock)
+        return PostgresModelStore(datastore, model_version(), set_up_lock)
     return None
 
 
@@ -41,7 +41,7 @@ def views_of(ledger: Any, set_up_lock: int = 0) -> Any | None:
 # computation and layout. A change to any of them changes `model_version`, and read models built before are rebuilt.
 _ROW_MODULES = {
     "domain": ("actions", "values", "history", "listing", "measure", "meeting", "position"),
-    "projections": ("fold", "views", "query", "subjects", "diff", "parties", "temporal", "sweep", "units", "codec"),
+    "projections": ("fold", "items", "query", "subjects", "diff", "parties", "temporal", "sweep", "units", "codec"),
     "adapters": ("sql", "writer"),
 }
 

@@ -17,14 +17,14 @@ from psycopg.sql import SQL
 from regledger.adapters.readmodels.reader import ViewReader
 from regledger.adapters.readmodels.sql import postgres_dialect
 from regledger.adapters.readmodels.writer import ViewWriter
-from regledger.projections.readmodel import StateView
+from regledger.projections.model_store import ModelStore
 
-__all__ = ["PostgresStateView"]
+__all__ = ["PostgresModelStore"]
 
 TRACKING = "regledger_view_tracking"
 
 
-class PostgresStateView(ViewReader, ViewWriter, PostgresTrackingRecorder, StateView):
+class PostgresModelStore(ViewReader, ViewWriter, PostgresTrackingRecorder, ModelStore):
     """Temporal read models and their tracking record in the ledger's PostgreSQL schema."""
 
     def __init__(self, datastore: PostgresDatastore, version: str = "", set_up_lock: int = 0) -> None:

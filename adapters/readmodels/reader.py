@@ -1,4 +1,4 @@
-"""Reading the read models: one indexed SELECT per answer, then decoding (the `StateView` queries).
+"""Reading the read models: one indexed SELECT per answer, then decoding (the `ModelStore` queries).
 
 A point (D, P, T, tier) is inside a row when `from <= value < to` on each axis and `tier_lo <= rank <= tier_hi`.
 An open P is asked as the day before `OPEN_DAY`; an open T (the current rows) as `t_to = OPEN_TIME`, an equality
@@ -38,9 +38,9 @@ from regledger.domain.history import Entry
 from regledger.projections.codec import effect_of, item_of
 from regledger.projections.diff import TookEffect
 from regledger.projections.explain import Evidence
+from regledger.projections.model_store import Selection
 from regledger.projections.parties import PartyNames
 from regledger.projections.query import Query
-from regledger.projections.readmodel import Selection
 from regledger.projections.subjects import SubjectKey
 from regledger.projections.temporal import Item
 

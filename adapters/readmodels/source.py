@@ -42,15 +42,15 @@ from regledger.projections.answers import (
     model_match_parties,
     model_state,
 )
-from regledger.projections.readmodel import Selection, StateView
+from regledger.projections.model_store import ModelStore, Selection
 from regledger.projections.subjects import SubjectKey
 
-__all__ = ["FoldSource", "ModelSource", "Source", "open_source", "stored_entries"]
+__all__ = ["AnswerSource", "FoldSource", "ModelSource", "open_source", "stored_entries"]
 
 A = TypeVar("A", State, Diff, History)
 
 
-class Source(Protocol):
+class AnswerSource(Protocol):
     """What the query commands ask."""
 
     def find_list(self, list_key: str) -> str: ...
@@ -100,7 +100,7 @@ class FoldSource:
 class ModelSource:
     """The read models; an answer they fold in part (a unit too large for the grid) says so in its notes."""
 
-    view: StateView
+    view: ModelStore
 
     def find_list(self, list_key: str) -> str:
         return model_find_list(self.view, list_key)
@@ -130,7 +130,7 @@ class ModelSource:
         return self.view.answering() if isinstance(self.view, ViewReader) else nullcontext()
 
 
-def open_source(ledger: Any) -> Source:
+def open_source(ledger: Any) -> AnswerSource:
     """The read models of `ledger` when they are current, else the fold (noting why when they are behind)."""
     view = views_of(ledger)
     if view is None or not view.installed():

@@ -18,14 +18,14 @@ from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
 from regledger.adapters.readmodels.reader import ViewReader
 from regledger.adapters.readmodels.sql import sqlite_dialect
 from regledger.adapters.readmodels.writer import ViewWriter
-from regledger.projections.readmodel import StateView
+from regledger.projections.model_store import ModelStore
 
-__all__ = ["SQLiteStateView"]
+__all__ = ["SQLiteModelStore"]
 
 TRACKING = "regledger_view_tracking"
 
 
-class SQLiteStateView(ViewReader, ViewWriter, SQLiteTrackingRecorder, StateView):
+class SQLiteModelStore(ViewReader, ViewWriter, SQLiteTrackingRecorder, ModelStore):
     """Temporal read models and their tracking record in the ledger's SQLite file."""
 
     def __init__(self, datastore: SQLiteDatastore, version: str = "") -> None:

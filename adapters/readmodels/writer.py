@@ -25,10 +25,10 @@ from regledger.adapters.readmodels.sql import ViewDialect, day, dump, load, mome
 from regledger.domain import Subject, action_adapter
 from regledger.domain.history import Entry
 from regledger.projections.codec import effect_data, item_data
+from regledger.projections.items import RANK, tier_of
 from regledger.projections.parties import directory, normalise
 from regledger.projections.subjects import SubjectKey, label, subject_of
 from regledger.projections.units import Version, unit_of, versions
-from regledger.projections.views import RANK, tier_of
 
 __all__ = ["APPLICATION", "ViewWriter"]
 

@@ -8,7 +8,7 @@ import pytest
 
 from regledger.adapters.readmodels.sql import dump, load
 from regledger.projections.codec import item_data, item_of
-from regledger.projections.views import Citation, ListEntry, MeasureView, PendingChange
+from regledger.projections.items import Citation, ListEntry, MeasureView, PendingChange
 
 CITE = Citation("84 FR 22961", "2019-10616", None, None, "Federal Register", "official")
 

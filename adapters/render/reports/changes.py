@@ -29,8 +29,8 @@ from regledger.projections import (
     resolve_all,
     state_at,
 )
+from regledger.projections.items import citations_of
 from regledger.projections.subjects import Fact, Resolved
-from regledger.projections.views import citations_of
 
 __all__ = ["action_json", "changes_report"]
 

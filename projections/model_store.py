@@ -20,12 +20,12 @@ from .query import Query
 from .subjects import SubjectKey
 from .temporal import Item
 
-__all__ = ["Selection", "StateView"]
+__all__ = ["ModelStore", "Selection"]
 
 Selection = tuple[str | None, Collection[str] | None]  # (list key, party keys): None is every one
 
 
-class StateView(ABC):
+class ModelStore(ABC):
     """Temporal read models of the state for any (as of D, published by P, known at T, minimum tier)."""
 
     # -- how far the model has got ------------------------------------------------------------------------------
