@@ -1,50 +1,183 @@
-"""Wiring: the one place that reads the store setting and builds the ledger application."""
+"""The composition root: the one place that reads the store setting and builds what the services work on.
+
+`open_stores(db, write=…)` builds, once, from the store setting: the ledger application (`Ledger`), the hash chain of
+its events (`ChainStore`) and its read models (`ReadModels`), and hands them over as one typed `Stores`.
+
+- **To write** (`write=True`: record, imports, project, rebuild, checkpoints): on PostgreSQL the schema is created
+  when missing and every set-up — the library's tables, the chain table, the append-only guards, the read models'
+  tables — runs under one advisory lock (`SET_UP_LOCK`), because concurrent CREATE statements collide in
+  PostgreSQL's catalogue. The ledger's one `on_recorded` hook then brings the chain, and after it the read models, up
+  to date before `record` returns.
+- **To read** (`write=False`: as-of, diff, history, log, reports, verify, check-views): nothing is created,
+  installed or locked, and no write transaction is opened, so a role with only SELECT rights can query, and a
+  SQLite file with current read models is left byte for byte as it was. A ledger that does not exist yet is opened
+  as for writing (created empty), as it always was.
+"""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from eventsourcing.persistence import PersistenceError
 
-from regledger.adapters.errors import StoreError
-from regledger.adapters.integrity.verify import attach_integrity
-from regledger.adapters.readmodels.lifecycle import attach_views
+from regledger.adapters.errors import RegledgerError, StoreError
+from regledger.adapters.integrity.chain import ChainStore, catch_up
+from regledger.adapters.integrity.verify import chain_store, install_integrity
+from regledger.adapters.readmodels.lifecycle import ReadModels, bring_up_to_date, views_of
 from regledger.adapters.store.ledger import Ledger
 from regledger.adapters.store.settings import StoreSettings, parse_store
 
-__all__ = ["open_ledger"]
+if TYPE_CHECKING:
+    import psycopg
 
-_SET_UP_LOCK = 0x7265676C  # "regl": serialises table creation by processes opening a new PostgreSQL ledger
+__all__ = ["SET_UP_LOCK", "Stores", "open_ledger", "open_stores"]
+
+SET_UP_LOCK = 0x7265676C  # "regl": serialises table creation by processes opening a new PostgreSQL ledger
+
+
+@dataclass(frozen=True)
+class Stores:
+    """What the services work on, built once from the store setting."""
+
+    settings: StoreSettings
+    ledger: Ledger
+    chain: ChainStore | None  # None: a store that keeps no chain (in memory)
+    views: ReadModels | None  # None: a store that keeps no read models (in memory); installed or not
+    writable: bool
 
 
 @contextmanager
-def open_ledger(db: str | None = None) -> Iterator[Ledger]:
-    """The ledger at `db` (or `REGLEDGER_DB`, or `./regledger.db`), closed on exit."""
+def open_stores(db: str | None = None, *, write: bool = True) -> Iterator[Stores]:
+    """The stores of the ledger at `db` (or `REGLEDGER_DB`, or `./regledger.db`), closed on exit."""
     settings = parse_store(db)
-    guard: AbstractContextManager[None] = _postgres_set_up(settings) if settings.kind == "postgres" else nullcontext()
+    if not write and not _exists(settings):
+        write = True  # a ledger nobody has written yet: create it empty, as every command always did
     try:
-        with guard:
-            ledger = Ledger(env=settings.env)
-            attach_integrity(ledger)  # chain and append-only guards, installed under the set-up lock
-            attach_views(ledger, _SET_UP_LOCK)  # record also brings the read models up to date (after the chain)
+        stores = _for_writing(settings) if write else _for_reading(settings)
     except (PersistenceError, OSError) as error:
         raise StoreError(f"cannot open the ledger at {settings.display}: {error}") from None
     try:
-        yield ledger
+        yield stores
     finally:
-        ledger.close()
+        stores.ledger.close()
 
 
 @contextmanager
-def _postgres_set_up(settings: StoreSettings) -> Iterator[None]:
-    """Reach the server (reporting failure clearly), create the schema asked for, and hold an advisory lock while
-    the ledger creates its tables: the library's CREATE TYPE/TABLE collide when two processes start together."""
+def open_ledger(db: str | None = None, *, write: bool = True) -> Iterator[Ledger]:
+    """The ledger application alone (see `open_stores`)."""
+    with open_stores(db, write=write) as stores:
+        yield stores.ledger
+
+
+def _for_writing(settings: StoreSettings) -> Stores:
+    guard: AbstractContextManager[None] = _postgres_set_up(settings) if settings.kind == "postgres" else nullcontext()
+    with guard:
+        ledger = Ledger(env=settings.env)
+        chain = _chain(ledger)
+        if chain is not None:
+            install_integrity(ledger, chain)
+        views = views_of(ledger, SET_UP_LOCK)
+    ledger.on_recorded = _AfterRecord(chain, views, ledger)
+    return Stores(settings, ledger, chain, views, writable=True)
+
+
+def _for_reading(settings: StoreSettings) -> Stores:
+    ledger = Ledger(env={**settings.env, "CREATE_TABLE": "n"})
+    return Stores(settings, ledger, _chain(ledger), views_of(ledger, SET_UP_LOCK), writable=False)
+
+
+def _chain(ledger: Ledger) -> ChainStore | None:
+    try:
+        return chain_store(ledger)
+    except StoreError:
+        return None  # an in-memory ledger: nothing to protect or prove
+
+
+@dataclass(frozen=True)
+class _AfterRecord:
+    """The ledger's one `on_recorded` hook: the chain first, then the read models; each runs whatever the other
+    did, and the first problem is raised after both."""
+
+    chain: ChainStore | None
+    views: ReadModels | None
+    ledger: Ledger
+
+    def __call__(self) -> None:
+        problems: list[RegledgerError] = []
+        for step in (self._chain_up, self._views_up):
+            try:
+                step()
+            except RegledgerError as error:
+                problems.append(error)
+        if problems:
+            raise problems[0]
+
+    def _chain_up(self) -> None:
+        if self.chain is None:
+            return
+        try:
+            catch_up(self.chain)
+        except PersistenceError as error:
+            raise StoreError(f"the actions were recorded, but the chain could not be brought up to date ({error}); "
+                             "the next `regledger record` does it") from None
+
+    def _views_up(self) -> None:
+        if self.views is None:
+            return
+        try:
+            bring_up_to_date(self.ledger, self.views)
+        except PersistenceError as error:
+            raise StoreError(f"the actions were recorded, but the read models could not be brought up to date "
+                             f"({error}); `regledger project` or the next `regledger record` does it") from None
+
+
+def _exists(settings: StoreSettings) -> bool:
+    """Whether the ledger has been created (its events table exists), asked without writing anything."""
+    if settings.kind == "sqlite":
+        return _sqlite_exists(Path(settings.env["SQLITE_DBNAME"]))
+    if settings.kind == "postgres":
+        return _postgres_exists(settings)
+    return False
+
+
+def _sqlite_exists(path: Path) -> bool:
+    if not path.is_file():
+        return False
+    try:
+        with _closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)) as connection:
+            found = connection.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'stored_events'").fetchone()
+    except sqlite3.Error:
+        return False  # not a database we can read: opening it for writing reports why
+    return found is not None
+
+
+@contextmanager
+def _closing(connection: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    try:
+        yield connection
+    finally:
+        connection.close()
+
+
+def _postgres_exists(settings: StoreSettings) -> bool:
+    schema = settings.schema or "public"
+    with _postgres_connection(settings) as connection:
+        row = connection.execute("SELECT to_regclass(%s)", (f'"{schema}"."{Ledger.name}_events"',)).fetchone()
+    return bool(row and row[0])
+
+
+def _postgres_connection(settings: StoreSettings) -> psycopg.Connection[Any]:
     import psycopg  # noqa: PLC0415 - only PostgreSQL stores need the driver loaded
 
     env = settings.env
     try:
-        connection = psycopg.connect(
+        return psycopg.connect(
             dbname=env["POSTGRES_DBNAME"], host=env["POSTGRES_HOST"], port=env["POSTGRES_PORT"],
             user=env["POSTGRES_USER"], password=env["POSTGRES_PASSWORD"] or None,
             connect_timeout=int(env["POSTGRES_CONNECT_TIMEOUT"]), autocommit=True,
@@ -52,12 +185,20 @@ def _postgres_set_up(settings: StoreSettings) -> Iterator[None]:
     except psycopg.Error as error:
         message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise StoreError(f"cannot reach PostgreSQL at {settings.display}: {message}") from None
-    with connection:
-        connection.execute("SELECT pg_advisory_lock(%s)", (_SET_UP_LOCK,))
+
+
+@contextmanager
+def _postgres_set_up(settings: StoreSettings) -> Iterator[None]:
+    """Reach the server (reporting failure clearly), create the schema asked for, and hold the set-up lock while
+    the ledger creates its tables: the library's CREATE TYPE/TABLE collide when two processes start together."""
+    import psycopg  # noqa: PLC0415
+
+    with _postgres_connection(settings) as connection:
+        connection.execute("SELECT pg_advisory_lock(%s)", (SET_UP_LOCK,))
         if settings.schema:
             with suppress(psycopg.errors.UniqueViolation):
                 connection.execute(f'CREATE SCHEMA IF NOT EXISTS "{settings.schema}"')
         try:
             yield
         finally:
-            connection.execute("SELECT pg_advisory_unlock(%s)", (_SET_UP_LOCK,))
+            connection.execute("SELECT pg_advisory_unlock(%s)", (SET_UP_LOCK,))

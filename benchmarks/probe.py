@@ -16,7 +16,7 @@ from typing import Any
 
 from regledger.adapters.readmodels.lifecycle import views_of
 from regledger.adapters.readmodels.runner import rebuild
-from regledger.adapters.wiring import open_ledger
+from regledger.adapters.wiring import SET_UP_LOCK, open_ledger
 
 __all__ = ["decode_all", "main"]
 
@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     """Rebuild, then decode; print the figures as JSON."""
     url = (argv or sys.argv[1:])[0]
     with open_ledger(url) as ledger:
-        view = views_of(ledger)
+        view = views_of(ledger, SET_UP_LOCK)
         before = _peak_mb()
         started = time.perf_counter()
         events = rebuild(ledger, view)

@@ -25,7 +25,7 @@ from typing import Any
 from regledger.adapters.readmodels.lifecycle import bring_up_to_date, views_of
 from regledger.adapters.readmodels.source import FoldSource, ModelSource, open_source, stored_entries
 from regledger.adapters.readmodels.sql import OPEN_DAY, OPEN_TIME
-from regledger.adapters.wiring import open_ledger
+from regledger.adapters.wiring import SET_UP_LOCK, open_ledger
 from regledger.projections import Query
 
 from .stores import BenchStore
@@ -122,8 +122,8 @@ def measure_queries(store: BenchStore, *, queries: int, fold_samples: int, seed:
         behind = _behind(ledger)
         if behind is not None:  # say so, bring them up to date as `regledger project` would, and go on
             progress(f"  the read models cannot answer after the rebuild ({behind}): bringing them up to date")
-            bring_up_to_date(ledger, views_of(ledger))
-        source = open_source(ledger)
+            bring_up_to_date(ledger, views_of(ledger, SET_UP_LOCK))
+        source = open_source(ledger, views_of(ledger, SET_UP_LOCK))
         if not isinstance(source, ModelSource):
             return {"skipped": f"the read models are not current: {_behind(ledger)}", "behind_after_rebuild": behind}
         loading, entries = _seconds(lambda: stored_entries(ledger))
@@ -168,7 +168,7 @@ def _timed_queries(source: ModelSource, fold: FoldSource, floor: _Floor, entries
 
 def _behind(ledger: Any) -> str | None:
     """Why the read models cannot answer now, as the query commands judge it (None: they can)."""
-    view = views_of(ledger)
+    view = views_of(ledger, SET_UP_LOCK)
     if not view.installed():
         return "not installed"
     try:

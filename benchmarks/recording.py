@@ -54,9 +54,10 @@ def _views(ledger: Ledger) -> Callable[[], object] | None:
     """The read models' catch-up, where this build has read models."""
     try:
         from regledger.adapters.readmodels.lifecycle import bring_up_to_date, views_of  # noqa: PLC0415
+        from regledger.adapters.wiring import SET_UP_LOCK  # noqa: PLC0415
     except ImportError:
         return None
-    view = views_of(ledger)
+    view = views_of(ledger, SET_UP_LOCK)
     return None if view is None else lambda: bring_up_to_date(ledger, view)
 
 

@@ -21,7 +21,7 @@ from regledger.adapters.errors import InputError
 from regledger.adapters.readmodels.source import AnswerSource, open_source
 from regledger.adapters.render.answers_json import diff_json, history_json, state_json
 from regledger.adapters.render.answers_text import diff_text, history_text, state_text
-from regledger.adapters.wiring import open_ledger
+from regledger.adapters.wiring import open_ledger, open_stores
 from regledger.domain.history import Entry
 from regledger.domain.values import Reliability, parse_legal_date
 from regledger.projections import PartyMatch, ProjectionError, Query
@@ -97,8 +97,8 @@ def _entries(context: click.Context, db: str | None) -> list[Entry]:
 @contextmanager
 def _source(context: click.Context, db: str | None) -> Iterator[AnswerSource]:
     """The read models when current, else the fold (see query_source), while the ledger is open."""
-    with open_ledger(db or (context.obj or {}).get("db")) as ledger:
-        yield open_source(ledger)
+    with open_stores(db or (context.obj or {}).get("db"), write=False) as stores:
+        yield open_source(stores.ledger, stores.views)
 
 
 def _select(source: AnswerSource, list_key: str | None,

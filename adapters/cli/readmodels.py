@@ -17,10 +17,10 @@ import click
 
 from regledger.adapters.errors import StoreError
 from regledger.adapters.readmodels.check import check_views
-from regledger.adapters.readmodels.lifecycle import behind, bring_up_to_date, views_of
+from regledger.adapters.readmodels.lifecycle import behind, bring_up_to_date
 from regledger.adapters.readmodels.runner import PAGE, follow, rebuild
 from regledger.adapters.readmodels.source import stored_entries
-from regledger.adapters.wiring import open_ledger
+from regledger.adapters.wiring import open_stores
 
 __all__ = ["check_views_command", "project_command", "rebuild_command"]
 
@@ -33,11 +33,10 @@ _BATCH = click.option("--batch", type=click.IntRange(min=1), default=PAGE, show_
 @contextmanager
 def _views(context: click.Context, db: str | None) -> Iterator[tuple[Any, Any]]:
     """The ledger and its read models; StoreError for a store that keeps none."""
-    with open_ledger(db or (context.obj or {}).get("db")) as ledger:
-        view = views_of(ledger)
-        if view is None:
+    with open_stores(db or (context.obj or {}).get("db")) as stores:
+        if stores.views is None:
             raise StoreError("this store keeps no read models: use a SQLite file or PostgreSQL")
-        yield ledger, view
+        yield stores.ledger, stores.views
 
 
 class _Bars:

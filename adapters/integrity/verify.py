@@ -19,7 +19,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from eventsourcing.persistence import PersistenceError
 from eventsourcing.sqlite import SQLiteDatastore
 
 from regledger.adapters.errors import StoreError
@@ -36,8 +35,15 @@ from regledger.adapters.integrity.chain import (
 from regledger.adapters.integrity.checkpoint import Checkpoint, fingerprint
 from regledger.adapters.integrity.guards import install_postgres_guards, install_sqlite_guards
 
-__all__ = ["Divergence", "Verification", "attach_integrity", "chain_store", "checkpoint_findings", "prefix_digest",
-           "verify_chain"]
+__all__ = [
+    "Divergence",
+    "Verification",
+    "chain_store",
+    "checkpoint_findings",
+    "install_integrity",
+    "prefix_digest",
+    "verify_chain",
+]
 
 Progress = Callable[[int], None]
 
@@ -53,13 +59,9 @@ def chain_store(ledger: Any) -> ChainStore:
     raise StoreError("this store keeps no chain: use a SQLite file or PostgreSQL")
 
 
-def attach_integrity(ledger: Any) -> None:
-    """Create the chain table and the guards where missing, chain a ledger that had no chain yet, and make
-    `ledger.record` bring the chain up to date before it returns. Hold the set-up lock on PostgreSQL."""
-    try:
-        store = chain_store(ledger)
-    except StoreError:
-        return  # an in-memory ledger: nothing to protect or prove
+def install_integrity(ledger: Any, store: ChainStore) -> None:
+    """Create the chain table and the append-only guards where missing, and chain a ledger that had no chain yet
+    (its events so far taken as they stand). Run under the set-up lock on PostgreSQL (see wiring)."""
     dialect = store.dialect
     existed = store.has_chain_table()
     with store.transaction(commit=True) as cursor:
@@ -71,16 +73,7 @@ def attach_integrity(ledger: Any) -> None:
             schema = ledger.recorder.datastore.schema
             install_postgres_guards(cursor, schema, [ledger.recorder.events_table_name, "regledger_chain"])
     if not existed:
-        catch_up(store)  # a ledger recorded before it had a chain: its events so far are taken as they stand
-    ledger.on_recorded = lambda: _chain_up(store)
-
-
-def _chain_up(store: ChainStore) -> None:
-    try:
         catch_up(store)
-    except PersistenceError as error:
-        raise StoreError(f"the actions were recorded, but the chain could not be brought up to date ({error}); "
-                         "the next `regledger record` does it") from None
 
 
 @dataclass(frozen=True)

@@ -9,21 +9,24 @@ changed by reading it.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Union
 
-from eventsourcing.persistence import PersistenceError
 from eventsourcing.sqlite import SQLiteDatastore
 
-from regledger.adapters.errors import RegledgerError, StoreError
 from regledger.adapters.readmodels.runner import PAGE, Progress, catch_up, rebuild
 
-__all__ = ["attach_views", "behind", "bring_up_to_date", "model_version", "views_of"]
+if TYPE_CHECKING:
+    from regledger.adapters.readmodels.postgres import PostgresModelStore
+    from regledger.adapters.readmodels.sqlite import SQLiteModelStore
+
+ReadModels = Union["SQLiteModelStore", "PostgresModelStore"]
+
+__all__ = ["ReadModels", "behind", "bring_up_to_date", "model_version", "views_of"]
 
 
-def views_of(ledger: Any, set_up_lock: int = 0) -> Any | None:
+def views_of(ledger: Any, set_up_lock: int) -> ReadModels | None:
     """The read models of `ledger`'s store (installed or not); None for a store that keeps none."""
     datastore = getattr(ledger.recorder, "datastore", None)
     if isinstance(datastore, SQLiteDatastore):
@@ -85,36 +88,3 @@ def bring_up_to_date(ledger: Any, view: Any, progress: Progress | None = None, p
     if view.built_by() != model_version():
         return rebuild(ledger, view, page=page, progress=progress)
     return catch_up(ledger, view, page=page, progress=progress)
-
-
-def attach_views(ledger: Any, set_up_lock: int = 0) -> None:
-    """Make `ledger.record` bring the read models up to date too, after the hook already set (the chain's)."""
-    view = views_of(ledger, set_up_lock)
-    if view is None:
-        return
-    ledger.on_recorded = _both(ledger.on_recorded, lambda: _views_up(ledger, view))
-
-
-def _views_up(ledger: Any, view: Any) -> None:
-    try:
-        bring_up_to_date(ledger, view)
-    except PersistenceError as error:
-        raise StoreError(f"the actions were recorded, but the read models could not be brought up to date ({error});"
-                         " `regledger project` or the next `regledger record` does it") from None
-
-
-def _both(first: Callable[[], object] | None, second: Callable[[], object]) -> Callable[[], None]:
-    """Run both hooks, whatever the first does; then raise the first problem, if any."""
-
-    def run() -> None:
-        problems: list[RegledgerError] = []
-        for hook in (first, second):
-            try:
-                if hook is not None:
-                    hook()
-            except RegledgerError as error:
-                problems.append(error)
-        if problems:
-            raise problems[0]
-
-    return run

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Protocol, TypeVar
 
-from regledger.adapters.readmodels.lifecycle import behind, views_of
+from regledger.adapters.readmodels.lifecycle import ReadModels, behind
 from regledger.adapters.readmodels.reader import ViewReader
 from regledger.domain.history import Entry
 from regledger.projections import (
@@ -130,9 +130,8 @@ class ModelSource:
         return self.view.answering() if isinstance(self.view, ViewReader) else nullcontext()
 
 
-def open_source(ledger: Any) -> AnswerSource:
-    """The read models of `ledger` when they are current, else the fold (noting why when they are behind)."""
-    view = views_of(ledger)
+def open_source(ledger: Any, view: ReadModels | None) -> AnswerSource:
+    """The read models `view` of `ledger` when they are current, else the fold (noting why when they are behind)."""
     if view is None or not view.installed():
         return FoldSource(stored_entries(ledger))
     reason = behind(ledger, view)

@@ -23,6 +23,7 @@ import pytest
 
 from regledger.adapters import Located, open_ledger
 from regledger.adapters.readmodels.lifecycle import views_of
+from regledger.adapters.wiring import SET_UP_LOCK
 from regledger.domain import action_adapter
 from tests.conftest import EXAMPLE, listed
 
@@ -126,7 +127,7 @@ def test_project_follow_keeps_the_read_models_current_until_sigterm(db: str) -> 
     try:
         _record_behind(db, listed("zte", name="ZTE Corporation"))
         with open_ledger(db) as ledger:
-            view, head = views_of(ledger), ledger.recorder.max_notification_id()
+            view, head = views_of(ledger, SET_UP_LOCK), ledger.recorder.max_notification_id()
             deadline = time.monotonic() + 30
             while time.monotonic() < deadline and not (view.installed() and view.position() == head
                                                        and not view.unsettled()):
@@ -196,7 +197,7 @@ def test_project_follow_reconnects_after_losing_its_connection(postgres_db: str)
 
 def _wait_current(db: str, seconds: float = 30) -> bool:
     with open_ledger(db) as ledger:
-        view = views_of(ledger)
+        view = views_of(ledger, SET_UP_LOCK)
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             head = ledger.recorder.max_notification_id()
@@ -215,7 +216,7 @@ def test_tables_another_writer_created_but_has_not_stamped_yet_are_caught_up_not
 
     _record_behind(db, listed("huawei"))
     with open_ledger(db) as ledger:
-        view = views_of(ledger)
+        view = views_of(ledger, SET_UP_LOCK)
         view.create_table()  # the first writer's install, halfway
         assert view.installed()
         assert view.built_by() is None

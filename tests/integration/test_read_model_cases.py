@@ -13,7 +13,9 @@ from typing import Any
 import pytest
 
 from regledger.adapters import Located, open_ledger
+from regledger.adapters.readmodels.lifecycle import views_of
 from regledger.adapters.readmodels.source import FoldSource, ModelSource, open_source, stored_entries
+from regledger.adapters.wiring import SET_UP_LOCK
 from regledger.domain import action_adapter
 from regledger.domain.values import Reliability
 from regledger.projections import Query
@@ -43,7 +45,7 @@ def ledger(db: str) -> Iterator[Any]:
 
 def _agree(ledger: Any, moments: list[Any], days: list[str], published: list[str | None]) -> ModelSource:
     """The read models answer every query of the grid as the fold does; returns them."""
-    model, fold = open_source(ledger), FoldSource(stored_entries(ledger))
+    model, fold = open_source(ledger, views_of(ledger, SET_UP_LOCK)), FoldSource(stored_entries(ledger))
     assert isinstance(model, ModelSource)
     knowns = [None, *(m - timedelta(microseconds=1) for m in moments[1:])]
     for day, p, known, tier in itertools.product(days, published, knowns, TIERS):

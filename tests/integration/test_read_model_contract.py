@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from regledger.adapters import open_ledger
 from regledger.adapters.readmodels.lifecycle import views_of
+from regledger.adapters.wiring import SET_UP_LOCK
 from regledger.domain.history import Entry
 from regledger.projections import (
     ProjectionError,
@@ -89,7 +90,7 @@ class ReadModelContract:
     def view(self, request: pytest.FixtureRequest) -> Iterator[Any]:
         db = request.getfixturevalue(f"{self.store}_db")
         with open_ledger(db) as ledger:
-            found = views_of(ledger)
+            found = views_of(ledger, SET_UP_LOCK)
             found.install()
             yield found
 

@@ -27,6 +27,7 @@ from regledger.adapters.readmodels.lifecycle import views_of
 from regledger.adapters.readmodels.runner import catch_up, rebuild
 from regledger.adapters.readmodels.source import stored_entries
 from regledger.adapters.readmodels.sql import TABLES
+from regledger.adapters.wiring import SET_UP_LOCK
 from regledger.domain import action_adapter
 from tests.conftest import POSTGRES_URL, drop_schema, require_postgres
 
@@ -120,7 +121,7 @@ def recorded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
             ledger.record([Located("generated", a) for a in part])
         peek = Peek(db)
         run_by_run = peek.contents()
-        rebuild(ledger, views_of(ledger))
+        rebuild(ledger, views_of(ledger, SET_UP_LOCK))
     clean = peek.contents()
     assert run_by_run == clean  # the rows are a function of the entries, however they were applied
     events = "SELECT MAX(notification_id) FROM regledger_events" if schema else "SELECT MAX(rowid) FROM stored_events"
@@ -140,7 +141,7 @@ def test_a_rebuild_killed_mid_run_and_caught_up_equals_a_clean_rebuild(recorded:
 
     position, dirty = _kill_when(recorded.db, recorded.peek, ready)
     with open_ledger(recorded.db) as ledger:  # the restart: a catch-up, from where the killed one got to
-        view = views_of(ledger)
+        view = views_of(ledger, SET_UP_LOCK)
         catch_up(ledger, view, page=int(BATCH))
         checked = check_views(stored_entries(ledger), view, samples=2, seed=0)
 

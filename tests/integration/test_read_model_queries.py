@@ -13,8 +13,10 @@ import pytest
 
 from regledger.adapters import Located, open_ledger
 from regledger.adapters.readmodels import reader as views_read
+from regledger.adapters.readmodels.lifecycle import views_of
 from regledger.adapters.readmodels.source import FoldSource, ModelSource, open_source, stored_entries
 from regledger.adapters.readmodels.sql import OPEN_TIME
+from regledger.adapters.wiring import SET_UP_LOCK
 from regledger.domain import action_adapter
 from regledger.projections import Query
 from tests.unit.fold_kit import delisted, listed
@@ -48,7 +50,7 @@ def _counted(model: ModelSource, monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 def test_one_party_as_of_is_one_statement_listed_or_not(ledger: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     _record(ledger, _named(listed("huawei", "2019-05-16"), "Huawei"), _named(listed("zte", "2020-01-10"), "ZTE"))
-    model, fold = open_source(ledger), FoldSource(stored_entries(ledger))
+    model, fold = open_source(ledger, views_of(ledger, SET_UP_LOCK)), FoldSource(stored_entries(ledger))
     assert isinstance(model, ModelSource)
     statements = _counted(model, monkeypatch)
 
@@ -64,7 +66,7 @@ def test_one_party_as_of_is_one_statement_listed_or_not(ledger: Any, monkeypatch
 
 def test_what_an_answer_learns_is_forgotten_after_it(ledger: Any) -> None:
     _record(ledger, _named(listed("huawei", "2019-05-16"), "Huawei"))
-    model = open_source(ledger)
+    model = open_source(ledger, views_of(ledger, SET_UP_LOCK))
     assert isinstance(model, ModelSource)
     query = Query(date(2019, 6, 1))
 
@@ -76,7 +78,7 @@ def test_what_an_answer_learns_is_forgotten_after_it(ledger: Any) -> None:
 
 def test_an_open_source_follows_the_ledger(ledger: Any) -> None:
     _record(ledger, _named(listed("huawei", "2019-05-16"), "Huawei"), _named(listed("zte", "2020-01-10"), "ZTE"))
-    model = open_source(ledger)
+    model = open_source(ledger, views_of(ledger, SET_UP_LOCK))
     assert isinstance(model, ModelSource)
     day = Query(date(2021, 1, 1))
     model.state(day, (None, None))
@@ -92,7 +94,7 @@ def test_an_open_source_follows_the_ledger(ledger: Any) -> None:
 
 def test_units_the_rows_do_not_answer_are_learnt_with_the_items(ledger: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     _record(ledger, _named(listed("huawei", "2019-05-16"), "Huawei"))
-    model = open_source(ledger)
+    model = open_source(ledger, views_of(ledger, SET_UP_LOCK))
     assert isinstance(model, ModelSource)
     view = model.view
     with view._write() as cursor:  # a unit whose rows would start after 2019-06-01's publications (none here)
@@ -123,7 +125,7 @@ def test_an_answer_larger_than_the_decoded_items_kept_is_decoded_whole_past_them
         ledger: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     parties = ["huawei", "zte", "hikvision", "dahua"]
     _record(ledger, *(_named(listed(p, "2019-05-16"), p.title()) for p in parties))
-    model, fold = open_source(ledger), FoldSource(stored_entries(ledger))
+    model, fold = open_source(ledger, views_of(ledger, SET_UP_LOCK)), FoldSource(stored_entries(ledger))
     assert isinstance(model, ModelSource)
     monkeypatch.setattr(views_read, "DECODED", 2)
     query = Query(date(2019, 6, 1))
