@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, TypeAdapter, model_validator
 
-from .values import Frozen, Key, LegalDate, NonEmpty, Reliability, Source
+from .values import Frozen, Key, LegalDate, NonEmpty, Reliability, Source, best_source
 
 __all__ = [
     "KINDS",
@@ -154,7 +154,7 @@ class ActionBase(Frozen):
     @property
     def tier(self) -> Reliability:
         """The tier of the action's best source."""
-        return max((s.reliability for s in self.sources), key=lambda r: r.rank)
+        return best_source(self.sources).reliability
 
     def content_hash(self) -> str:
         """SHA-256 of the canonical JSON of the action: equal content, equal hash."""

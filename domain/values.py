@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
 from enum import StrEnum
+from functools import cached_property
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
@@ -15,6 +17,7 @@ __all__ = [
     "LegalDate",
     "Reliability",
     "Source",
+    "best_source",
     "parse_legal_date",
 ]
 
@@ -58,21 +61,38 @@ NonEmpty = Annotated[str, Field(min_length=1, max_length=10_000)]
 
 
 class Reliability(StrEnum):
-    """A source's reliability tier, strongest first."""
+    """A source's reliability tier, strongest first. `rank` is the one ranking of tiers."""
 
     OFFICIAL = "official"
     STATEMENT = "statement"
     ATTRIBUTED = "attributed"
     ANONYMOUS = "anonymous"
 
-    @property
+    @cached_property
     def rank(self) -> int:
-        """Higher is stronger: official 3 … anonymous 0."""
-        return 3 - list(Reliability).index(self)
+        """Higher is stronger: official 3 … anonymous 0 (worked out once per tier: folds compare ranks per action)."""
+        return len(Reliability) - 1 - list(Reliability).index(self)
+
+    @classmethod
+    def from_rank(cls, rank: int) -> Reliability:
+        """The tier of a rank: 0 anonymous … 3 official; ValueError for any other number."""
+        for tier in cls:
+            if tier.rank == rank:
+                return tier
+        msg = f"no tier has rank {rank}"
+        raise ValueError(msg)
+
+    @classmethod
+    def named(cls, value: object) -> Reliability | None:
+        """The tier `value` names (`"official"` …), or None when it names none: for raw JSON and template data."""
+        return _NAMED.get(value) if isinstance(value, str) else None
 
     def meets(self, minimum: Reliability | None) -> bool:
         """True when this tier is at least `minimum` (any tier meets None)."""
         return minimum is None or self.rank >= minimum.rank
+
+
+_NAMED = {tier.value: tier for tier in Reliability}  # for `Reliability.named`
 
 
 class Source(Frozen):
@@ -95,3 +115,8 @@ class Source(Frozen):
     def label(self) -> str:
         """The shortest human reference: citation, else document number, title or URL."""
         return self.citation or self.document_number or self.title or self.url or ""
+
+
+def best_source(sources: Iterable[Source]) -> Source:
+    """The most reliable of `sources`, the first of equals; ValueError when there is none."""
+    return max(sources, key=lambda source: source.reliability.rank)

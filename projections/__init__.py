@@ -2,7 +2,7 @@
 
 Pure functions over recorded entries (`regledger.domain.history.Entry`); imports only the domain and the standard
 library. The reference fold here is the oracle that faster read models must agree with; `temporal` computes the
-read models' rows from it, `readmodel` is their interface (`ModelStore`) and `answers` turns rows into the fold's
+read models' rows from it, `model_store` is their interface (`ModelStore`) and `answers` turns rows into the fold's
 answers.
 """
 

@@ -8,24 +8,14 @@ parameter names are snake_case, so neither key can clash with one.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
 from .diff import TookEffect
-from .items import Citation, ListEntry, MeasureView, MeetingView, PendingChange, PositionView
+from .items import Citation, Item, ListEntry, MeasureView, MeetingView, PendingChange, PositionView
 
-__all__ = ["ITEM_KINDS", "decode_item", "dumps", "effect_data", "effect_of", "encode_item", "item_data", "item_of"]
-
-Item = ListEntry | MeasureView | MeetingView | PositionView
-ITEM_KINDS: dict[type, str] = {ListEntry: "listing", MeasureView: "measure", MeetingView: "meeting",
-                               PositionView: "position"}
-
-
-def dumps(data: Any) -> str:
-    """Compact JSON, UTF-8 kept."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+__all__ = ["effect_data", "effect_of", "item_data", "item_of"]
 
 
 def _day(value: date | None) -> str | None:
@@ -147,12 +137,3 @@ def effect_of(d: list[Any]) -> TookEffect:
     return TookEffect(d[0], d[1], d[2], date.fromisoformat(d[3]), date.fromisoformat(d[4]),
                       datetime.fromisoformat(d[5]), d[6], _uncites(d[7]))
 
-
-def encode_item(item: Item) -> str:
-    """An item as JSON text."""
-    return dumps(item_data(item))
-
-
-def decode_item(kind: str, text: str) -> Item:
-    """The item of `kind` from `encode_item`'s text."""
-    return item_of(kind, json.loads(text))

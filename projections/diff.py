@@ -15,7 +15,7 @@ from regledger.domain.history import Entry, legal_order
 from .errors import ProjectionError
 from .explain import why_empty
 from .fold import state_at
-from .items import Citation, State, citations_of, tier_of
+from .items import Citation, State, citations_of
 from .query import Query
 from .subjects import Fact, Resolved, SubjectKey, group_by_subject, label, resolve_all
 
@@ -95,7 +95,7 @@ def check_window(start: date, end: date) -> None:
 def took_effect(subject: SubjectKey, entry: Entry, action: Fact) -> TookEffect:
     """A visible action of `subject` as a diff lists it."""
     return TookEffect(label(subject), action.kind, action.id, action.effective_on, action.published_on,
-                      entry.recorded_at, tier_of(action).value, citations_of([action]))
+                      entry.recorded_at, action.tier.value, citations_of([action]))
 
 
 def assemble(query: Query, window: tuple[date, date], states: tuple[State, State],

@@ -30,7 +30,6 @@ from .items import (
     State,
     best_tier,
     citations_of,
-    tier_of,
 )
 from .query import Query
 from .subjects import Fact, Resolved, SubjectKey, group_by_subject, resolve_all
@@ -203,5 +202,5 @@ def position_item(in_force: list[Fact]) -> PositionView | None:
     return PositionView(
         actor=current.actor, actor_name=name, subject=current.subject, stance=current.stance,
         certainty=current.certainty, stated_on=current.effective_on, published_on=current.published_on,
-        reliability=tier_of(current).value, citations=citations_of([current]),
+        reliability=current.tier.value, citations=citations_of([current]),
     )

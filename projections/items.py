@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
 
 from regledger.domain.actions import ActionBase
-from regledger.domain.values import Reliability
+from regledger.domain.values import best_source
 
 from .query import Query
 
 __all__ = [
-    "RANK",
     "Citation",
+    "Item",
     "ListEntry",
     "MeasureView",
     "MeetingView",
@@ -22,8 +22,9 @@ __all__ = [
     "PositionView",
     "State",
     "best_tier",
+    "changed_fields",
     "citations_of",
-    "tier_of",
+    "name_of",
 ]
 
 
@@ -52,18 +53,10 @@ def citations_of(actions: Iterable[ActionBase]) -> tuple[Citation, ...]:
     return tuple(seen)
 
 
-RANK: dict[Reliability, int] = {tier: tier.rank for tier in Reliability}  # Reliability.rank, looked up once
-
-
-def tier_of(action: ActionBase) -> Reliability:
-    """`action.tier` (the tier of its best source), with the ranks looked up in a table."""
-    return max((source.reliability for source in action.sources), key=RANK.__getitem__)
-
-
 def best_tier(actions: Iterable[ActionBase]) -> str | None:
-    """The strongest tier among `actions`."""
-    tiers = [tier_of(a) for a in actions]
-    return max(tiers, key=RANK.__getitem__).value if tiers else None
+    """The tier of the best source among `actions`' sources, or None when there are no actions."""
+    sources = [source for action in actions for source in action.sources]
+    return best_source(sources).reliability.value if sources else None
 
 
 @dataclass(frozen=True)
@@ -137,6 +130,30 @@ class PositionView:
     published_on: date
     reliability: str
     citations: tuple[Citation, ...]
+
+
+Item = ListEntry | MeasureView | MeetingView | PositionView  # what a state holds of one subject
+
+
+def name_of(item: Item | None) -> str | None:
+    """What people call the item: a party's name, a measure's or meeting's title, an actor's name."""
+    return getattr(item, "name", None) or getattr(item, "title", None) or getattr(item, "actor_name", None)
+
+
+def changed_fields(before: Item, after: Item, same: Collection[str]) -> list[tuple[str, Any, Any]]:
+    """(field, before, after) for each field of two versions of one item that differs, in declared order, the fields
+    named in `same` left out; a mapping field gives one per key that differs (`details.license_policy`)."""
+    changes: list[tuple[str, Any, Any]] = []
+    for declared in fields(before):
+        if declared.name in same:
+            continue
+        old, new = getattr(before, declared.name), getattr(after, declared.name)
+        if isinstance(old, dict) and isinstance(new, dict):
+            changes += [(f"{declared.name}.{k}", old.get(k), new.get(k)) for k in {**old, **new}
+                        if old.get(k) != new.get(k)]
+        elif old != new:
+            changes.append((declared.name, old, new))
+    return changes
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Collection
+from contextlib import AbstractContextManager, nullcontext
 from datetime import date
 
 from regledger.domain.history import Entry
@@ -39,6 +40,11 @@ class ModelStore(ABC):
         """How many units have entries applied whose rows are not yet recomputed."""
 
     # -- answers ------------------------------------------------------------------------------------------------
+
+    def answering(self) -> AbstractContextManager[None]:
+        """One answer's scope: what the store learns while reading it may serve the rest of that answer, never the
+        next one (the ledger may have changed by then). A store that learns nothing needs no scope."""
+        return nullcontext()
 
     @abstractmethod
     def items(self, query: Query, selection: Selection = (None, None)) -> list[tuple[SubjectKey, Item]]:

@@ -11,13 +11,6 @@ from regledger.domain.values import Reliability
 
 __all__ = ["Query"]
 
-_RANK = {tier: tier.rank for tier in Reliability}
-
-
-def _tier(action: ActionBase) -> Reliability:
-    """`action.tier`, with ranks from the table (items.tier_of; not imported: items imports this module)."""
-    return max((source.reliability for source in action.sources), key=_RANK.__getitem__)
-
 
 @dataclass(frozen=True)
 class Query:
@@ -33,12 +26,17 @@ class Query:
             msg = "known_at must carry a time zone"
             raise ValueError(msg)
 
+    @property
+    def min_rank(self) -> int:
+        """The rank an action's tier must reach: the minimum tier's, 0 when the minimum is open."""
+        return self.min_reliability.rank if self.min_reliability is not None else 0
+
     def admits(self, entry: Entry, action: ActionBase) -> bool:
-        """Visible: published by P, recorded by T, and its tier meets the minimum."""
+        """Visible: published by P, recorded by T, and its tier meets the minimum (worked out only when one is set)."""
         return (
             (self.published_by is None or action.published_on <= self.published_by)
             and (self.known_at is None or entry.recorded_at <= self.known_at)
-            and (self.min_reliability is None or _RANK[_tier(action)] >= _RANK[self.min_reliability])
+            and (self.min_reliability is None or action.tier.meets(self.min_reliability))
         )
 
     def on(self, day: date) -> Query:

@@ -19,12 +19,11 @@ from regledger.domain.measure import MeasureState, measure_status, measure_step
 from regledger.domain.meeting import MeetingState, meeting_step
 
 from .fold import listing_item, measure_item, meeting_item, naming, party_actions, position_item
-from .items import ListEntry, MeasureView, MeetingView, PositionView, State
+from .items import Item, State
 from .subjects import Fact, Resolved, SubjectKey
 
 __all__ = ["Folds", "Item", "Span", "cuts", "items_along", "items_of"]
 
-Item = ListEntry | MeasureView | MeetingView | PositionView
 Span = tuple[date | None, date | None]  # [from, to); None is unbounded
 
 

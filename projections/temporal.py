@@ -39,23 +39,16 @@ from regledger.domain.history import Entry, legal_order, resolve
 from regledger.domain.values import Reliability
 
 from .diff import TookEffect, took_effect
-from .items import RANK, tier_of
+from .items import Item
 from .query import Query
 from .subjects import Fact, Resolved, SubjectKey, group_by_subject, target_of
-from .sweep import Folds, Item, Span, cuts, items_along, items_of
+from .sweep import Folds, Span, cuts, items_along, items_of
 
-__all__ = ["GRID_LIMIT", "Box", "Effect", "Item", "Shared", "UnitModel", "items_of", "tier_of_rank", "unit_model"]
+__all__ = ["GRID_LIMIT", "Box", "Effect", "Item", "Shared", "UnitModel", "items_of", "unit_model"]
 
 GRID_LIMIT = 20_000  # fold evaluations per unit version before P is modelled after the last publication only
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
-
-_BY_RANK = {tier.rank: tier for tier in Reliability}
-
-
-def tier_of_rank(rank: int) -> Reliability:
-    """The tier of a rank: 0 anonymous … 3 official."""
-    return _BY_RANK[rank]
 
 
 @dataclass(frozen=True)
@@ -118,7 +111,7 @@ class Shared:
         known = self.corrected.setdefault(entry.seq, [])
         same = next((t for t in known if t[1] is action or t[1] == action), None)
         if same is None:
-            same = (entry, action, action.published_on, RANK[tier_of(action)])
+            same = (entry, action, action.published_on, action.tier.rank)
             known.append(same)
         return same
 
@@ -137,7 +130,7 @@ def unit_model(entries: Sequence[Entry], limit: int = GRID_LIMIT, shared: Shared
         row: list[_Layer] = []
         for level in levels:
             base = row[-1] if row else layers[-1][0] if layers else None
-            row.append(_layer(groups, Query(date.min, level, None, tier_of_rank(rank)), base, shared))
+            row.append(_layer(groups, Query(date.min, level, None, Reliability.from_rank(rank)), base, shared))
         layers.append(row)
     ranges = _tier_ranges(tiers)
     boxes = _merge_tiers(ranges, [_merge_levels([layer.items for layer in row]) for row in layers])
@@ -162,7 +155,7 @@ class _Groups:
         self.amended: dict[SubjectKey, _Amended] = {}
         for subject, entries in groups.items():
             if not any(e.is_amendment for e in entries):
-                self.plain[subject] = sorted(((e, cast(Fact, e.action), e.action.published_on, RANK[tier_of(e.action)])
+                self.plain[subject] = sorted(((e, cast(Fact, e.action), e.action.published_on, e.action.tier.rank)
                                               for e in entries), key=lambda t: legal_order((t[0], t[1])))
             elif not _chained(entries):
                 self.amended[subject] = _Amended(subject, entries, shared)
@@ -170,7 +163,7 @@ class _Groups:
     def resolve(self, query: Query) -> Resolved:
         """The visible facts of each subject, in legal order, for `query`'s P and tier (T is open)."""
         last = query.published_by or date.max
-        least = RANK[query.min_reliability] if query.min_reliability else 0
+        least = query.min_rank
         found: Resolved = {}
         for subject, entries in self.groups.items():
             plain = self.plain.get(subject)
@@ -192,7 +185,7 @@ class _Amended:
 
     def __init__(self, subject: SubjectKey, entries: list[Entry], shared: Shared) -> None:
         self.entries, self.shared = entries, shared
-        self.amendments = [(e.seq, e.action.published_on, RANK[tier_of(e.action)]) for e in entries if e.is_amendment]
+        self.amendments = [(e.seq, e.action.published_on, e.action.tier.rank) for e in entries if e.is_amendment]
         self.key = (subject, tuple(e.seq for e in entries))
 
     def facts(self, last: date, least: int) -> list[tuple[Entry, Fact, date, int]]:
@@ -230,10 +223,10 @@ def tier_levels(entries: Iterable[Entry]) -> list[int]:
     """Every rank a source of the unit carries, as written or as a correction sets it, in order."""
     found: set[int] = set()
     for entry in entries:
-        found.update(RANK[source.reliability] for source in entry.action.sources)
+        found.update(source.reliability.rank for source in entry.action.sources)
         if isinstance(entry.action, Correction):
             replaced = entry.action.fields.get("sources")
-            found.update(RANK[Reliability(s["reliability"])] for s in replaced or () if isinstance(s, dict))
+            found.update(Reliability(s["reliability"]).rank for s in replaced or () if isinstance(s, dict))
     return sorted(found)
 
 

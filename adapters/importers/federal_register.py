@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,15 +20,16 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic_core import ErrorDetails
 
-from regledger.adapters.errors import InputError
-from regledger.adapters.importers.timeline import parse_file
+from regledger.adapters.errors import InputError, dotted, problem, validated
+from regledger.adapters.importers.files import fields_of, labelled, numbered, parse_file, parse_json, read_text
 from regledger.adapters.store.ledger import Located
 from regledger.domain import action_adapter
 from regledger.domain.values import LegalDate
 
-__all__ = ["FederalRegisterImport", "read_documents", "read_links"]
+__all__ = ["Document", "FederalRegisterImport", "Read", "read_documents", "read_links"]
 
 _TYPES = {
     "Rule": "rule", "RULE": "rule",
@@ -104,35 +104,24 @@ class Read:
 
 def read_documents(path: Path) -> list[Read]:
     """The documents of one API response file: a document, a list, or a search result with `results`."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError(f"{path}: cannot read the file: {error}") from None
-    except ValueError as error:
-        raise InputError(f"{path}: not valid JSON: {error}") from None
+    data = parse_json(path, read_text(path))
     items = data.get("results", [data]) if isinstance(data, dict) else data
-    if not isinstance(items, list):
-        raise InputError(f"{path}: expected a document, a list of documents, or a search result with 'results'")
-    return [_document(path, number, item) for number, item in enumerate(items, start=1)]
+    refusal = "expected a document, a list of documents, or a search result with 'results'"
+    return [_document(where, item) for where, item in numbered(path, items, "document", refusal)]
 
 
-def _document(path: Path, number: int, item: Any) -> Read:
-    where = f"{path}: document {number}"
-    if not isinstance(item, dict):
-        raise InputError(f"{where}: a document is a JSON object, not {type(item).__name__}")
-    if isinstance(item.get("document_number"), str):
-        where += f" [{item['document_number']}]"
-    try:
-        return Read(where, Document.model_validate(item))
-    except ValidationError as error:
-        detail = error.errors()[0]
-        place = ".".join(str(p) for p in detail["loc"]) or "document"
-        message = detail["msg"].removeprefix("Value error, ")
-        if detail["type"] == "literal_error":
-            message = f"unknown document type {detail['input']!r} (one of: {', '.join(_TYPES)})"
-        elif detail["type"] == "missing":
-            message = "missing (required)"
-        raise InputError(f"{where}: {place}: {message}") from None
+def _document(where: str, item: Any) -> Read:
+    item = fields_of(where, item, "a document is a JSON object")
+    where = labelled(where, item.get("document_number"))
+    return Read(where, validated(where, Document.model_validate, item, whole="document", spell=dotted,
+                                 explain=_problem))
+
+
+def _problem(detail: ErrorDetails) -> str:
+    """An unknown document type, with the types known; any other problem as `problem` words it."""
+    if detail["type"] == "literal_error":
+        return f"unknown document type {detail['input']!r} (one of: {', '.join(_TYPES)})"
+    return problem(detail)
 
 
 def read_links(path: Path) -> dict[str, str]:
@@ -165,11 +154,10 @@ class FederalRegisterImport:
             data = self._action(read)
             if data is None:
                 continue
-            try:
-                located.append(Located(read.where, action_adapter.validate_python(data)))
-            except ValidationError as error:
-                detail = error.errors()[0]
-                raise InputError(f"{read.where}: {detail['loc'][-1]}: {detail['msg']}") from None
+            # a refusal names the innermost field, in pydantic's own words, as it always has
+            action = validated(read.where, action_adapter.validate_python, data, spell=lambda path: str(path[-1]),
+                               explain=lambda detail: detail["msg"])
+            located.append(Located(read.where, action))
         return located
 
     def keep(self, kept: bool) -> None:
@@ -180,8 +168,8 @@ class FederalRegisterImport:
 
     def _action(self, read: Read) -> dict[str, Any] | None:
         doc = read.document
-        base = {"id": f"fr-{doc.document_number}", "published_on": doc.publication_date.isoformat(),
-                "sources": [doc.source()], "note": _note(doc)}
+        base: dict[str, Any] = {"id": f"fr-{doc.document_number}", "published_on": doc.publication_date.isoformat(),
+                                "sources": [doc.source()], "note": _note(doc)}
         if doc.correction_of:
             return self._correction(read, base)
         key, linked = self._measure_key(doc)

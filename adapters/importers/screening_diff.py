@@ -20,16 +20,15 @@ import itertools
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import reduce
-from typing import Any, TypeVar
+from typing import Any
 
-from pydantic import ValidationError
-
-from regledger.adapters.errors import InputError
+from regledger.adapters.errors import InputError, dotted, pydantic_message, validated
 from regledger.adapters.importers.screening_read import Read, Record, Snapshot
+from regledger.adapters.progress import Progress, silent
 from regledger.adapters.store.ledger import Located
 from regledger.domain import action_adapter
 from regledger.domain.actions import EntityDelisted
@@ -43,8 +42,6 @@ PUBLISHER = "International Trade Administration, Consolidated Screening List"
 TERMS = ("license_requirement", "license_policy")
 _CITATION = re.compile(r"\b(\d+)\s+FR\s+(\d+)\b")
 _SLUG_UNSAFE = re.compile(r"[^a-z0-9]+")
-T = TypeVar("T")
-Progress = Callable[[Sequence[T], str], Iterable[T]]
 
 
 @dataclass(frozen=True)
@@ -105,25 +102,25 @@ class Plan:
         if len(action_id) > 200:
             action_id = f"csl-{hashlib.sha256(action_id.encode()).hexdigest()[:24]}-{verb}-{self.day}"
         data = {"id": action_id, "list": list_key, "published_on": self.day.isoformat(), "sources": sources, **data}
-        try:
-            self.located.append(Located(where, action_adapter.validate_python(data)))
-        except ValidationError as error:
-            detail = error.errors()[0]
-            place = ".".join(str(p) for p in detail["loc"][1:])
-            raise InputError(f"{where}: {place}: {detail['msg'].removeprefix('Value error, ')}") from None
+        # a refusal names the dotted path after the kind, in pydantic's words, as it always has
+        action = validated(where, action_adapter.validate_python, data, skip=1, spell=dotted, explain=pydantic_message)
+        self.located.append(Located(where, action))
         self.counts[list_key][verb] += 1
 
 
 def plan(snapshot: Snapshot, view: LedgerView, day: date, suffixes: dict[str, str],
-         progress: Progress[Read] = lambda items, _label: items) -> Plan:
+         progress: Progress = silent) -> Plan:
     """The actions that turn the lists as the ledger holds them on `day` into the snapshot's lists. `suffixes`
-    (per list, usually empty) tell apart the ids of a second, different snapshot of the same day."""
+    (per list, usually empty) tell apart the ids of a second, different snapshot of the same day. `progress` hears
+    step `comparing FILE_NAME`, done the entries compared so far, of the snapshot's entries."""
     _refuse_duplicates(snapshot.reads)
     keys = _Matcher(view).assign(snapshot.reads)
     result = Plan(day, suffixes, counts={k: dict.fromkeys(("entries", "listed", "amended", "delisted"), 0)
                                          for k in snapshot.lists})
     urls: dict[str, str] = {}
-    for read in progress(snapshot.reads, f"comparing {snapshot.path.name}"):
+    step, total = f"comparing {snapshot.path.name}", len(snapshot.reads)
+    progress(step, 0, total)
+    for done, read in enumerate(snapshot.reads, start=1):
         record, list_key, party = read.record, read.record.list_key, keys[id(read)]
         if record.source_list_url:
             urls.setdefault(list_key, record.source_list_url)
@@ -132,6 +129,7 @@ def plan(snapshot: Snapshot, view: LedgerView, day: date, suffixes: dict[str, st
         data = _listed(record, party, view, day) if current is None else _amended(record, party, current, day)
         if data is not None:
             result.add(read.where, list_key, data, _sources(day, record))
+        progress(step, done, total)
     for list_key in snapshot.lists:
         kept = {keys[id(r)] for r in snapshot.reads if r.record.list_key == list_key}
         for party in sorted(set(view.lists[list_key]) - kept):

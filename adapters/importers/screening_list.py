@@ -21,8 +21,9 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 
 from regledger.adapters.errors import InputError
-from regledger.adapters.importers.screening_diff import PUBLISHER, Plan, Progress, ledger_view, plan
-from regledger.adapters.importers.screening_read import SOURCES, Read, Snapshot, read_snapshot
+from regledger.adapters.importers.screening_diff import PUBLISHER, Plan, ledger_view, plan
+from regledger.adapters.importers.screening_read import SOURCES, Snapshot, read_snapshot
+from regledger.adapters.progress import Progress, silent
 from regledger.adapters.store.ledger import Ledger, Located, RecordResult
 from regledger.domain import DomainError, ImportedSnapshot, ListSnapshot
 from regledger.domain.events import SubjectAggregate
@@ -59,8 +60,9 @@ class SnapshotImport:
 
 
 def import_snapshot(ledger: Ledger, path: Path, day: date, *, dry_run: bool = False,
-                    progress: Progress[Read] = lambda items, _label: items) -> SnapshotImport:
-    """Import the snapshot at `path` as published on `day` (see the module's docstring); InputError when refused."""
+                    progress: Progress = silent) -> SnapshotImport:
+    """Import the snapshot at `path` as published on `day` (see the module's docstring); InputError when refused.
+    `progress` hears how many entries have been compared with the ledger (step `comparing FILE_NAME`)."""
     snapshot = read_snapshot(path)
     streams = {key: _stream(ledger, key) for key in snapshot.lists}
     earlier = [s.find(day, snapshot.digest) if s else None for s in streams.values()]
@@ -78,7 +80,7 @@ def import_snapshot(ledger: Ledger, path: Path, day: date, *, dry_run: bool = Fa
 
 def _stream(ledger: Ledger, list_key: str) -> ListSnapshot | None:
     try:
-        found = ledger.repository.get(snapshot_id(list_key))
+        found: object = ledger.repository.get(snapshot_id(list_key))
     except AggregateNotFoundError:
         return None
     return found if isinstance(found, ListSnapshot) else None

@@ -13,16 +13,17 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import json
 import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic_core import ErrorDetails
 
-from regledger.adapters.errors import InputError
+from regledger.adapters.errors import InputError, problem, validated
+from regledger.adapters.importers.files import fields_of, labelled, numbered, parse_json, read_text
 from regledger.domain import canonical_json
 from regledger.domain.values import LegalDate
 
@@ -182,10 +183,7 @@ class Snapshot:
 
 def read_snapshot(path: Path) -> Snapshot:
     """The entries of a snapshot file, JSON or CSV (by suffix, else by its first character), all validated."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError(f"{path}: cannot read the file: {error}") from None
+    text = read_text(path, encoding="utf-8-sig")
     is_json = path.suffix.lower() == ".json" or (path.suffix.lower() != ".csv" and text.lstrip()[:1] in {"{", "["})
     rows = _json_rows(path, text) if is_json else _csv_rows(path, text)
     reads = tuple(_read(where, row) for where, row in rows)
@@ -195,14 +193,9 @@ def read_snapshot(path: Path) -> Snapshot:
 
 
 def _json_rows(path: Path, text: str) -> list[tuple[str, Any]]:
-    try:
-        data = json.loads(text)
-    except ValueError as error:
-        raise InputError(f"{path}: not valid JSON: {error}") from None
+    data = parse_json(path, text)
     items = data.get("results") if isinstance(data, dict) else data
-    if not isinstance(items, list):
-        raise InputError(f"{path}: expected a list of entries, or a search response with 'results'")
-    return [(f"{path}: record {number}", item) for number, item in enumerate(items, start=1)]
+    return numbered(path, items, "record", "expected a list of entries, or a search response with 'results'")
 
 
 def _csv_rows(path: Path, text: str) -> list[tuple[str, Any]]:
@@ -232,24 +225,14 @@ def _csv_row(path: Path, number: int, row: dict[Any, Any], width: int) -> tuple[
 
 
 def _read(where: str, item: Any) -> Read:
-    if not isinstance(item, dict):
-        raise InputError(f"{where}: an entry is an object of fields, not {type(item).__name__}")
-    name = _blank_to_none(item.get("name"))
-    if isinstance(name, str):
-        where += f" [{name}]"
-    try:
-        return Read(where, Record.model_validate(item))
-    except ValidationError as error:
-        raise InputError(f"{where}: {_describe(error)}") from None
+    item = fields_of(where, item, "an entry is an object of fields")
+    where = labelled(where, _blank_to_none(item.get("name")))
+    return Read(where, validated(where, Record.model_validate, item, whole="entry", explain=_problem))
 
 
-def _describe(error: ValidationError) -> str:
-    detail = error.errors()[0]
-    field = ""
-    for part in detail["loc"]:
-        field += f"[{part + 1}]" if isinstance(part, int) else f".{part}" if field else str(part)
-    message = detail["msg"].removeprefix("Value error, ")
-    if detail["type"] == "missing" or (detail["type"] == "string_type" and detail.get("input") is None):
-        message = "missing (required)"
-    return f"{field or 'entry'}: {message}"
+def _problem(detail: ErrorDetails) -> str:
+    """A blank cell where text is required is missing; any other problem as `problem` words it."""
+    if detail["type"] == "string_type" and detail["input"] is None:
+        return "missing (required)"
+    return problem(detail)
 

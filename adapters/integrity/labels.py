@@ -16,8 +16,6 @@ from regledger.domain import Reliability
 
 __all__ = ["best_citation", "describe", "recorded_at"]
 
-_RANK = {tier.value: tier.rank for tier in Reliability}
-
 
 def describe(topic: str, state: bytes) -> str:
     """The event in a few words; never raises, whatever the bytes hold."""
@@ -65,11 +63,17 @@ def best_citation(sources: Any) -> str:
     usable = [s for s in sources if isinstance(s, dict)]
     if not usable:
         return ""
-    best = max(usable, key=lambda s: _RANK.get(str(s.get("reliability")), -1))
+    best = max(usable, key=_rank)
     for field in ("citation", "document_number", "title", "url"):
         if best.get(field):
             return str(best[field])
     return ""
+
+
+def _rank(source: dict[str, Any]) -> int:
+    """The rank of a raw source's tier (`Reliability.rank`); -1, below every tier, when it names none."""
+    tier = Reliability.named(source.get("reliability"))
+    return tier.rank if tier is not None else -1
 
 
 def recorded_at(state: bytes) -> datetime | None:

@@ -6,22 +6,22 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from regledger.projections import (
-    Change,
-    Citation,
-    Diff,
-    History,
-    HistoryItem,
-    ListEntry,
-    MeasureView,
-    MeetingView,
-    PartyMatch,
-    PositionView,
-    Query,
-    State,
-)
+from regledger.projections import Change, Diff, History, HistoryItem, PartyMatch, Query
+from regledger.projections.items import Citation, Item, ListEntry, MeasureView, MeetingView, PositionView, State
 
-__all__ = ["axes_json", "diff_json", "history_json", "plain", "state_json"]
+__all__ = [
+    "axes_json",
+    "citation_json",
+    "diff_json",
+    "entry_json",
+    "history_json",
+    "item_json",
+    "measure_json",
+    "meeting_json",
+    "plain",
+    "position_json",
+    "state_json",
+]
 
 
 def plain(value: Any) -> Any:
@@ -126,11 +126,17 @@ _ITEM_JSON: dict[type, Callable[[Any], dict[str, Any]]] = {
 }
 
 
-def _change(change: Change) -> dict[str, Any]:
-    def item(value: Any) -> Any:
-        return None if value is None else _ITEM_JSON[type(value)](value)
+def item_json(item: Item | None, *, with_list: bool = False) -> dict[str, Any] | None:
+    """A list entry, measure, meeting or position as the answers write it; None stays None. `with_list` puts a list
+    entry's list first, for a report that shows the entry outside its list."""
+    if item is None:
+        return None
+    found = _ITEM_JSON[type(item)](item)
+    return {"list": item.list_key, **found} if with_list and isinstance(item, ListEntry) else found
 
-    return {"key": change.key, "before": item(change.before), "after": item(change.after),
+
+def _change(change: Change) -> dict[str, Any]:
+    return {"key": change.key, "before": item_json(change.before), "after": item_json(change.after),
             "citations": _cites(change.citations)}
 
 

@@ -2,33 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from dataclasses import fields
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, TypeVar
 
 from regledger.adapters.render.answers_json import plain
-from regledger.projections import (
-    Change,
+from regledger.projections import Change, Diff, History, HistoryItem, PartyMatch, Query
+from regledger.projections.items import (
     Citation,
-    Diff,
-    History,
-    HistoryItem,
     ListEntry,
     MeasureView,
     MeetingView,
-    PartyMatch,
     PositionView,
-    Query,
     State,
+    changed_fields,
+    name_of,
 )
 
-__all__ = ["diff_text", "history_text", "state_text"]
+__all__ = ["STATUS_ORDER", "STATUS_WORDS", "axes", "diff_text", "history_text", "state_text"]
 
 STATUS_ORDER = ("in_force", "pending", "proposed", "expired", "withdrawn")
 STATUS_WORDS = {"in_force": "In force", "pending": "Pending (published, not yet in effect)", "proposed": "Proposed",
                 "expired": "Expired", "withdrawn": "Withdrawn"}
 RULES = {"key": "its key", "name": "its name", "alias": "an alias", "substring": "part of its key, name or alias"}
 I1, I2 = "  ", "      "
+T = TypeVar("T")
 
 
 def axes(query: Query) -> list[str]:
@@ -89,39 +86,45 @@ def state_text(state: State, list_key: str | None = None, party: str | None = No
     return "\n".join(lines)
 
 
+def _grouped(items: Sequence[T], nothing: str, groups: Iterable[tuple[str, str]], group_of: Callable[[T], str],
+             lines: Callable[[T], Iterator[str]]) -> Iterator[str]:
+    """`nothing` when there are no items; else, for each (group, heading) that has items, the heading and the
+    lines of each of its items, in the order given."""
+    if not items:
+        yield f"{I1}{nothing}"
+    for group, heading in groups:
+        chosen = [item for item in items if group_of(item) == group]
+        if chosen:
+            yield f"{I1}{heading}"
+            for item in chosen:
+                yield from lines(item)
+
+
 def _lists(state: State) -> Iterator[str]:
     if not state.lists:
         yield f"{I1}No entry is in force or pending."
     for key, entries in state.lists.items():
         yield f"{I1}{key} ({len(entries)} {'entry' if len(entries) == 1 else 'entries'})"
         for entry in entries:
-            yield from entry_lines(entry)
+            yield from _entry_lines(entry)
 
 
-def entry_lines(entry: ListEntry, prefix: str = "- ") -> Iterator[str]:
+def _entry_lines(entry: ListEntry) -> Iterator[str]:
     """A list entry: who, since when, its terms, pending changes and sources."""
     who = f"{entry.name or entry.party} [{entry.party}]" + (f", {entry.country}" if entry.country else "")
     aka = f"; also known as {', '.join(entry.aliases)}" if entry.aliases else ""
-    yield f"{I1}{prefix}{who}{aka}: {_summary(entry)}."
+    yield f"{I1}- {who}{aka}: {_summary(entry)}."
     for name, value in entry.details.items():
         yield f"{I2}{name}: {_value(value)}"
-    for change in entry.pending:
-        yield f"{I2}Pending: {change.kind} effective {change.effective_on} (published {change.published_on})."
-    yield sources(entry.citations)
+    yield from _pending_and_sources(entry)
 
 
 def _measures(measures: Sequence[MeasureView]) -> Iterator[str]:
-    if not measures:
-        yield f"{I1}No measure is proposed, pending, in force, expired or withdrawn."
-    for status in STATUS_ORDER:
-        chosen = [m for m in measures if m.status == status]
-        if chosen:
-            yield f"{I1}{STATUS_WORDS[status]}"
-            for measure in chosen:
-                yield from measure_lines(measure)
+    return _grouped(measures, "No measure is proposed, pending, in force, expired or withdrawn.",
+                    ((status, STATUS_WORDS[status]) for status in STATUS_ORDER), lambda m: m.status, _measure_lines)
 
 
-def measure_lines(measure: MeasureView, prefix: str = "- ") -> Iterator[str]:
+def _measure_lines(measure: MeasureView) -> Iterator[str]:
     """A measure: title, key, dates, parameters, pending changes and sources."""
     dates = [f"proposed {measure.proposed_on}" if measure.proposed_on else "",
              f"effective {measure.effective_on}" if measure.effective_on else "",
@@ -129,31 +132,30 @@ def measure_lines(measure: MeasureView, prefix: str = "- ") -> Iterator[str]:
              f"comments close {measure.comments_close_on}" if measure.comments_close_on else "",
              f"withdrawn {measure.withdrawn_on}" if measure.withdrawn_on else ""]
     when = ", ".join(d for d in dates if d) or "no dates"
-    yield f"{I1}{prefix}{measure.title or measure.key} [{measure.key}]: {when}."
+    yield f"{I1}- {measure.title or measure.key} [{measure.key}]: {when}."
     if measure.parameters:
         yield f"{I2}Parameters: " + "; ".join(f"{k} = {_value(v)}" for k, v in measure.parameters.items()) + "."
-    for change in measure.pending:
+    yield from _pending_and_sources(measure)
+
+
+def _pending_and_sources(item: ListEntry | MeasureView) -> Iterator[str]:
+    """An entry's or measure's changes pending (published, not yet in effect), then its sources."""
+    for change in item.pending:
         yield f"{I2}Pending: {change.kind} effective {change.effective_on} (published {change.published_on})."
-    yield sources(measure.citations)
+    yield sources(item.citations)
 
 
 def _meetings(meetings: Sequence[MeetingView]) -> Iterator[str]:
-    if not meetings:
-        yield f"{I1}No meeting."
-    for timing, heading in (("upcoming", "Upcoming"), ("past", "Past, held or cancelled")):
-        chosen = [m for m in meetings if m.timing == timing]
-        if chosen:
-            yield f"{I1}{heading}"
-            for meeting in chosen:
-                yield from meeting_lines(meeting)
+    return _grouped(meetings, "No meeting.", (("upcoming", "Upcoming"), ("past", "Past, held or cancelled")),
+                    lambda m: m.timing, _meeting_lines)
 
 
-def meeting_lines(meeting: MeetingView, prefix: str = "- ") -> Iterator[str]:
+def _meeting_lines(meeting: MeetingView) -> Iterator[str]:
     """A meeting: its status and date, its outcome, its sources."""
     on = f" on {meeting.date}" if meeting.date else ""
     if meeting.status in {"scheduled", "rescheduled"}:
         on = f" for {meeting.date}"
-    yield f"{I1}{prefix}{meeting.title or meeting.key} [{meeting.key}]: {meeting.status}{on}."
+    yield f"{I1}- {meeting.title or meeting.key} [{meeting.key}]: {meeting.status}{on}."
     if meeting.outcome:
         yield f"{I2}Outcome: {meeting.outcome}"
     yield sources(meeting.citations)
@@ -163,14 +165,14 @@ def _positions(positions: Sequence[PositionView]) -> Iterator[str]:
     if not positions:
         yield f"{I1}No position."
     for position in positions:
-        yield from position_lines(position)
+        yield from _position_lines(position)
 
 
-def position_lines(position: PositionView, prefix: str = "- ") -> Iterator[str]:
+def _position_lines(position: PositionView) -> Iterator[str]:
     """An actor's current position, with the tier of its source."""
     actor = f"{position.actor_name} ({position.actor})" if position.actor_name else position.actor
     certainty = f" ({position.certainty})" if position.certainty else ""
-    yield (f"{I1}{prefix}{actor} on {position.subject}: {position.stance}{certainty}, as stated {position.stated_on}"
+    yield (f"{I1}- {actor} on {position.subject}: {position.stance}{certainty}, as stated {position.stated_on}"
            f" (published {position.published_on}); {position.reliability} source.")
     yield sources(position.citations)
 
@@ -211,8 +213,7 @@ def _list_changes(result: Diff) -> Iterator[str]:
 
 
 def _change_lines(change: Change, heading: str | None = None) -> str:
-    item = change.after or change.before
-    name = getattr(item, "name", None) or getattr(item, "title", None) or getattr(item, "actor_name", None)
+    name = name_of(change.after or change.before)
     label = f"{name} [{change.key}]" if name else change.key
     head = f"{I1}- {heading + ': ' if heading else ''}{label}: "
     return head + _delta(change.before, change.after) + "\n" + sources(change.citations)
@@ -223,20 +224,11 @@ def _delta(before: Any, after: Any) -> str:
         return "now " + _summary(after) + "."
     if after is None:
         return "no longer " + _summary(before) + "."
-    parts = [part for f in fields(before) if f.name not in {"citations", "pending", "list_key"}
-             for part in _field_delta(f.name, getattr(before, f.name), getattr(after, f.name))]
+    parts = [f"{path}: {_shown(old)} → {_shown(new)}"
+             for path, old, new in changed_fields(before, after, {"citations", "pending", "list_key"})]
     came = "came into force; " if (getattr(before, "status", ""), getattr(after, "status", "")) == (
         "pending", "in_force") else ""
     return came + ("; ".join(parts) + "." if parts else "new sources.")
-
-
-def _field_delta(name: str, old: Any, new: Any) -> list[str]:
-    if old == new:
-        return []
-    if isinstance(old, dict) and isinstance(new, dict):
-        return [f"{name}.{key}: {_shown(old.get(key))} → {_shown(new.get(key))}"
-                for key in {**old, **new} if old.get(key) != new.get(key)]
-    return [f"{name}: {_shown(old)} → {_shown(new)}"]
 
 
 def _shown(value: Any) -> str:

@@ -1,5 +1,5 @@
 """What every report shares: its header (regledger version, the query, when and from which ledger it was produced),
-items as JSON (through `query_json`), what changed between two views of one item, and the snapshot report.
+items as JSON (as `answers_json` writes them), what changed between two views of one item, and the snapshot report.
 
 Reports are plain JSON-ready dicts: the JSON format prints them, the HTML and Markdown templates render them.
 """
@@ -8,42 +8,23 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import version
 from typing import Any
 
-from regledger.adapters.render.answers_json import (
-    axes_json,
-    citation_json,
-    entry_json,
-    measure_json,
-    meeting_json,
-    plain,
-    position_json,
-    state_json,
-)
+from regledger.adapters.render.answers_json import axes_json, citation_json, item_json, plain, state_json
 from regledger.adapters.render.answers_text import axes
 from regledger.domain.history import Entry
-from regledger.projections import (
-    Citation,
-    ListEntry,
-    MeasureView,
-    MeetingView,
-    Query,
-    State,
-    SubjectKey,
-    state_as_of,
-)
-from regledger.projections.temporal import Item, items_of
+from regledger.projections import Citation, Query, State, SubjectKey, state_as_of
+from regledger.projections.items import Item, changed_fields, name_of
+from regledger.projections.temporal import items_of
 
 __all__ = [
     "Produced",
     "change_json",
     "header",
-    "item_json",
     "item_of",
-    "name_of",
     "produced_now",
     "snapshot_report",
     "state_changes",
@@ -84,27 +65,9 @@ def header(kind: str, title: str, produced: Produced, query: Query, *, window: d
     }
 
 
-def item_json(item: Item | None) -> dict[str, Any] | None:
-    """A list entry, measure, meeting or position as `query_json` writes it; None stays None."""
-    if item is None:
-        return None
-    if isinstance(item, ListEntry):
-        return {"list": item.list_key, **entry_json(item)}
-    if isinstance(item, MeasureView):
-        return measure_json(item)
-    if isinstance(item, MeetingView):
-        return meeting_json(item)
-    return position_json(item)
-
-
 def item_of(state: State, subject: SubjectKey) -> Item | None:
     """The item of `subject` in `state`, or None when it is not part of it."""
     return items_of(state).get(subject)
-
-
-def name_of(item: Item | None) -> str | None:
-    """What people call the item: a party's name, a measure's or meeting's title, an actor's name."""
-    return getattr(item, "name", None) or getattr(item, "title", None) or getattr(item, "actor_name", None)
 
 
 def state_changes(before: State, after: State) -> list[dict[str, Any]]:
@@ -121,33 +84,20 @@ def change_json(subject: SubjectKey, before: Item | None, after: Item | None) ->
         "type": subject[0],
         "name": name_of(after) or name_of(before),
         "change": change,
-        "fields": field_changes(before, after),
+        "fields": _field_changes(before, after),
         "sources_added": [citation_json(c) for c in _new_sources(before, after)],
         "sources_removed": [citation_json(c) for c in _new_sources(after, before)],
-        "before": item_json(before),
-        "after": item_json(after),
+        "before": item_json(before, with_list=True),
+        "after": item_json(after, with_list=True),
     }
 
 
-def field_changes(before: Item | None, after: Item | None) -> list[dict[str, Any]]:
+def _field_changes(before: Item | None, after: Item | None) -> list[dict[str, Any]]:
     """The fields of an item that differ, dotted into dicts (`details.license_policy`); none for added/removed."""
     if before is None or after is None:
         return []
-    changes = []
-    for field in fields(before):
-        if field.name in _SAME:
-            continue
-        old, new = getattr(before, field.name), getattr(after, field.name)
-        if isinstance(old, dict) and isinstance(new, dict):
-            changes += [_field(f"{field.name}.{k}", old.get(k), new.get(k)) for k in {**old, **new}
-                        if old.get(k) != new.get(k)]
-        elif old != new:
-            changes.append(_field(field.name, old, new))
-    return changes
-
-
-def _field(path: str, before: Any, after: Any) -> dict[str, Any]:
-    return {"field": path, "before": plain(before), "after": plain(after)}
+    return [{"field": path, "before": plain(old), "after": plain(new)}
+            for path, old, new in changed_fields(before, after, _SAME)]
 
 
 def _new_sources(before: Item | None, after: Item | None) -> Sequence[Citation]:

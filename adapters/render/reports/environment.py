@@ -1,9 +1,9 @@
 """Rendering reports: the one jinja2 Environment (autoescape on, strict undefined) over the templates shipped in
 the `regledger.templates` package, and the three formats (HTML, Markdown, JSON).
 
-A report is a JSON-ready dict built by `report_data`, `report_changes`, `report_party` or `report_replay`; its
-`report` field names the template (`changes.html`, `changes.md`, …). Templates find their filters
-(`report_filters`) and the SVG timeline layout (`report_svg`) on the environment.
+A report is a JSON-ready dict built by `data`, `changes`, `party` or `replay`; its `report` field names the template
+(`changes.html`, `changes.md`, …). Templates find their filters (`filters`) and the SVG timeline layout (`svg`) on
+the environment.
 """
 
 from __future__ import annotations

@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
+from regledger.domain.values import Reliability
+
 __all__ = [
     "FILTERS", "KIND_WORDS", "TESTS", "cite_label", "day", "is_web_url", "md", "md_url", "moment", "shown", "words",
 ]
@@ -22,7 +24,6 @@ __all__ = [
 NONE = "—"
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 _HTML_SPECIAL = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
-TIER_ORDER = ("official", "statement", "attributed", "anonymous")
 KIND_WORDS = {
     "entity_listed": "listed", "entry_amended": "entry amended", "entity_delisted": "delisted",
     "measure_proposed": "measure proposed", "comment_period_opened": "comment period opened",
@@ -53,8 +54,10 @@ def words(kind: str | None) -> str:
 
 
 def tier_rank(tier: str | None) -> int:
-    """0 for official … 3 for anonymous, 4 when unknown: for CSS classes and sorting."""
-    return TIER_ORDER.index(tier) if tier in TIER_ORDER else len(TIER_ORDER)
+    """0 for official … 3 for anonymous, 4 when unknown: for CSS classes and sorting (`Reliability.rank` turned
+    round, strongest first)."""
+    known = Reliability.named(tier)
+    return len(Reliability) - 1 - known.rank if known is not None else len(Reliability)
 
 
 def cite_label(citation: Mapping[str, Any]) -> str:

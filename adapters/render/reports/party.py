@@ -15,10 +15,12 @@ from datetime import date, timedelta
 from typing import Any
 
 from regledger.adapters.errors import InputError
-from regledger.adapters.render.answers_json import history_json, plain
-from regledger.adapters.render.reports.data import Produced, header, item_json, item_of
+from regledger.adapters.render.answers_json import history_json, item_json, plain
+from regledger.adapters.render.reports.data import Produced, header, item_of
 from regledger.domain.history import Entry
 from regledger.projections import (
+    ListEntry,
+    MeasureView,
     NotFoundError,
     Query,
     SubjectKey,
@@ -92,8 +94,8 @@ def _names(entries: list[Entry], key: str, timelines: dict[SubjectKey, list[dict
 
 def _listing(subject: SubjectKey, resolved: Resolved, items: list[dict[str, Any]], query: Query) -> dict[str, Any]:
     entry = item_of(state_at({subject: resolved.get(subject, [])}, query), subject)
-    return {"list": subject[1], "status": entry.status if entry else "not_listed", "entry": item_json(entry),
-            "timeline": items}
+    return {"list": subject[1], "status": entry.status if isinstance(entry, ListEntry) else "not_listed",
+            "entry": item_json(entry, with_list=True), "timeline": items}
 
 
 # -- measures that name the party ------------------------------------------------------------------------------------
@@ -116,8 +118,9 @@ def _measures(resolved: Resolved, names: list[str], sources: set[str], query: Qu
             view = item_of(state_at({subject: resolved[subject]}, query), subject)
             title = next((t for _, a in resolved[subject] if (t := a.measure.title)), None)  # type: ignore[union-attr]
             once = list({tuple(r.values()): r for r in reasons}.values())
-            found.append({"key": subject[1], "title": title, "status": view.status if view else None,
-                          "measure": item_json(view), "reasons": once})
+            status = view.status if isinstance(view, MeasureView) else None
+            found.append({"key": subject[1], "title": title, "status": status, "measure": item_json(view),
+                          "reasons": once})
     return found
 
 
