@@ -16,12 +16,9 @@ its events (`ChainStore`) and its read models (`ReadModels`), and hands them ove
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from eventsourcing.persistence import PersistenceError
 
@@ -30,10 +27,8 @@ from regledger.adapters.integrity.chain import ChainStore, catch_up
 from regledger.adapters.integrity.verify import chain_store, install_integrity
 from regledger.adapters.readmodels.lifecycle import ReadModels, bring_up_to_date, views_of
 from regledger.adapters.store.ledger import Ledger
+from regledger.adapters.store.opening import first_line, ledger_exists, ledger_on, opening, postgres_connection
 from regledger.adapters.store.settings import StoreSettings, parse_store
-
-if TYPE_CHECKING:
-    import psycopg
 
 __all__ = ["SET_UP_LOCK", "Stores", "open_ledger", "open_stores"]
 
@@ -55,12 +50,10 @@ class Stores:
 def open_stores(db: str | None = None, *, write: bool = True) -> Iterator[Stores]:
     """The stores of the ledger at `db` (or `REGLEDGER_DB`, or `./regledger.db`), closed on exit."""
     settings = parse_store(db)
-    if not write and not _exists(settings):
+    if not write and not ledger_exists(settings):
         write = True  # a ledger nobody has written yet: create it empty, as every command always did
-    try:
+    with opening(settings):
         stores = _for_writing(settings) if write else _for_reading(settings)
-    except (PersistenceError, OSError) as error:
-        raise StoreError(f"cannot open the ledger at {settings.display}: {error}") from None
     try:
         yield stores
     finally:
@@ -77,17 +70,17 @@ def open_ledger(db: str | None = None, *, write: bool = True) -> Iterator[Ledger
 def _for_writing(settings: StoreSettings) -> Stores:
     guard: AbstractContextManager[None] = _postgres_set_up(settings) if settings.kind == "postgres" else nullcontext()
     with guard:
-        ledger = Ledger(env=settings.env)
+        ledger = ledger_on(settings, write=True)
         chain = _chain(ledger)
         if chain is not None:
-            install_integrity(ledger, chain)
+            install_integrity(chain)
         views = views_of(ledger, SET_UP_LOCK)
     ledger.on_recorded = _AfterRecord(chain, views, ledger)
     return Stores(settings, ledger, chain, views, writable=True)
 
 
 def _for_reading(settings: StoreSettings) -> Stores:
-    ledger = Ledger(env={**settings.env, "CREATE_TABLE": "n"})
+    ledger = ledger_on(settings, write=False)
     return Stores(settings, ledger, _chain(ledger), views_of(ledger, SET_UP_LOCK), writable=False)
 
 
@@ -136,68 +129,20 @@ class _AfterRecord:
                              f"({error}); `regledger project` or the next `regledger record` does it") from None
 
 
-def _exists(settings: StoreSettings) -> bool:
-    """Whether the ledger has been created (its events table exists), asked without writing anything."""
-    if settings.kind == "sqlite":
-        return _sqlite_exists(Path(settings.env["SQLITE_DBNAME"]))
-    if settings.kind == "postgres":
-        return _postgres_exists(settings)
-    return False
-
-
-def _sqlite_exists(path: Path) -> bool:
-    if not path.is_file():
-        return False
-    try:
-        with _closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)) as connection:
-            found = connection.execute(
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'stored_events'").fetchone()
-    except sqlite3.Error:
-        return False  # not a database we can read: opening it for writing reports why
-    return found is not None
-
-
-@contextmanager
-def _closing(connection: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    try:
-        yield connection
-    finally:
-        connection.close()
-
-
-def _postgres_exists(settings: StoreSettings) -> bool:
-    schema = settings.schema or "public"
-    with _postgres_connection(settings) as connection:
-        row = connection.execute("SELECT to_regclass(%s)", (f'"{schema}"."{Ledger.name}_events"',)).fetchone()
-    return bool(row and row[0])
-
-
-def _postgres_connection(settings: StoreSettings) -> psycopg.Connection[Any]:
-    import psycopg  # noqa: PLC0415 - only PostgreSQL stores need the driver loaded
-
-    env = settings.env
-    try:
-        return psycopg.connect(
-            dbname=env["POSTGRES_DBNAME"], host=env["POSTGRES_HOST"], port=env["POSTGRES_PORT"],
-            user=env["POSTGRES_USER"], password=env["POSTGRES_PASSWORD"] or None,
-            connect_timeout=int(env["POSTGRES_CONNECT_TIMEOUT"]), autocommit=True,
-        )
-    except psycopg.Error as error:
-        message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise StoreError(f"cannot reach PostgreSQL at {settings.display}: {message}") from None
-
-
 @contextmanager
 def _postgres_set_up(settings: StoreSettings) -> Iterator[None]:
     """Reach the server (reporting failure clearly), create the schema asked for, and hold the set-up lock while
     the ledger creates its tables: the library's CREATE TYPE/TABLE collide when two processes start together."""
-    import psycopg  # noqa: PLC0415
+    import psycopg  # noqa: PLC0415 - only PostgreSQL stores need the driver loaded
 
-    with _postgres_connection(settings) as connection:
+    with postgres_connection(settings) as connection:
         connection.execute("SELECT pg_advisory_lock(%s)", (SET_UP_LOCK,))
         if settings.schema:
-            with suppress(psycopg.errors.UniqueViolation):
-                connection.execute(f'CREATE SCHEMA IF NOT EXISTS "{settings.schema}"')
+            try:
+                with suppress(psycopg.errors.UniqueViolation):
+                    connection.execute(f'CREATE SCHEMA IF NOT EXISTS "{settings.schema}"')
+            except psycopg.Error as error:
+                raise StoreError(f"cannot open the ledger at {settings.display}: {first_line(error)}") from None
         try:
             yield
         finally:

@@ -10,27 +10,34 @@ to the first one recorded after the moment.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from regledger.adapters.errors import InputError, StoreError
-from regledger.adapters.integrity.chain import GENESIS, SQLITE, ChainStore, StoredRow, catch_up
+from regledger.adapters.integrity.chain import GENESIS, ChainStore, StoredRow, catch_up
 from regledger.adapters.integrity.checkpoint import Checkpoint, parse_checkpoint, sign_checkpoint
 from regledger.adapters.integrity.guards import install_sqlite_guards
 from regledger.adapters.integrity.labels import recorded_at
-from regledger.adapters.integrity.verify import Verification, checkpoint_findings, verify_chain
-from regledger.adapters.wiring import open_ledger
+from regledger.adapters.integrity.verify import (
+    Verification,
+    chain_store,
+    checkpoint_findings,
+    install_integrity,
+    verify_chain,
+)
+from regledger.adapters.progress import Progress
+from regledger.adapters.store.opening import ledger_on, opening
+from regledger.adapters.store.settings import parse_store
+from regledger.adapters.store.sql import SQLITE, Cursor, Transaction
 
 __all__ = ["BundleCheck", "Exported", "export_bundle", "verify_bundle"]
 
 CHECKPOINTS = "regledger_checkpoints"
-Progress = Callable[[int], None]
 _INSERT = "INSERT INTO stored_events (rowid, originator_id, originator_version, topic, state) VALUES (?, ?, ?, ?, ?)"
 
 
@@ -53,7 +60,9 @@ def _moment(event: StoredRow) -> datetime:
 def _copy_prefix(source: ChainStore, target: ChainStore, until: datetime,
                  progress: Progress | None) -> tuple[int, datetime | None, int]:
     """Copy the events up to the first one recorded after `until`: how many, the last one's recording time, and
-    how many later events were recorded at or before `until` all the same (left out: a bundle is a prefix)."""
+    how many later events were recorded at or before `until` all the same (left out: a bundle is a prefix).
+    `progress` hears step "copy", of at most every stored event."""
+    total = source.count_events() if progress else None
     size, last, left_out, stopped, after = 0, None, 0, False, 0
     while page := source.events(after):
         after = page[-1].notification_id
@@ -62,27 +71,26 @@ def _copy_prefix(source: ChainStore, target: ChainStore, until: datetime,
             _copy(target, page[:cut])
             size, last = size + cut, _moment(page[cut - 1])
             if progress:
-                progress(size)
+                progress("copy", size, total)
         stopped = stopped or cut < len(page)
         left_out += sum(_moment(e) <= until for e in page[cut:])
     return size, last, left_out
 
 
 def export_bundle(source: ChainStore, until: datetime, path: Path, key: Ed25519PrivateKey | None, *,
-                  force: bool = False, progress: Callable[[str], Progress] | None = None) -> Exported:
+                  force: bool = False, progress: Progress | None = None) -> Exported:
     """Write the bundle of the events recorded up to `until` to `path`, signed with `key` (or a bundle-local key).
 
-    `progress(step)` gives the callback that hears how many events a long step has done.
+    `progress` hears how far the long steps have got: "copy" (the events copied) and "chain" (the events chained).
     """
     if path.exists() and not force:
         raise InputError(f"{path}: already exists; use --force to replace it")
     partial = path.with_name(path.name + ".partial")
     _remove(partial)
     try:
-        with open_ledger(str(partial)) as bundle:
-            store = ChainStore(bundle.recorder.datastore.transaction, SQLITE)  # type: ignore[attr-defined]
-            size, last, left_out = _copy_prefix(source, store, until, progress("copy") if progress else None)
-            catch_up(store, 5000, progress("chain") if progress else None)
+        with _new_bundle(partial) as store:
+            size, last, left_out = _copy_prefix(source, store, until, progress)
+            catch_up(store, 5000, progress, total=size)
             digest = _checked_head(source, store, size)
             checkpoint = sign_checkpoint(key or Ed25519PrivateKey.generate(), size, digest, last,
                                          until=until.isoformat().replace("+00:00", "Z"))
@@ -93,6 +101,21 @@ def export_bundle(source: ChainStore, until: datetime, path: Path, key: Ed25519P
         raise
     partial.replace(path)
     return Exported(checkpoint, left_out, key is None)
+
+
+@contextmanager
+def _new_bundle(path: Path) -> Iterator[ChainStore]:
+    """The chain store of a new SQLite ledger at `path`, its chain table and guards installed; closed on exit."""
+    settings = parse_store(str(path))
+    with opening(settings):
+        ledger = ledger_on(settings, write=True)
+    try:
+        with opening(settings):
+            store = chain_store(ledger)
+            install_integrity(store)
+        yield store
+    finally:
+        ledger.close()
 
 
 def _checked_head(source: ChainStore, bundle: ChainStore, size: int) -> bytes:
@@ -155,9 +178,9 @@ def _read_only(path: Path) -> Iterator[sqlite3.Connection]:
         yield connection
 
 
-def _reader(connection: sqlite3.Connection) -> Callable[..., Any]:
+def _reader(connection: sqlite3.Connection) -> Transaction:
     @contextmanager
-    def transaction(*, commit: bool = False) -> Iterator[sqlite3.Cursor]:
+    def transaction(*, commit: bool = False) -> Iterator[Cursor]:
         assert not commit, "a bundle is verified read-only"
         with closing(connection.cursor()) as cursor:
             yield cursor
@@ -177,7 +200,8 @@ def _checkpoint(connection: sqlite3.Connection, path: Path) -> Checkpoint:
 
 def verify_bundle(path: Path, trusted: bytes | None = None,
                   progress: Progress | None = None) -> BundleCheck:
-    """Recompute the bundle's chain from its events, and check its checkpoint's signature and head against it."""
+    """Recompute the bundle's chain from its events, and check its checkpoint's signature and head against it;
+    `progress` hears step "verify"."""
     with _read_only(path) as connection:
         checkpoint = _checkpoint(connection, path)
         store = ChainStore(_reader(connection), SQLITE)

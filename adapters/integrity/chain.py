@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import struct
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -25,14 +24,14 @@ from eventsourcing.persistence import IntegrityError
 
 from regledger.adapters.errors import StoreError
 from regledger.adapters.integrity.labels import describe
+from regledger.adapters.progress import Progress
+from regledger.adapters.store.sql import Dialect, Transaction
 
-__all__ = ["GENESIS", "SQLITE", "ChainRow", "ChainStore", "Dialect", "StoredRow", "catch_up", "extend", "link",
-           "postgres"]
+__all__ = ["CHAIN", "GENESIS", "ChainRow", "ChainStore", "StoredRow", "catch_up", "create_chain", "extend", "link"]
 
+CHAIN = "regledger_chain"  # the chain table's name, beside the events
 GENESIS = bytes(32)
 PAGE = 5000
-
-Transaction = Callable[..., AbstractContextManager[Any]]
 
 
 @dataclass(frozen=True)
@@ -81,47 +80,14 @@ def link(previous: bytes, event: StoredRow) -> bytes:
     ))).digest()
 
 
-@dataclass(frozen=True)
-class Dialect:
-    """Where one kind of store keeps events and the chain, and how its SQL spells things."""
-
-    events: str  # the events table, qualified
-    nid: str  # its notification id column
-    chain: str  # the chain table, qualified
-    mark: str  # the parameter placeholder
-    hex_ids: bool  # originator ids kept as hex text (SQLite) rather than as uuid (PostgreSQL)
-    create_chain: str
-    chain_exists: str
-
-    def sql(self, template: str) -> str:
-        """`template` with {events}, {nid}, {chain} filled in and `?` as this store's placeholder."""
-        return template.format(events=self.events, nid=self.nid, chain=self.chain).replace("?", self.mark)
-
-    def oid(self, value: UUID) -> Any:
-        """An originator id as the events table keeps it."""
-        return value.hex if self.hex_ids else value
-
-
 _COLUMNS = ("notification_id {int} NOT NULL UNIQUE, originator_id TEXT NOT NULL, originator_version {int} NOT NULL, "
             "label TEXT NOT NULL, digest {blob} NOT NULL, UNIQUE (originator_id, originator_version))")
 
-SQLITE = Dialect(
-    "stored_events", "rowid", "regledger_chain", "?", hex_ids=True,
-    create_chain="CREATE TABLE IF NOT EXISTS regledger_chain (position INTEGER PRIMARY KEY, "
-                 + _COLUMNS.format(int="INTEGER", blob="BLOB"),
-    chain_exists="SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'regledger_chain'",
-)
 
-
-def postgres(schema: str, events_table: str) -> Dialect:
-    """The dialect of a PostgreSQL ledger in `schema`."""
-    chain = f'"{schema}"."regledger_chain"'
-    return Dialect(
-        f'"{schema}"."{events_table}"', "notification_id", chain, "%s", hex_ids=False,
-        create_chain=f"CREATE TABLE IF NOT EXISTS {chain} (position BIGINT PRIMARY KEY, "
-                     + _COLUMNS.format(int="BIGINT", blob="BYTEA"),
-        chain_exists=f"SELECT to_regclass('{chain}') AS name",
-    )
+def create_chain(dialect: Dialect) -> str:
+    """The statement that creates the chain table beside the events, where missing."""
+    return (f"CREATE TABLE IF NOT EXISTS {dialect.table(CHAIN)} (position {dialect.integer} PRIMARY KEY, "
+            + _COLUMNS.format(int=dialect.integer, blob=dialect.blob))
 
 
 def _bytes(value: Any) -> bytes:
@@ -142,9 +108,13 @@ class ChainStore:
         self.transaction = transaction
         self.dialect = dialect
 
+    def sql(self, template: str) -> str:
+        """`template` with {events}, {nid} and {chain} filled in, spelled for this store."""
+        return self.dialect.sql(template, chain=self.dialect.table(CHAIN))
+
     def _rows(self, template: str, params: Sequence[Any] = ()) -> list[Any]:
         with self.transaction(commit=False) as cursor:
-            cursor.execute(self.dialect.sql(template), params)
+            cursor.execute(self.sql(template), params)
             return list(cursor.fetchall())
 
     def _event(self, row: Any) -> StoredRow:
@@ -158,7 +128,7 @@ class ChainStore:
 
     def has_chain_table(self) -> bool:
         """Whether the chain table exists yet."""
-        rows = self._rows(self.dialect.chain_exists)
+        rows = self._rows(self.dialect.table_exists(CHAIN))
         return bool(rows and rows[0]["name"])
 
     def count_events(self) -> int:
@@ -204,8 +174,8 @@ class ChainStore:
 
     def append(self, rows: Sequence[ChainRow]) -> None:
         """Write `rows` in one transaction; IntegrityError when any position or event is already chained."""
-        statement = self.dialect.sql("INSERT INTO {chain} (position, notification_id, originator_id, "
-                                     "originator_version, label, digest) VALUES (?, ?, ?, ?, ?, ?)")
+        statement = self.sql("INSERT INTO {chain} (position, notification_id, originator_id, "
+                             "originator_version, label, digest) VALUES (?, ?, ?, ?, ?, ?)")
         with self.transaction(commit=True) as cursor:
             cursor.executemany(statement, [(r.position, r.notification_id, r.originator_id, r.version, r.label,
                                             r.digest) for r in rows])
@@ -236,8 +206,9 @@ def extend(head: ChainRow | None, events: Sequence[StoredRow]) -> list[ChainRow]
     return rows
 
 
-def catch_up(store: ChainStore, batch: int = 2000, progress: Callable[[int], None] | None = None) -> int:
+def catch_up(store: ChainStore, batch: int = 2000, progress: Progress | None = None, total: int | None = None) -> int:
     """Chain every stored event after the chain's head, `batch` per transaction; how many were chained here.
+    `progress` hears step "chain": how many so far, of `total` when the caller knows it.
 
     A collision means another catch-up wrote those rows first: read the new head and go on from there.
     """
@@ -256,4 +227,4 @@ def catch_up(store: ChainStore, batch: int = 2000, progress: Callable[[int], Non
             continue
         applied += len(events)
         if progress:
-            progress(applied)
+            progress("chain", applied, total)

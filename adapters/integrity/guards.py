@@ -8,7 +8,7 @@ triggers can still edit the tables, which is what the chain and checkpoints are 
 
 from __future__ import annotations
 
-from typing import Any
+from regledger.adapters.store.sql import Cursor
 
 __all__ = ["GUARDED_OPERATIONS", "install_postgres_guards", "install_sqlite_guards", "sqlite_trigger_names"]
 
@@ -23,7 +23,7 @@ def sqlite_trigger_names(table: str) -> list[str]:
     return [f"regledger_{table}_no_{operation.lower()}" for operation in GUARDED_OPERATIONS]
 
 
-def install_sqlite_guards(cursor: Any, tables: list[str]) -> None:
+def install_sqlite_guards(cursor: Cursor, tables: list[str]) -> None:
     """Refuse UPDATE and DELETE on each of `tables` (idempotent)."""
     for table in tables:
         for name, operation in zip(sqlite_trigger_names(table), GUARDED_OPERATIONS, strict=True):
@@ -33,7 +33,7 @@ def install_sqlite_guards(cursor: Any, tables: list[str]) -> None:
             )
 
 
-def install_postgres_guards(cursor: Any, schema: str, tables: list[str]) -> None:
+def install_postgres_guards(cursor: Cursor, schema: str, tables: list[str]) -> None:
     """Refuse UPDATE, DELETE and TRUNCATE on each of `tables` in `schema` (idempotent; hold the set-up lock)."""
     function = f'"{schema}".{_FUNCTION}'
     cursor.execute("SELECT to_regprocedure(%s) AS found", (f"{function}()",))
@@ -47,7 +47,7 @@ def install_postgres_guards(cursor: Any, schema: str, tables: list[str]) -> None
         _guard_table(cursor, f'"{schema}"."{table}"', function)
 
 
-def _guard_table(cursor: Any, table: str, function: str) -> None:
+def _guard_table(cursor: Cursor, table: str, function: str) -> None:
     cursor.execute("SELECT tgname, tgenabled FROM pg_trigger WHERE tgrelid = to_regclass(%s) AND NOT tgisinternal",
                    (table,))
     present = {row["tgname"]: row["tgenabled"] for row in cursor.fetchall()}

@@ -15,25 +15,23 @@ A divergence is one of:
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
-
-from eventsourcing.sqlite import SQLiteDatastore
 
 from regledger.adapters.errors import StoreError
 from regledger.adapters.integrity.chain import (
+    CHAIN,
     GENESIS,
-    SQLITE,
     ChainRow,
     ChainStore,
     StoredRow,
     catch_up,
+    create_chain,
     link,
-    postgres,
 )
 from regledger.adapters.integrity.checkpoint import Checkpoint, fingerprint
 from regledger.adapters.integrity.guards import install_postgres_guards, install_sqlite_guards
+from regledger.adapters.progress import Progress
+from regledger.adapters.store.ledger import Ledger
 
 __all__ = [
     "Divergence",
@@ -45,33 +43,26 @@ __all__ = [
     "verify_chain",
 ]
 
-Progress = Callable[[int], None]
-
-
-def chain_store(ledger: Any) -> ChainStore:
+def chain_store(ledger: Ledger) -> ChainStore:
     """The chain of `ledger`, on the ledger's own store; StoreError for a store that keeps none (memory)."""
-    recorder = ledger.recorder
-    datastore = getattr(recorder, "datastore", None)
-    if isinstance(datastore, SQLiteDatastore):
-        return ChainStore(datastore.transaction, SQLITE)
-    if type(datastore).__module__ == "eventsourcing.postgres":
-        return ChainStore(datastore.transaction, postgres(datastore.schema, recorder.events_table_name))
-    raise StoreError("this store keeps no chain: use a SQLite file or PostgreSQL")
+    store = ledger.sql
+    if store is None:
+        raise StoreError("this store keeps no chain: use a SQLite file or PostgreSQL")
+    return ChainStore(store.transaction, store.dialect)
 
 
-def install_integrity(ledger: Any, store: ChainStore) -> None:
+def install_integrity(store: ChainStore) -> None:
     """Create the chain table and the append-only guards where missing, and chain a ledger that had no chain yet
     (its events so far taken as they stand). Run under the set-up lock on PostgreSQL (see wiring)."""
     dialect = store.dialect
     existed = store.has_chain_table()
     with store.transaction(commit=True) as cursor:
         if not existed:
-            cursor.execute(dialect.create_chain)
-        if dialect is SQLITE:
-            install_sqlite_guards(cursor, [dialect.events, "regledger_chain"])
+            cursor.execute(create_chain(dialect))
+        if dialect.schema is None:  # SQLite
+            install_sqlite_guards(cursor, [dialect.events, CHAIN])
         else:
-            schema = ledger.recorder.datastore.schema
-            install_postgres_guards(cursor, schema, [ledger.recorder.events_table_name, "regledger_chain"])
+            install_postgres_guards(cursor, dialect.schema, [dialect.events_table, CHAIN])
     if not existed:
         catch_up(store)
 
@@ -113,11 +104,13 @@ class _Digests:
 
 def verify_chain(store: ChainStore, progress: Progress | None = None, mark: int | None = None,
                  grace: float = 1.0) -> Verification:
-    """Recompute every digest from the stored events and compare it with the chain, in one streaming pass.
+    """Recompute every digest from the stored events and compare it with the chain, in one streaming pass, telling
+    `progress` (step "verify") how many events hold so far, of how many stored.
 
     `mark`: also return the recomputed digest after that many events (a checkpoint's size). `grace`: how long to
     wait, once, for a record run that has stored its events but not yet chained them.
     """
+    total = store.count_events() if progress else None
     chained, previous, position = _Digests(store), GENESIS, 0
     marked = GENESIS if mark == 0 else None
     for event in store.all_events():
@@ -132,7 +125,7 @@ def verify_chain(store: ChainStore, progress: Progress | None = None, mark: int 
         position, previous = position + 1, digest
         marked = digest if position == mark else marked
         if progress:
-            progress(position)
+            progress("verify", position, total)
     row = store.link_at(position + 1) if chained.next() is not None else None
     divergence = _classify(store, position + 1, None, row) if row else None
     return Verification(position, previous, divergence, marked)

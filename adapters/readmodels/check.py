@@ -97,7 +97,8 @@ def _known(rng: random.Random, moments: list[datetime]) -> datetime | None:
 
 
 def _tier(rng: random.Random) -> Reliability | None:
-    return rng.choice([None, None, *Reliability])
+    tiers: list[Reliability | None] = [None, None, *Reliability]
+    return rng.choice(tiers)
 
 
 def _axes(query: Query) -> str:

@@ -1,73 +1,66 @@
-"""The ledger's read models: which store holds them, and keeping them current after every record run.
+"""The ledger's read models: which store holds them, which version of them it holds, and keeping them current after
+every record run.
 
 A ledger on SQLite or PostgreSQL keeps its read models beside its events (`SQLiteModelStore`,
 `PostgresModelStore`); an in-memory ledger keeps none (queries fold). The tables are created by the first catch-up
 (`record`, `project`, `rebuild`), not by opening a ledger, so that a ledger written elsewhere (a bundle) is never
 changed by reading it.
+
+The tables carry the version of the read models that built them, `READ_MODEL_VERSION`. Read models stamped with
+another (an older number, or a digest, as releases up to 0.1.0 stamped them) may answer differently: they are
+rebuilt rather than caught up. Bump the number whenever what a row holds changes, that is whenever the code of
+`ROW_MODULES` changes what it computes (tests/unit/test_read_model_version.py holds the two together).
 """
 
 from __future__ import annotations
 
-import hashlib
-from functools import cache
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Union
 
-from eventsourcing.sqlite import SQLiteDatastore
-
-from regledger.adapters.readmodels.runner import PAGE, Progress, catch_up, rebuild
+from regledger.adapters.progress import Progress
+from regledger.adapters.readmodels.runner import PAGE, catch_up, rebuild
+from regledger.adapters.readmodels.sqlite import SQLiteModelStore
+from regledger.adapters.store.ledger import Ledger
+from regledger.adapters.store.sql import PostgresStore, SQLiteStore
 
 if TYPE_CHECKING:
     from regledger.adapters.readmodels.postgres import PostgresModelStore
-    from regledger.adapters.readmodels.sqlite import SQLiteModelStore
 
-ReadModels = Union["SQLiteModelStore", "PostgresModelStore"]
+__all__ = ["READ_MODEL_VERSION", "ROW_MODULES", "ReadModels", "behind", "bring_up_to_date", "views_of"]
 
-__all__ = ["ReadModels", "behind", "bring_up_to_date", "model_version", "views_of"]
+READ_MODEL_VERSION = 2
+
+# The modules whose code decides what a row holds: the actions and their steps, the fold and its items, the rows'
+# computation and layout (package -> modules).
+ROW_MODULES = {
+    "domain": ("actions", "values", "history", "listing", "measure", "meeting", "position"),
+    "projections": ("fold", "items", "query", "subjects", "diff", "parties", "temporal", "sweep", "units", "codec"),
+    "adapters.readmodels": ("sql", "writer"),
+}
+
+ReadModels = Union[SQLiteModelStore, "PostgresModelStore"]
 
 
-def views_of(ledger: Any, set_up_lock: int) -> ReadModels | None:
-    """The read models of `ledger`'s store (installed or not); None for a store that keeps none."""
-    datastore = getattr(ledger.recorder, "datastore", None)
-    if isinstance(datastore, SQLiteDatastore):
-        from regledger.adapters.readmodels.sqlite import SQLiteModelStore  # noqa: PLC0415
-
-        return SQLiteModelStore(datastore, model_version())
-    if type(datastore).__module__ == "eventsourcing.postgres":
+def views_of(ledger: Ledger, set_up_lock: int) -> ReadModels | None:
+    """The read models of `ledger`'s store (installed or not), creating their tables under the advisory lock
+    `set_up_lock` on PostgreSQL; None for a store that keeps none."""
+    store = ledger.sql
+    if isinstance(store, SQLiteStore):
+        return SQLiteModelStore(store.datastore, READ_MODEL_VERSION)
+    if isinstance(store, PostgresStore):
         from regledger.adapters.readmodels.postgres import PostgresModelStore  # noqa: PLC0415 - only PostgreSQL stores load psycopg
 
-        return PostgresModelStore(datastore, model_version(), set_up_lock)
+        return PostgresModelStore(store.datastore, READ_MODEL_VERSION, set_up_lock)
     return None
 
 
-# The modules whose code decides what a row holds: the actions and their steps, the fold and its views, the rows'
-# computation and layout. A change to any of them changes `model_version`, and read models built before are rebuilt.
-_ROW_MODULES = {
-    "domain": ("actions", "values", "history", "listing", "measure", "meeting", "position"),
-    "projections": ("fold", "items", "query", "subjects", "diff", "parties", "temporal", "sweep", "units", "codec"),
-    "adapters": ("sql", "writer"),
-}
+def _built_here(view: ReadModels) -> bool:
+    """Whether this version of the read models built `view`'s rows."""
+    return view.built_by() == str(READ_MODEL_VERSION)
 
 
-@cache
-def model_version() -> str:
-    """A digest of the code that computes the rows (`_ROW_MODULES`): read models built by other code may answer
-    differently, so they are rebuilt rather than caught up."""
-    from regledger import domain, projections  # noqa: PLC0415
-
-    folders = {"domain": Path(domain.__file__).parent, "projections": Path(projections.__file__).parent,
-               "adapters": Path(__file__).parent}
-    digest = hashlib.sha256()
-    for package, modules in _ROW_MODULES.items():
-        for module in modules:
-            path = folders[package] / f"{module}.py"
-            digest.update(f"{package}.{module}".encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()[:20]
-
-
-def behind(ledger: Any, view: Any) -> str | None:
+def behind(ledger: Ledger, view: ReadModels) -> str | None:
     """Why the read models cannot answer for the ledger now (None: they are current)."""
-    if view.built_by() != model_version():
+    if not _built_here(view):
         return "the read models were built by another version of regledger's fold (`regledger rebuild` rebuilds them)"
     head, position, waiting = ledger.recorder.max_notification_id() or 0, view.position() or 0, view.unsettled()
     if position == head and not waiting:
@@ -77,14 +70,14 @@ def behind(ledger: Any, view: Any) -> str | None:
             "`regledger project` brings them up to date)")
 
 
-def bring_up_to_date(ledger: Any, view: Any, progress: Progress | None = None, page: int = PAGE) -> int:
+def bring_up_to_date(ledger: Ledger, view: ReadModels, progress: Progress | None = None, page: int = PAGE) -> int:
     """Create the read models where missing (rebuild those another version built) and catch them up with the log;
-    how many events were applied.
+    how many events were applied (`progress` hears the catch-up's steps, see `runner.catch_up`).
 
     Tables without a version are another process's install between creating them and stamping them: installing
     again waits for it (the set-up lock) and changes nothing, where a rebuild would drop the tables under it."""
     if not view.installed() or view.built_by() is None:
         view.install()
-    if view.built_by() != model_version():
+    if not _built_here(view):
         return rebuild(ledger, view, page=page, progress=progress)
     return catch_up(ledger, view, page=page, progress=progress)

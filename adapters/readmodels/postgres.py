@@ -11,12 +11,17 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
+import psycopg
+from eventsourcing import persistence
+from eventsourcing.persistence import PersistenceError
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
-from psycopg.sql import SQL
+from psycopg.rows import dict_row, tuple_row
+from psycopg.sql import SQL, Composed
 
-from regledger.adapters.readmodels.reader import ViewReader
+from regledger.adapters.readmodels.reader import Fetch, ViewReader
 from regledger.adapters.readmodels.sql import postgres_dialect
 from regledger.adapters.readmodels.writer import ViewWriter
+from regledger.adapters.store.sql import Cursor
 from regledger.projections.model_store import ModelStore
 
 __all__ = ["PostgresModelStore"]
@@ -27,12 +32,12 @@ TRACKING = "regledger_view_tracking"
 class PostgresModelStore(ViewReader, ViewWriter, PostgresTrackingRecorder, ModelStore):
     """Temporal read models and their tracking record in the ledger's PostgreSQL schema."""
 
-    def __init__(self, datastore: PostgresDatastore, version: str = "", set_up_lock: int = 0) -> None:
+    def __init__(self, datastore: PostgresDatastore, version: int, set_up_lock: int) -> None:
         super().__init__(datastore, tracking_table_name=TRACKING)
-        self.version = version  # of the code computing the rows, stamped on the tables it creates
+        self.version = version  # of the read models, stamped on the tables it creates
         self.set_up_lock = set_up_lock
         self.dialect = postgres_dialect(datastore.schema)
-        self.sql_create_statements += [SQL(statement) for statement in self.dialect.create()]  # type: ignore[arg-type]
+        self.sql_create_statements += [Composed([SQL(statement)]) for statement in self.dialect.create()]
         self._lock_name = f"{datastore.schema}.regledger_views"
 
     def installed(self) -> bool:
@@ -52,11 +57,43 @@ class PostgresModelStore(ViewReader, ViewWriter, PostgresTrackingRecorder, Model
             finally:
                 connection.execute("SELECT pg_advisory_unlock(%s)", (self.set_up_lock,))
 
-    def _read(self) -> AbstractContextManager[Any]:
+    def _read(self) -> AbstractContextManager[Cursor]:
         return self.datastore.transaction(commit=False)
 
+    def _connect(self) -> Fetch:
+        """Each statement prepared on a connection straight from the library's pool (opened by its first use, as
+        the library does): its `get_connection` costs as much again as the statement's own Python, and is only
+        needed for the errors it translates, which this translates the same way."""
+        with self.datastore.get_connection():  # opens the library's pool, where nothing has used it yet
+            pool = self.datastore.pool
+
+        def fetch(statement: str, params: tuple[Any, ...], by_name: bool) -> list[Any]:
+            try:
+                connection = pool.getconn()
+                try:
+                    with connection.cursor(row_factory=dict_row if by_name else tuple_row) as cursor:
+                        cursor.execute(statement, params, prepare=True)
+                        rows: list[Any] = cursor.fetchall()
+                        return rows
+                finally:
+                    pool.putconn(connection)
+            except psycopg.Error as error:
+                raise _persistence_error(error) from error
+
+        return fetch
+
     @contextmanager
-    def _write(self) -> Iterator[Any]:
+    def _write(self) -> Iterator[Cursor]:
         with self.datastore.transaction(commit=True) as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (self._lock_name,))
             yield cursor
+
+
+def _persistence_error(error: Exception) -> PersistenceError:
+    """The library's exception for a driver's one: the class of the same name as the nearest DB-API class the
+    error is (as the library's own `get_connection` raises), else `PersistenceError`."""
+    for kind in type(error).__mro__:
+        translated = getattr(persistence, kind.__name__, None)
+        if isinstance(translated, type) and issubclass(translated, PersistenceError):
+            return translated(str(error))
+    return PersistenceError(str(error))

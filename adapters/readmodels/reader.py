@@ -12,15 +12,10 @@ which no change to the ledger can make stale.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Collection
 from contextlib import AbstractContextManager
 from datetime import date, datetime
 from typing import Any
-
-from eventsourcing import persistence
-from eventsourcing.persistence import PersistenceError
-from eventsourcing.sqlite import SQLiteDatastore
 
 from regledger.adapters.readmodels.sql import (
     OPEN_DAY,
@@ -44,7 +39,7 @@ from regledger.projections.query import Query
 from regledger.projections.subjects import SubjectKey
 from regledger.projections.temporal import Item
 
-__all__ = ["ViewReader"]
+__all__ = ["DECODED", "Fetch", "ViewReader"]
 
 Fetch = Callable[[str, tuple[Any, ...], bool], list[Any]]  # (statement, parameters, by name) -> rows
 DECODED = 1 << 15  # items a reader keeps decoded (it forgets them all when it has this many)
@@ -61,16 +56,15 @@ _CHOSEN = ("WITH chosen AS (SELECT kind, item FROM {items} WHERE {where}{chosen}
 
 
 class ViewReader:
-    """The read side of a read-model store; the store provides `dialect`, `datastore` (the library's) and
-    `_read`."""
+    """The read side of a read-model store; the store provides `dialect` and `_connect`."""
 
     dialect: ViewDialect
-    datastore: Any
     _fetcher: Fetch | None = None
     _decoded: dict[str, tuple[str, tuple[SubjectKey, Item]]] | None = None
     _learnt: dict[tuple[Any, ...], Any] | None = None  # inside `answering`: what `items` learnt
 
-    def _read(self) -> AbstractContextManager[Any]:
+    def _connect(self) -> Fetch:
+        """How this store reads one statement, in one round trip (made on the first read)."""
         raise NotImplementedError
 
     def rows(self, template: str, params: Collection[Any] = (), **fill: Any) -> list[Any]:
@@ -80,7 +74,7 @@ class ViewReader:
     def _fetch(self, statement: str, params: tuple[Any, ...], *, by_name: bool = False) -> list[Any]:
         """The rows of one statement, in one round trip; by column name, or (cheaper) by position."""
         if self._fetcher is None:
-            self._fetcher = _fetcher(self.datastore, self._read)
+            self._fetcher = self._connect()
         return self._fetcher(statement, params, by_name)
 
     def answering(self) -> AbstractContextManager[None]:
@@ -215,78 +209,6 @@ class ViewReader:
         return dict(sorted(found.items()))
 
 
-def _fetcher(datastore: Any, read: Callable[[], AbstractContextManager[Any]]) -> Fetch:
-    """How one statement is read from `datastore`: from a pooled connection in autocommit mode, without a
-    transaction (SQLite, PostgreSQL, prepared there), else in a read transaction of the store's."""
-    if isinstance(datastore, SQLiteDatastore):
-        return _sqlite_fetch(datastore)
-    if type(datastore).__module__ == "eventsourcing.postgres":
-        return _postgres_fetch(datastore)
-
-    def fetch(statement: str, params: tuple[Any, ...], by_name: bool) -> list[Any]:
-        with read() as cursor:
-            cursor.execute(statement, params)
-            return list(cursor.fetchall())
-
-    return fetch
-
-
-def _sqlite_fetch(datastore: SQLiteDatastore) -> Fetch:
-    pool = datastore.pool
-
-    def fetch(statement: str, params: tuple[Any, ...], by_name: bool) -> list[Any]:  # rows by name and position
-        connection = pool.get_connection(is_writer=False)
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute(statement, params)
-                rows: list[Any] = cursor.fetchall()
-                return rows
-        except sqlite3.Error as error:
-            from regledger.adapters.readmodels.sqlite import translate  # noqa: PLC0415 - it reads through this module
-
-            raise translate(error) from error
-        finally:
-            pool.put_connection(connection)
-
-    return fetch
-
-
-def _postgres_fetch(datastore: Any) -> Fetch:
-    """Straight from the library's pool (opened by its first use, as the library does): its `get_connection`
-    costs as much again as the statement's own Python, and is only needed for the errors it translates, which
-    this translates the same way."""
-    import psycopg  # noqa: PLC0415 - only PostgreSQL stores load psycopg
-    from psycopg.rows import dict_row, tuple_row  # noqa: PLC0415
-
-    with datastore.get_connection():  # opens the library's pool, where nothing has used it yet
-        pool = datastore.pool
-
-    def fetch(statement: str, params: tuple[Any, ...], by_name: bool) -> list[Any]:
-        try:
-            connection = pool.getconn()
-            try:
-                with connection.cursor(row_factory=dict_row if by_name else tuple_row) as cursor:
-                    cursor.execute(statement, params, prepare=True)
-                    rows: list[Any] = cursor.fetchall()
-                    return rows
-            finally:
-                pool.putconn(connection)
-        except psycopg.Error as error:
-            raise _persistence_error(error) from error
-
-    return fetch
-
-
-def _persistence_error(error: Exception) -> PersistenceError:
-    """The library's exception for a driver's one: the class of the same name as the nearest DB-API class the
-    error is (as the library's own `get_connection` raises), else `PersistenceError`."""
-    for kind in type(error).__mro__:
-        translated = getattr(persistence, kind.__name__, None)
-        if isinstance(translated, type) and issubclass(translated, PersistenceError):
-            return translated(str(error))
-    return PersistenceError(str(error))
-
-
 def _item(kind: str, data: list[Any]) -> tuple[SubjectKey, Item]:
     subject, fields = data
     return tuple(subject), item_of(kind, fields)
@@ -303,7 +225,7 @@ def _point(query: Query, *, with_day: bool) -> tuple[str, tuple[int, ...]]:
     """The WHERE clause (and its parameters) of the rows holding `query`'s T, P, tier (and D)."""
     t_clause, t_params = _time(query)
     published = day(query.published_by, OPEN_DAY - 1)
-    rank = query.min_reliability.rank if query.min_reliability else 0
+    rank = query.min_rank
     clause = t_clause + " AND p_from <= ? AND ? < p_to AND tier_lo <= ? AND ? <= tier_hi"
     params = (*t_params, published, published, rank, rank)
     if with_day:
@@ -327,7 +249,7 @@ def _floors(query: Query, selection: Selection) -> tuple[str, tuple[Any, ...], d
 def _selection(selection: Selection) -> tuple[str, tuple[str, ...], int]:
     """The clause choosing listings on a list and/or of parties, its parameters and how many parties."""
     list_key, parties = selection
-    clause, params = "", ()
+    clause, params = "", tuple[str, ...]()
     if list_key is not None:
         clause, params = " AND list_key = ?", (list_key,)
     if parties is not None:
@@ -365,7 +287,7 @@ class _StoredEvidence(Evidence):
         return undo_day(rows[0]["published_on"]) if rows else None
 
     def first_day(self, query: Query) -> date | None:
-        rank = query.min_reliability.rank if query.min_reliability else 0
+        rank = query.min_rank
         rows = self.reader.rows(
             "SELECT first_day FROM {entries} WHERE first_day IS NOT NULL AND recorded_at <= ? AND published_on <= ? "
             "AND tier >= ? ORDER BY first_day LIMIT 1",

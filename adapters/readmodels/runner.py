@@ -13,20 +13,36 @@ last committed tracking record, and settling is a function of the applied entrie
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cache
-from typing import Any
+from typing import Protocol
 
 from eventsourcing.persistence import IntegrityError, Notification, PersistenceError
 from eventsourcing.utils import resolve_topic
 
+from regledger.adapters.progress import Progress
+from regledger.adapters.store.ledger import Ledger
+from regledger.adapters.store.sql import PostgresStore
 from regledger.domain import Subject
 
-__all__ = ["PAGE", "Progress", "catch_up", "follow", "rebuild"]
+__all__ = ["PAGE", "TrackedModels", "catch_up", "follow", "rebuild"]
 
 PAGE = 5000  # events per batch (one transaction)
 SETTLE = 500  # units recomputed per transaction (at most; a tenth of the page for small pages)
-Progress = Callable[[str, int], None]  # (phase, how many done so far)
+
+
+class TrackedModels(Protocol):
+    """Read models that a catch-up applies the log to, exactly once (both stores' read models are)."""
+
+    def position(self) -> int | None: ...
+
+    def apply(self, expected: int | None, events: Sequence[tuple[int, object]]) -> int: ...
+
+    def settle(self, limit: int = ...) -> int: ...
+
+    def drop(self) -> None: ...
+
+    def install(self) -> None: ...
 
 
 @cache
@@ -35,14 +51,14 @@ def _records_an_action(topic: str) -> bool:
     return isinstance(cls, type) and issubclass(cls, Subject.Recorded)
 
 
-def _decoded(ledger: Any, page: list[Notification]) -> list[tuple[int, Any]]:
+def _decoded(ledger: Ledger, page: list[Notification]) -> list[tuple[int, object]]:
     """Each notification with its domain event, decoded only when it records an action."""
     return [(n.id, ledger.mapper.to_domain_event(n) if _records_an_action(n.topic) else None) for n in page]
 
 
-def catch_up(ledger: Any, view: Any, *, page: int = PAGE, progress: Progress | None = None) -> int:
+def catch_up(ledger: Ledger, view: TrackedModels, *, page: int = PAGE, progress: Progress | None = None) -> int:
     """Apply every event after the views' position, then settle every dirty unit; how many events were applied
-    here (by this call)."""
+    here (by this call). `progress` hears steps "events" (applied so far) and "subjects" (recomputed so far)."""
     applied = 0
     while True:
         position = view.position()
@@ -64,21 +80,21 @@ def catch_up(ledger: Any, view: Any, *, page: int = PAGE, progress: Progress | N
     return applied
 
 
-def rebuild(ledger: Any, view: Any, *, page: int = PAGE, progress: Progress | None = None) -> int:
+def rebuild(ledger: Ledger, view: TrackedModels, *, page: int = PAGE, progress: Progress | None = None) -> int:
     """Drop the read models and build them again from every stored event; how many events."""
     view.drop()
     view.install()
     return catch_up(ledger, view, page=page, progress=progress)
 
 
-def follow(ledger: Any, view: Any, stop: threading.Event, *, interval: float = 1.0, page: int = PAGE,
+def follow(ledger: Ledger, view: TrackedModels, stop: threading.Event, *, interval: float = 1.0, page: int = PAGE,
            report: Callable[[str], None] = print) -> None:
     """Keep the read models current until `stop` is set."""
     backoff = interval
     while not stop.is_set():
         try:
             catch_up(ledger, view, page=page)
-            if _subscribes(ledger):
+            if isinstance(ledger.sql, PostgresStore):  # it has subscriptions (LISTEN/NOTIFY); SQLite has none
                 _listen(ledger, view, stop, page)
             else:
                 stop.wait(interval)
@@ -89,12 +105,7 @@ def follow(ledger: Any, view: Any, stop: threading.Event, *, interval: float = 1
             backoff = min(backoff * 2, 30.0)
 
 
-def _subscribes(ledger: Any) -> bool:
-    """True for a PostgreSQL recorder (the library's or a subclass): its `subscribe` listens for notifications."""
-    return type(getattr(ledger.recorder, "datastore", None)).__module__ == "eventsourcing.postgres"
-
-
-def _listen(ledger: Any, view: Any, stop: threading.Event, page: int) -> None:
+def _listen(ledger: Ledger, view: TrackedModels, stop: threading.Event, page: int) -> None:
     """Catch up whenever the subscription sees a notification beyond the views' position."""
     position = view.position() or 0
     done = threading.Event()

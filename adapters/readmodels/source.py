@@ -10,13 +10,12 @@ and `check-views` hold them to it); the only difference a reader sees is a note.
 from __future__ import annotations
 
 from collections.abc import Collection
-from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any, Protocol, TypeVar
+from typing import Protocol, TypeVar
 
 from regledger.adapters.readmodels.lifecycle import ReadModels, behind
-from regledger.adapters.readmodels.reader import ViewReader
+from regledger.adapters.store.ledger import Ledger
 from regledger.domain.history import Entry
 from regledger.projections import (
     Diff,
@@ -109,12 +108,12 @@ class ModelSource:
         return model_match_parties(self.view, text)
 
     def state(self, query: Query, selection: Selection) -> State:
-        with self._answering():
+        with self.view.answering():
             answered = model_state(self.view, query, selection)
         return _noted(answered.value, answered.remarks)
 
     def diff(self, query: Query, window: tuple[date, date], selection: Selection) -> Diff:
-        with self._answering():
+        with self.view.answering():
             answered = model_diff(self.view, query, window, selection)
         return _noted(answered.value, answered.remarks)
 
@@ -124,13 +123,8 @@ class ModelSource:
     def history(self, subjects: tuple[SubjectKey, ...], query: Query) -> History:
         return model_history(self.view, subjects, query)
 
-    def _answering(self) -> AbstractContextManager[None]:
-        """One answer's scope: what the view learns while reading it serves the rest of it, not the next answer
-        (the ledger may have changed by then)."""
-        return self.view.answering() if isinstance(self.view, ViewReader) else nullcontext()
 
-
-def open_source(ledger: Any, view: ReadModels | None) -> AnswerSource:
+def open_source(ledger: Ledger, view: ReadModels | None) -> AnswerSource:
     """The read models `view` of `ledger` when they are current, else the fold (noting why when they are behind)."""
     if view is None or not view.installed():
         return FoldSource(stored_entries(ledger))
@@ -140,6 +134,6 @@ def open_source(ledger: Any, view: ReadModels | None) -> AnswerSource:
     return FoldSource(stored_entries(ledger), (f"{reason}: this answer comes from the reference fold",))
 
 
-def stored_entries(ledger: Any) -> list[Entry]:
+def stored_entries(ledger: Ledger) -> list[Entry]:
     """Every recorded action as an entry of the fold."""
     return [Entry(s.position, s.recorded_at, s.action) for s in ledger.stored_actions()]

@@ -8,14 +8,17 @@ asked as the value just below it, so one comparison serves both. See docs/read-m
 
 from __future__ import annotations
 
+import importlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
+from types import ModuleType
 from typing import Any
 
+orjson: ModuleType | None
 try:
-    import orjson
+    orjson = importlib.import_module("orjson")  # optional: faster where installed
 except ImportError:  # pragma: no cover - the standard library does the same, slower
     orjson = None
 

@@ -15,9 +15,10 @@ from typing import Any
 from eventsourcing.persistence import IntegrityError, OperationalError, PersistenceError
 from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
 
-from regledger.adapters.readmodels.reader import ViewReader
+from regledger.adapters.readmodels.reader import Fetch, ViewReader
 from regledger.adapters.readmodels.sql import sqlite_dialect
 from regledger.adapters.readmodels.writer import ViewWriter
+from regledger.adapters.store.sql import Cursor
 from regledger.projections.model_store import ModelStore
 
 __all__ = ["SQLiteModelStore"]
@@ -28,9 +29,9 @@ TRACKING = "regledger_view_tracking"
 class SQLiteModelStore(ViewReader, ViewWriter, SQLiteTrackingRecorder, ModelStore):
     """Temporal read models and their tracking record in the ledger's SQLite file."""
 
-    def __init__(self, datastore: SQLiteDatastore, version: str = "") -> None:
+    def __init__(self, datastore: SQLiteDatastore, version: int) -> None:
         self.dialect = sqlite_dialect()
-        self.version = version  # of the code computing the rows, stamped on the tables it creates
+        self.version = version  # of the read models, stamped on the tables it creates
         super().__init__(datastore)
         self.insert_tracking_statement = self.insert_tracking_statement.replace("tracking", TRACKING)
         self.select_max_tracking_id_statement = self.select_max_tracking_id_statement.replace("tracking", TRACKING)
@@ -50,11 +51,29 @@ class SQLiteModelStore(ViewReader, ViewWriter, SQLiteTrackingRecorder, ModelStor
         self.create_table()
         self.stamp_version(self.version)
 
-    def _read(self) -> AbstractContextManager[Any]:
+    def _read(self) -> AbstractContextManager[Cursor]:
         return self.datastore.transaction(commit=False)
 
+    def _connect(self) -> Fetch:
+        """Each statement on a pooled reader connection, in autocommit mode: no transaction around it."""
+        pool = self.datastore.pool
+
+        def fetch(statement: str, params: tuple[Any, ...], by_name: bool) -> list[Any]:  # rows by name and position
+            connection = pool.get_connection(is_writer=False)
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute(statement, params)
+                    rows: list[Any] = cursor.fetchall()
+                    return rows
+            except sqlite3.Error as error:
+                raise _translate(error) from error
+            finally:
+                pool.put_connection(connection)
+
+        return fetch
+
     @contextmanager
-    def _write(self) -> Iterator[Any]:
+    def _write(self) -> Iterator[Cursor]:
         with self.datastore.get_connection(commit=True) as connection:
             cursor = connection.cursor()
             try:
@@ -63,13 +82,13 @@ class SQLiteModelStore(ViewReader, ViewWriter, SQLiteTrackingRecorder, ModelStor
                 connection.commit()
             except sqlite3.Error as error:
                 connection.rollback()
-                raise translate(error) from error
+                raise _translate(error) from error
             except BaseException:
                 connection.rollback()
                 raise
 
 
-def translate(error: sqlite3.Error) -> PersistenceError:
+def _translate(error: sqlite3.Error) -> PersistenceError:
     """The library's exception for a sqlite3 one (as its own transactions raise)."""
     if isinstance(error, sqlite3.IntegrityError):
         return IntegrityError(str(error))

@@ -14,18 +14,19 @@ a query is current only when nothing is dirty.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from eventsourcing.persistence import IntegrityError, Tracking
 
 from regledger.adapters.readmodels.sql import ViewDialect, day, dump, load, moment, undo_moment
+from regledger.adapters.store.sql import Cursor
 from regledger.domain import Subject, action_adapter
+from regledger.domain.actions import Action
 from regledger.domain.history import Entry
 from regledger.projections.codec import effect_data, item_data
-from regledger.projections.items import RANK, tier_of
 from regledger.projections.parties import directory, normalise
 from regledger.projections.subjects import SubjectKey, label, subject_of
 from regledger.projections.units import Version, unit_of, versions
@@ -40,10 +41,10 @@ class ViewWriter:
 
     dialect: ViewDialect
 
-    def _write(self) -> AbstractContextManager[Any]:
+    def _write(self) -> AbstractContextManager[Cursor]:
         raise NotImplementedError
 
-    def _read(self) -> AbstractContextManager[Any]:
+    def _read(self) -> AbstractContextManager[Cursor]:
         raise NotImplementedError
 
     if TYPE_CHECKING:  # the library's TrackingRecorder, which the store also is, provides these
@@ -67,21 +68,22 @@ class ViewWriter:
     # -- what built them ------------------------------------------------------------------------------------------
 
     def built_by(self) -> str | None:
-        """The model version that built the rows (see `readmodels.model_version`); None when unknown."""
+        """The stamp of the read models' version that built the rows (see `lifecycle.READ_MODEL_VERSION`; releases
+        up to 0.1.0 stamped a digest); None when unknown."""
         with self._read() as cursor:
             cursor.execute(self.dialect.sql("SELECT value FROM {meta} WHERE name = 'model'"))
             row = cursor.fetchone()
-            return row["value"] if row else None
+            return str(row["value"]) if row else None
 
-    def stamp_version(self, version: str) -> None:
-        """Record the model version of empty read models (those that already have one keep it)."""
+    def stamp_version(self, version: int) -> None:
+        """Record the version of empty read models (those that already have one keep it)."""
         with self._write() as cursor:
             cursor.execute(self.dialect.sql("INSERT INTO {meta} (name, value) VALUES ('model', ?) "
-                                            "ON CONFLICT (name) DO NOTHING"), (version,))
+                                            "ON CONFLICT (name) DO NOTHING"), (str(version),))
 
     # -- apply --------------------------------------------------------------------------------------------------
 
-    def apply(self, expected: int | None, events: Sequence[tuple[int, Any]]) -> int:
+    def apply(self, expected: int | None, events: Sequence[tuple[int, object]]) -> int:
         """Apply a batch of (notification id, domain event) read after notification `expected`; how many actions
         it held. IntegrityError when the read models are no longer at `expected` (another catch-up applied it)."""
         if not events:
@@ -97,16 +99,16 @@ class ViewWriter:
             self._insert_tracking(cursor, Tracking(APPLICATION, events[-1][0]))
         return len(found)
 
-    def _entries_of(self, events: Sequence[tuple[int, Any]]) -> list[tuple[str, SubjectKey, Entry]]:
+    def _entries_of(self, events: Sequence[tuple[int, object]]) -> list[tuple[str, SubjectKey, Entry]]:
         """(aggregate id, subject, entry) of each recorded action; an amendment is on its aggregate's subject."""
-        recorded = [(nid, e) for nid, e in events if isinstance(e, Subject.Recorded)]
-        known = self._subjects_of({e.originator_id.hex for _, e in recorded if subject_of(e.action) is None})
+        recorded = [(nid, e.originator_id.hex, cast(Action, e.action), e.timestamp)
+                    for nid, e in events if isinstance(e, Subject.Recorded)]
+        known = self._subjects_of({aggregate for _, aggregate, action, _ in recorded if subject_of(action) is None})
         found = []
-        for nid, event in recorded:
-            aggregate = event.originator_id.hex
-            subject = subject_of(event.action) or known[aggregate]
+        for nid, aggregate, action, timestamp in recorded:
+            subject = subject_of(action) or known[aggregate]
             known.setdefault(aggregate, subject)
-            found.append((aggregate, subject, Entry(nid, event.timestamp, event.action)))
+            found.append((aggregate, subject, Entry(nid, timestamp, action)))
         return found
 
     def _subjects_of(self, aggregates: set[str]) -> dict[str, SubjectKey]:
@@ -117,7 +119,7 @@ class ViewWriter:
                                             count=len(aggregates)), tuple(aggregates))
             return {row["aggregate"]: tuple(load(row["subject"])) for row in cursor.fetchall()}
 
-    def _store_entries(self, cursor: Any, found: list[tuple[str, SubjectKey, Entry]], stamp: int) -> None:
+    def _store_entries(self, cursor: Cursor, found: list[tuple[str, SubjectKey, Entry]], stamp: int) -> None:
         sql = self.dialect.sql
         cursor.executemany(sql("INSERT INTO {entries} (nid, unit, recorded_at, published_on, first_day, tier, action) "
                                "VALUES (?, ?, ?, ?, ?, ?, ?)"), [_entry_row(s, e) for _, s, e in found])
@@ -155,7 +157,7 @@ class ViewWriter:
             self._store_units(cursor, [(unit, marks[unit][0], rows[unit]) for unit in still])
         return len(still)
 
-    def _unit_entries(self, units: Any) -> dict[str, list[Entry]]:
+    def _unit_entries(self, units: Collection[str]) -> dict[str, list[Entry]]:
         found: dict[str, list[Entry]] = defaultdict(list)
         with self._read() as cursor:
             cursor.execute(self.dialect.sql("SELECT nid, unit, recorded_at, action FROM {entries} "
@@ -165,7 +167,7 @@ class ViewWriter:
                                                 action_adapter.validate_json(row["action"])))
         return found
 
-    def _store_units(self, cursor: Any, units: list[tuple[str, int, _Rows]]) -> None:
+    def _store_units(self, cursor: Cursor, units: list[tuple[str, int, _Rows]]) -> None:
         """Close the rows known before each unit's mark, replace those from it on, clear the marks."""
         sql = self.dialect.sql
         marks = [(unit, since) for unit, since, _ in units]
@@ -224,9 +226,10 @@ def _listing_keys(subject: SubjectKey) -> tuple[str | None, str | None]:
 
 def _entry_row(subject: SubjectKey, entry: Entry) -> tuple[Any, ...]:
     action = entry.action
-    first = None if entry.is_amendment else day(min(action.effective_on, action.published_on))
+    effective = None if entry.is_amendment else action.effective_on
+    first = day(min(effective, action.published_on)) if effective is not None else None
     return (entry.seq, unit_of(subject), moment(entry.recorded_at), day(action.published_on), first,
-            RANK[tier_of(action)], action.model_dump_json(exclude_none=True))
+            action.tier.rank, action.model_dump_json(exclude_none=True))
 
 
 def _item_rows(unit: str, found: list[Version]) -> Iterator[tuple[Any, ...]]:

@@ -14,19 +14,19 @@ from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from functools import cached_property
+from typing import Any, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
-from eventsourcing.persistence import IntegrityError, Recording, StoredEvent
+from eventsourcing.persistence import IntegrityError, Notification, Recording, StoredEvent
 
-from regledger.adapters.errors import ConflictError, InputError, StoreError
-from regledger.adapters.integrity.chain import ChainStore
-from regledger.adapters.integrity.verify import chain_store
+from regledger.adapters.errors import ConflictError, InputError
 from regledger.adapters.store.mapper import PydanticMapper
+from regledger.adapters.store.sql import SQLStore, sql_store
 from regledger.domain import ActionIndex, DomainError, RecordRun, Subject, recording_at
 from regledger.domain.actions import Action
-from regledger.domain.events import SubjectAggregate
+from regledger.domain.events import DomainEvent, SubjectAggregate
 from regledger.domain.index import index_id
 
 __all__ = ["Ledger", "Located", "RecordResult", "StoredAction"]
@@ -95,6 +95,11 @@ class Ledger(Application[UUID]):
     def construct_mapper(self) -> PydanticMapper:
         return PydanticMapper()
 
+    @cached_property
+    def sql(self) -> SQLStore | None:
+        """Where the events are and how to query them, when the store is SQL (None: e.g. in memory)."""
+        return sql_store(self)
+
     def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
         """`Application.save`, collecting our aggregates' events directly: the library's collector makes two
         runtime-protocol checks per aggregate, which cost more than mapping the aggregate's events."""
@@ -153,12 +158,12 @@ class Ledger(Application[UUID]):
         """The aggregates `ids` name (None where nothing is stored): one query per chunk of ids where the store is
         SQL, instead of one `repository.get` each."""
         streams: dict[UUID, list[StoredEvent]] = {aggregate_id: [] for aggregate_id in ids}
-        store = self._streams_store()
+        store = self.sql
         if store is None or self.snapshots is not None:
             return {aggregate_id: self._load(aggregate_id) for aggregate_id in ids}
         dialect, chunk = store.dialect, list(streams)
         for start in range(0, len(chunk), IDS_PER_QUERY):
-            some = [dialect.oid(i) for i in chunk[start:start + IDS_PER_QUERY]]
+            some = dialect.oids(chunk[start:start + IDS_PER_QUERY])
             where = f"IN ({', '.join('?' * len(some))})" if dialect.hex_ids else "= ANY(?)"
             with store.transaction(commit=False) as cursor:
                 cursor.execute(dialect.sql(_STREAMS + where), some if dialect.hex_ids else (some,))
@@ -171,23 +176,18 @@ class Ledger(Application[UUID]):
     def _project(self, stored: list[StoredEvent]) -> SubjectAggregate | None:
         """The aggregate of one stream's events (the library's projector, without its runtime-protocol check of
         every event, which costs more than the event)."""
-        aggregate = None
+        aggregate: SubjectAggregate | None = None
         for event in sorted(stored, key=lambda event: event.originator_version):
-            aggregate = self.mapper.to_domain_event(event).mutate(aggregate)
+            aggregate = self._event(event).mutate(aggregate)
         return aggregate
 
-    def _streams_store(self) -> ChainStore | None:
-        """Where this ledger's events table is and how to query it (None: not a SQL store, e.g. in memory)."""
-        if not hasattr(self, "_streams"):
-            try:
-                self._streams: ChainStore | None = chain_store(self)
-            except StoreError:
-                self._streams = None
-        return self._streams
+    def _event(self, stored: StoredEvent | Notification) -> DomainEvent:
+        """The domain event of a stored one (every event this ledger stores is one of the domain's)."""
+        return cast(DomainEvent, self.mapper.to_domain_event(stored))
 
     def _load(self, aggregate_id: UUID) -> SubjectAggregate | None:
         try:
-            return self.repository.get(aggregate_id)  # type: ignore[no-any-return]
+            return self.repository.get(aggregate_id)
         except AggregateNotFoundError:
             return None
 
@@ -208,15 +208,16 @@ class Ledger(Application[UUID]):
         for position, event in self.stored_events(after):
             if isinstance(event, Subject.Recorded):
                 subject_type = type(event).__qualname__.split(".")[0]
-                yield StoredAction(position, event.timestamp, event.originator_id, subject_type, event.action)
+                yield StoredAction(position, event.timestamp, event.originator_id, subject_type,
+                                   cast(Action, event.action))
 
-    def stored_events(self, after: int = 0) -> Iterator[tuple[int, Any]]:
+    def stored_events(self, after: int = 0) -> Iterator[tuple[int, DomainEvent]]:
         """Every stored event after notification `after`, with its notification id."""
         start = after
         while True:
             page = self.recorder.select_notifications(start=start, limit=PAGE, inclusive_of_start=False)
             for notification in page:
-                yield notification.id, self.mapper.to_domain_event(notification)
+                yield notification.id, self._event(notification)
             if len(page) < PAGE:
                 return
             start = page[-1].id

@@ -13,10 +13,10 @@ from uuid import uuid4
 
 from eventsourcing.persistence import JSONTranscoder, Mapper, StoredEvent
 from eventsourcing.utils import get_topic, resolve_topic
-from pydantic import BaseModel
 
 from regledger.domain import canonical_json
 from regledger.domain.actions import ActionBase
+from regledger.domain.events import DomainEvent
 
 __all__ = ["PydanticMapper"]
 
@@ -32,22 +32,21 @@ class PydanticMapper(Mapper[Any]):
         super().__init__(transcoder=JSONTranscoder())
 
     def to_stored_event(self, domain_event: Any) -> StoredEvent:
-        assert isinstance(domain_event, BaseModel), type(domain_event)
-        action = getattr(domain_event, "action", None)
-        spliced = _declares_exactly(type(domain_event), action)
+        assert isinstance(domain_event, DomainEvent), type(domain_event)
+        spliced = _spliced_action(domain_event)
         state = domain_event.model_dump(mode="json", exclude=_WITHOUT_ACTION if spliced else _IDENTITY,
                                         exclude_none=True)
         class_version = getattr(type(domain_event), "class_version", 1)
         if class_version > 1:
             state["class_version"] = class_version
-        if spliced:  # the action's canonical JSON is already made (for its hash): put it in, not encode it again
+        if spliced is not None:  # the action's canonical JSON is already made (for its hash): put it in as it is
             state["action"] = _HOLE
-            encoded = canonical_json(state).replace(f'"{_HOLE}"', action.canonical(), 1)
+            encoded = canonical_json(state).replace(f'"{_HOLE}"', spliced.canonical(), 1)
         else:
             encoded = canonical_json(state)
         return StoredEvent(
-            originator_id=domain_event.originator_id,  # type: ignore[attr-defined]
-            originator_version=domain_event.originator_version,  # type: ignore[attr-defined]
+            originator_id=domain_event.originator_id,
+            originator_version=domain_event.originator_version,
             topic=get_topic(type(domain_event)),
             state=encoded.encode(),
         )
@@ -63,11 +62,11 @@ class PydanticMapper(Mapper[Any]):
         return cls.model_validate(state)
 
 
-def _declares_exactly(event_class: type[BaseModel], action: Any) -> bool:
-    """True when the event's `action` field is declared as exactly the action's class, so that the event's JSON
-    holds the action's own canonical JSON (a wider declaration could serialise it differently)."""
+def _spliced_action(event: DomainEvent) -> ActionBase | None:
+    """The event's action when its `action` field is declared as exactly the action's class, so that the event's
+    JSON holds the action's own canonical JSON (a wider declaration could serialise it differently); else None."""
+    action = getattr(event, "action", None)
     if not isinstance(action, ActionBase):
-        return False
-    field = event_class.model_fields.get("action")
-    return field is not None and field.annotation is type(action)
-
+        return None
+    field = type(event).model_fields.get("action")
+    return action if field is not None and field.annotation is type(action) else None

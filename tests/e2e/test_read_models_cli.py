@@ -212,7 +212,7 @@ def test_tables_another_writer_created_but_has_not_stamped_yet_are_caught_up_not
     """Two writers bringing new read models up: one has created the tables and not yet stamped their version when
     the other looks. The other must wait for the install (installing again changes nothing), not rebuild: a rebuild
     would drop the tables under the first writer."""
-    from regledger.adapters.readmodels.lifecycle import bring_up_to_date, model_version  # noqa: PLC0415
+    from regledger.adapters.readmodels.lifecycle import READ_MODEL_VERSION, bring_up_to_date  # noqa: PLC0415
 
     _record_behind(db, listed("huawei"))
     with open_ledger(db) as ledger:
@@ -228,5 +228,5 @@ def test_tables_another_writer_created_but_has_not_stamped_yet_are_caught_up_not
         applied = bring_up_to_date(ledger, view)
 
         assert applied > 0
-        assert view.built_by() == model_version()
+        assert view.built_by() == str(READ_MODEL_VERSION)
         assert view.position() == ledger.recorder.max_notification_id()

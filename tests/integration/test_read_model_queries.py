@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from regledger.adapters import Located, open_ledger
-from regledger.adapters.readmodels import reader as views_read
+from regledger.adapters.readmodels import reader
 from regledger.adapters.readmodels.lifecycle import views_of
 from regledger.adapters.readmodels.source import FoldSource, ModelSource, open_source, stored_entries
 from regledger.adapters.readmodels.sql import OPEN_TIME
@@ -127,7 +127,7 @@ def test_an_answer_larger_than_the_decoded_items_kept_is_decoded_whole_past_them
     _record(ledger, *(_named(listed(p, "2019-05-16"), p.title()) for p in parties))
     model, fold = open_source(ledger, views_of(ledger, SET_UP_LOCK)), FoldSource(stored_entries(ledger))
     assert isinstance(model, ModelSource)
-    monkeypatch.setattr(views_read, "DECODED", 2)
+    monkeypatch.setattr(reader, "DECODED", 2)
     query = Query(date(2019, 6, 1))
 
     one = model.state(query, (None, {"zte"}))  # one item: kept

@@ -1,0 +1,172 @@
+"""Where a ledger's events live in a SQL store and how that store spells its SQL: the one place that tells a SQLite
+ledger from a PostgreSQL one.
+
+`sql_store(ledger)` gives a `SQLiteStore` or a `PostgresStore` (None for a store that is not SQL, e.g. in memory):
+the library's datastore, its transactions, and the `Dialect` that names the events table, its notification-id column
+and the tables kept beside it (the chain, the read models), and spells parameters, ids and column types.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal, Protocol, cast
+from uuid import UUID
+
+from eventsourcing.application import Application
+from eventsourcing.sqlite import SQLiteDatastore
+
+if TYPE_CHECKING:
+    from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
+
+__all__ = [
+    "SQLITE",
+    "Cursor",
+    "Dialect",
+    "PostgresStore",
+    "SQLStore",
+    "SQLiteStore",
+    "Transaction",
+    "leave_journal_mode",
+    "postgres_dialect",
+    "sql_store",
+]
+
+
+class Cursor(Protocol):
+    """A cursor of either store (rows read by column name)."""
+
+    def execute(self, statement: Any, params: Any = ..., /) -> object: ...
+
+    def executemany(self, statement: Any, params: Any, /) -> object: ...
+
+    def fetchone(self) -> Any: ...
+
+    def fetchall(self) -> Any: ...
+
+
+class Transaction(Protocol):
+    """`transaction(commit=…)`: a cursor in a transaction, committed on exit with `commit`, else rolled back."""
+
+    def __call__(self, *, commit: bool) -> AbstractContextManager[Cursor]: ...
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """Where one kind of store keeps the events and the tables beside them, and how its SQL spells things."""
+
+    kind: Literal["sqlite", "postgres"]
+    events_table: str  # the events table's own name
+    schema: str | None = None  # PostgreSQL's schema (None on SQLite)
+
+    @property
+    def events(self) -> str:
+        """The events table, qualified."""
+        return self.table(self.events_table)
+
+    @property
+    def nid(self) -> str:
+        """The events table's notification-id column."""
+        return "rowid" if self.kind == "sqlite" else "notification_id"
+
+    @property
+    def mark(self) -> str:
+        """The parameter placeholder."""
+        return "?" if self.kind == "sqlite" else "%s"
+
+    @property
+    def hex_ids(self) -> bool:
+        """Whether originator ids are kept as hex text (SQLite) rather than as uuid (PostgreSQL)."""
+        return self.kind == "sqlite"
+
+    @property
+    def integer(self) -> str:
+        """The type of a 64-bit integer column."""
+        return "INTEGER" if self.kind == "sqlite" else "BIGINT"
+
+    @property
+    def blob(self) -> str:
+        """The type of a bytes column."""
+        return "BLOB" if self.kind == "sqlite" else "BYTEA"
+
+    def table(self, name: str) -> str:
+        """The qualified name of the table `name` beside the events."""
+        return name if self.schema is None else f'"{self.schema}"."{name}"'
+
+    def table_exists(self, name: str) -> str:
+        """A query whose one row's `name` column is not null when the table `name` exists."""
+        if self.kind == "sqlite":
+            return f"SELECT name FROM sqlite_master WHERE type = 'table' AND name = '{name}'"  # noqa: S608 - our name
+        return f"SELECT to_regclass('{self.table(name)}') AS name"
+
+    def sql(self, template: str, **tables: str) -> str:
+        """`template` with {events}, {nid} and each of `tables` filled in, and `?` as this store's placeholder."""
+        return template.format(events=self.events, nid=self.nid, **tables).replace("?", self.mark)
+
+    def oid(self, value: UUID) -> str | UUID:
+        """An originator id as the events table keeps it."""
+        return value.hex if self.hex_ids else value
+
+    def oids(self, values: Sequence[UUID]) -> list[str | UUID]:
+        """Originator ids as the events table keeps them."""
+        return [self.oid(value) for value in values]
+
+
+SQLITE = Dialect("sqlite", "stored_events")
+
+
+def postgres_dialect(schema: str, events_table: str) -> Dialect:
+    """The dialect of a PostgreSQL ledger whose events table is `events_table` in `schema`."""
+    return Dialect("postgres", events_table, schema)
+
+
+@dataclass(frozen=True)
+class SQLiteStore:
+    """A ledger's events in a SQLite file."""
+
+    datastore: SQLiteDatastore
+    dialect: Dialect = SQLITE
+
+    def transaction(self, *, commit: bool) -> AbstractContextManager[Cursor]:
+        """A cursor in a transaction of the ledger's file."""
+        return self.datastore.transaction(commit=commit)
+
+
+@dataclass(frozen=True)
+class PostgresStore:
+    """A ledger's events in a PostgreSQL schema."""
+
+    datastore: PostgresDatastore
+    dialect: Dialect
+
+    @property
+    def schema(self) -> str:
+        """The ledger's schema."""
+        return self.datastore.schema
+
+    def transaction(self, *, commit: bool) -> AbstractContextManager[Cursor]:
+        """A cursor in a transaction on one of the ledger's pooled connections."""
+        return self.datastore.transaction(commit=commit)
+
+
+SQLStore = SQLiteStore | PostgresStore
+
+
+def sql_store(application: Application[UUID]) -> SQLStore | None:
+    """Where `application` keeps its events, when that is a SQL store (None: e.g. in memory)."""
+    datastore: object = getattr(application.recorder, "datastore", None)
+    if isinstance(datastore, SQLiteDatastore):
+        return SQLiteStore(datastore)
+    if type(datastore).__module__ == "eventsourcing.postgres":  # not imported here: it loads psycopg
+        recorder = cast("PostgresApplicationRecorder", application.recorder)
+        dialect = postgres_dialect(recorder.datastore.schema, recorder.events_table_name)
+        return PostgresStore(recorder.datastore, dialect)
+    return None
+
+
+def leave_journal_mode(store: SQLStore | None) -> None:
+    """Have the library's connections to a SQLite file leave its journal mode as it is: the library switches a file
+    to write-ahead logging on its first connection, which writes the file (a bundle is kept in rollback mode)."""
+    if isinstance(store, SQLiteStore):
+        store.datastore.pool.is_journal_mode_wal = True  # the library's "already WAL": it then sets nothing
