@@ -1,40 +1,29 @@
 """`regledger import screening-list FILE --as-published D`: a Consolidated Screening List snapshot becomes listing
-actions (registered on the `import` group by `cli_import`)."""
+actions."""
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Iterable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
 
 import click
 
-from regledger.adapters.cli.imports import _PROGRESS_FROM, _finish, _show, import_group
-from regledger.adapters.errors import RegledgerError
-from regledger.adapters.importers import import_snapshot
-from regledger.adapters.wiring import open_ledger
+from regledger.adapters.cli.groups import import_group
+from regledger.adapters.cli.imports import PROGRESS_FROM, finish_import
+from regledger.adapters.cli.options import db_option, ledger_stores
+from regledger.adapters.cli.progress import StepBars
+from regledger.adapters.services import imports
 from regledger.domain.values import parse_legal_date
 
 __all__ = ["screening_list"]
 
-T = TypeVar("T")
-
 
 def _day(_context: click.Context, _param: click.Parameter, value: str) -> date:
     try:
-        return parse_legal_date(value)  # type: ignore[no-any-return]
+        day: date = parse_legal_date(value)
     except ValueError as error:
         raise click.BadParameter(str(error)) from None
-
-
-def _progress(items: Sequence[T], label: str) -> Iterable[T]:
-    if len(items) < _PROGRESS_FROM:
-        yield from items
-        return
-    with click.progressbar(items, label=label, file=sys.stderr) as bar:
-        yield from bar
+    return day
 
 
 @import_group.command("screening-list")
@@ -43,9 +32,8 @@ def _progress(items: Sequence[T], label: str) -> Iterable[T]:
               help="The day the snapshot was published (YYYY-MM-DD): the date it is compared at, and every "
                    "action's published_on.")
 @click.option("--dry-run", is_flag=True, help="Show what would be recorded; store nothing.")
-@click.option("--db", "db", metavar="STORE", default=None, help="The ledger (see regledger --help).")
-@click.pass_context
-def screening_list(context: click.Context, file: Path, *, day: date, dry_run: bool, db: str | None) -> None:
+@db_option
+def screening_list(file: Path, *, day: date, dry_run: bool) -> None:
     """Import a Consolidated Screening List snapshot (trade.gov JSON, or its CSV) as published on DATE.
 
     The lists it covers are the sources it contains (docs/importers.md). Compared with the ledger as of DATE,
@@ -53,19 +41,15 @@ def screening_list(context: click.Context, file: Path, *, day: date, dry_run: bo
     gone from a covered list delisted. Importing the same snapshot again adds nothing; a snapshot older than one
     already imported for a list it covers is refused.
     """
-    tally = {"recorded": 0, "skipped": 0, "refused": 0}
-    with open_ledger(db or context.obj.get("db")) as ledger:
-        try:
-            done: Any = import_snapshot(ledger, file, day, dry_run=dry_run, progress=_progress)
-        except RegledgerError as error:
-            click.echo(f"regledger: error: {error}", err=True)
-            tally["refused"] = 1
-        else:
-            if done.result is None:
-                click.echo(f"{file}: this snapshot as published {day} was imported before; nothing to do", err=True)
-            elif dry_run:
-                _show(ledger, done.located, as_of=day, published_by=day)
-            for line in done.lines():
-                click.echo(line)
-            tally["recorded"], tally["skipped"] = done.recorded, done.skipped
-    _finish(tally, dry_run)
+    with ledger_stores(write=imports.WRITES) as stores:
+        with StepBars(lambda _step: f"comparing {file.name}", PROGRESS_FROM) as bars:
+            done = imports.import_screening_list(stores, file, day, dry_run=dry_run, progress=bars)
+        for refusal in done.refusals:
+            click.echo(f"regledger: error: {refusal}", err=True)
+        if done.imported_before:
+            click.echo(f"{file}: this snapshot as published {day} was imported before; nothing to do", err=True)
+        elif done.preview is not None:
+            click.echo(done.preview)
+        for line in done.lists:
+            click.echo(line)
+    finish_import(done)

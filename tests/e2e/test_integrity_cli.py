@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from regledger.adapters.cli.integrity import Progress, parse_until
+from regledger.adapters.cli.options import parse_until
+from regledger.adapters.cli.progress import CountLines
 from tests.conftest import EXAMPLE, drop_schema, listed
 from tests.integration.integrity_kit import Attacker, clone, copy_sqlite, events, find_event, schema_of
 
@@ -222,7 +223,7 @@ def test_integrity_commands_refuse_bad_input_in_one_line(run_cli, sqlite_db: str
 
 
 def test_long_passes_report_progress_on_standard_error(capsys) -> None:
-    progress = Progress("verify", 200, every=0)
+    progress = CountLines("verify", 200, every=0)
 
     progress(50)
 

@@ -1,0 +1,224 @@
+"""What the commands share: the one `--db` option, the axis options (`--published-by`, `--known-at`,
+`--min-reliability`, `--format`), the selection options (`--list`, `--party`), the one parser of dates and of moments,
+and the services' input errors told in the command line's words.
+
+Values are parsed when a command asks (in the order it asks), so that a command reports its first bad argument
+first; a bad value raises InputError, which `main` reports in one line with exit status 1.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from typing import Any, Final, TypeVar
+
+import click
+
+from regledger.adapters.errors import InputError
+from regledger.adapters.services.inputs import Axes, BackwardWindowError, Selection, UnknownNameError, Window
+from regledger.adapters.wiring import Stores, open_stores
+from regledger.domain.values import Reliability, parse_legal_date
+
+__all__ = [
+    "DB_HELP",
+    "KNOWN_AT",
+    "UNTIL",
+    "AxisOptions",
+    "Command",
+    "MomentOption",
+    "axis_options",
+    "db_option",
+    "format_option",
+    "in_our_words",
+    "ledger_stores",
+    "parse_day",
+    "parse_known_at",
+    "parse_moment",
+    "parse_until",
+    "selection_options",
+    "window",
+]
+
+F = TypeVar("F", bound=Callable[..., Any])
+Command = Callable[..., None]
+
+DB_HELP: Final = (
+    "The ledger: a file path or sqlite:///PATH (default ./regledger.db), "
+    "or postgresql://USER@HOST/DB[?schema=S]. Env: REGLEDGER_DB."
+)
+_DB_KEY = "regledger.db"  # where `--db` is kept in the context's meta, which nested contexts share
+_RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_NAMES: Final = {"list": "--list", "party": "--party", "subject": "SUBJECT"}
+
+
+# --- the ledger ---------------------------------------------------------------------------------------------------
+
+def db_option(command: F) -> F:
+    """`--db STORE`: on the group, before a command's name, and on each command that opens the ledger, after it
+    (where it wins)."""
+    return click.option("--db", metavar="STORE", default=None, expose_value=False, callback=_remember_db,
+                        help=DB_HELP)(command)
+
+
+def _remember_db(context: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value:
+        context.meta[_DB_KEY] = value
+
+
+def ledger_stores(*, write: bool) -> AbstractContextManager[Stores]:
+    """The stores of the ledger `--db` names (else REGLEDGER_DB, else ./regledger.db), opened for writing or
+    read-only as the service asks (its module's `WRITES`)."""
+    return open_stores(click.get_current_context().meta.get(_DB_KEY), write=write)
+
+
+# --- dates and moments --------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class MomentOption:
+    """An option that takes a moment, as its errors name it: its name, an example timestamp, and whether an
+    impossible calendar date is reported as a date (as D and --published-by are) or as a moment."""
+
+    name: str
+    example: str
+    dates_as_dates: bool
+
+
+KNOWN_AT: Final = MomentOption("--known-at", "2019-05-17T12:00:00Z", dates_as_dates=True)
+UNTIL: Final = MomentOption("--until", "2020-05-15T12:00:00Z", dates_as_dates=False)
+
+
+def parse_day(value: str, name: str) -> date:
+    """A YYYY-MM-DD calendar date; InputError naming the argument otherwise."""
+    try:
+        day: date = parse_legal_date(value)
+    except ValueError as error:
+        raise InputError(f"{name}: {error}") from None
+    return day
+
+
+def parse_moment(value: str, option: MomentOption) -> datetime:
+    """An RFC 3339 timestamp (in UTC), or a date meaning the end of that UTC day; InputError naming `option`."""
+    text = value.strip().upper()
+    if _DAY.match(text) and option.dates_as_dates:
+        return datetime.combine(parse_day(text, option.name), time.max, tzinfo=UTC)
+    try:
+        if _DAY.match(text):
+            return datetime.combine(date.fromisoformat(text), time.max, tzinfo=UTC)
+        if _RFC3339.match(text):
+            return datetime.fromisoformat(text).astimezone(UTC)
+    except ValueError as error:
+        raise InputError(f"{option.name}: {value!r} is not a real moment: {error}") from None
+    raise InputError(f"{option.name}: {value!r} is not an RFC 3339 timestamp ({option.example}) or a date "
+                     "(YYYY-MM-DD, meaning the end of that UTC day)")
+
+
+def parse_known_at(value: str) -> datetime:
+    """`--known-at`: an RFC 3339 timestamp (in UTC), or a date meaning the end of that UTC day."""
+    return parse_moment(value, KNOWN_AT)
+
+
+def parse_until(value: str | None) -> datetime:
+    """`--until`: an RFC 3339 timestamp, or a date meaning the end of that UTC day; now when not given."""
+    return datetime.now(UTC) if value is None else parse_moment(value, UNTIL)
+
+
+def window(start: date, end: date, names: tuple[str, str]) -> Window:
+    """The window (start, end]; InputError naming its two arguments when it runs backward."""
+    try:
+        return Window(start, end)
+    except BackwardWindowError:
+        raise InputError(f"{names[1]} ({end}) is before {names[0]} ({start}): the window (D1, D2] must run "
+                         "forward") from None
+
+
+@contextmanager
+def in_our_words() -> Iterator[None]:
+    """A list, party or subject the ledger does not know, reported under the option or argument that named it."""
+    try:
+        yield
+    except UnknownNameError as error:
+        raise InputError(f"{_NAMES[error.named]}: {error.problem}") from None
+
+
+# --- the axes and the selection -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class AxisOptions:
+    """The axis options as given, and `--format`; `parsed()` turns them into the services' `Axes`."""
+
+    published_by: str | None
+    known_at: str | None
+    min_reliability: str | None
+    format: str
+
+    def parsed(self) -> Axes:
+        """The axes; InputError naming the first bad option."""
+        return Axes(
+            published_by=parse_day(self.published_by, "--published-by") if self.published_by else None,
+            known_at=parse_known_at(self.known_at) if self.known_at else None,
+            min_reliability=Reliability(self.min_reliability) if self.min_reliability else None,
+        )
+
+    def given(self) -> list[str]:
+        """The axis options given, as command-line words."""
+        flags = (("--published-by", self.published_by), ("--known-at", self.known_at),
+                 ("--min-reliability", self.min_reliability))
+        return [word for flag, value in flags if value for word in (flag, value)]
+
+
+def format_option(formats: Sequence[str] = ("text", "json"), default: str = "text",
+                  help_text: str | None = None) -> Callable[[F], F]:
+    """`--format` among `formats`, passed as `output`."""
+    return click.option("--format", "output", type=click.Choice(list(formats)), default=default, show_default=True,
+                        help=help_text)
+
+
+def axis_options(formats: Sequence[str] = ("text", "json"), default: str = "text",
+                 help_text: str | None = None) -> Callable[[Command], Command]:
+    """`--published-by`, `--known-at`, `--min-reliability` and `--format`, passed to the command as one
+    `axes: AxisOptions`."""
+    options: list[Callable[[Command], Command]] = [
+        click.option("--published-by", metavar="P", help="Only what had been published by this date (YYYY-MM-DD)."),
+        click.option("--known-at", metavar="T",
+                     help="Only what regledger had recorded by then: RFC 3339, or a date (the end of that UTC day)."),
+        click.option("--min-reliability", type=click.Choice([tier.value for tier in Reliability]),
+                     help="Only actions whose best source is this tier or stronger."),
+        format_option(formats, default, help_text),
+    ]
+
+    def decorate(command: Command) -> Command:
+        @functools.wraps(command)
+        def with_axes(*args: Any, published_by: str | None, known_at: str | None, min_reliability: str | None,
+                      output: str, **kwargs: Any) -> None:
+            command(*args, axes=AxisOptions(published_by, known_at, min_reliability, output), **kwargs)
+
+        return _applied(options, with_axes)
+
+    return decorate
+
+
+def selection_options(command: Command) -> Command:
+    """`--list` and `--party`, passed to the command as one `selection: Selection`."""
+    options: list[Callable[[Command], Command]] = [
+        click.option("--list", "list_key", metavar="LIST", help="Only this list (e.g. us-bis-entity-list)."),
+        click.option("--party", metavar="KEY_OR_NAME",
+                     help="Only this party: exact key, else name or alias, else part of one."),
+    ]
+
+    @functools.wraps(command)
+    def with_selection(*args: Any, list_key: str | None, party: str | None, **kwargs: Any) -> None:
+        command(*args, selection=Selection(list_key, party), **kwargs)
+
+    return _applied(options, with_selection)
+
+
+def _applied(options: list[Callable[[Command], Command]], command: Command) -> Command:
+    """`command` with `options`, shown in their order in its help."""
+    for option in reversed(options):
+        command = option(command)
+    return command

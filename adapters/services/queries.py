@@ -1,0 +1,89 @@
+"""The questions: `as_of`, `diff`, `history` and the stored actions in recording order (`log`).
+
+Queries read only: call them on stores opened with `open_stores(db, write=False)` (`WRITES` is False). Answers come
+from the read models when they are current, else from the reference fold, whose answers then say so in their notes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Final, Generic, TypeVar
+
+from regledger.adapters.readmodels.source import AnswerSource, open_source
+from regledger.adapters.services.inputs import EVERYTHING, Axes, Named, Selection, UnknownNameError, Window
+from regledger.adapters.store.ledger import StoredAction
+from regledger.adapters.wiring import Stores
+from regledger.projections import Diff, History, PartyMatch, ProjectionError, Query, State
+
+__all__ = ["WRITES", "Selected", "as_of", "diff", "history", "log"]
+
+WRITES: Final = False
+
+T = TypeVar("T")
+A = TypeVar("A", State, Diff)
+
+
+@dataclass(frozen=True)
+class Selected(Generic[A]):
+    """An answer (a state or a diff) cut to a selection: the list's key and the party text asked for, and the
+    parties that text matched."""
+
+    answer: A
+    list_key: str | None
+    party: str | None
+    matches: tuple[PartyMatch, ...]
+
+
+@dataclass(frozen=True)
+class _Chosen:
+    list_key: str | None
+    parties: set[str] | None
+    matches: tuple[PartyMatch, ...]
+
+
+def as_of(stores: Stores, query: Query, selection: Selection = EVERYTHING) -> Selected[State]:
+    """The rules as of `query.as_of` under its axes, cut to `selection`; UnknownNameError for an unknown list or
+    party."""
+    source = open_source(stores.ledger, stores.views)
+    chosen = _chosen(source, selection)
+    state = source.state(query, (chosen.list_key, chosen.parties))
+    return Selected(state, chosen.list_key, selection.party, chosen.matches)
+
+
+def diff(stores: Stores, window: Window, axes: Axes, selection: Selection = EVERYTHING) -> Selected[Diff]:
+    """What changed after `window.start` through `window.end` (the query's day) under `axes`, cut to `selection`."""
+    source = open_source(stores.ledger, stores.views)
+    chosen = _chosen(source, selection)
+    result = source.diff(axes.on(window.end), (window.start, window.end), (chosen.list_key, chosen.parties))
+    return Selected(result, chosen.list_key, selection.party, chosen.matches)
+
+
+def history(stores: Stores, subject: str, axes: Axes) -> History:
+    """The timeline of the subjects `subject` names (a party, LIST/PARTY, a measure or meeting key, ACTOR/SUBJECT)
+    under `axes`; UnknownNameError when it names none."""
+    source = open_source(stores.ledger, stores.views)
+    subjects = _found("subject", lambda: source.find_subjects(subject))
+    return source.history(subjects, axes.on(date.max))
+
+
+def log(stores: Stores) -> list[StoredAction]:
+    """Every stored action in recording order, with its position and recording time."""
+    return list(stores.ledger.stored_actions())
+
+
+def _chosen(source: AnswerSource, selection: Selection) -> _Chosen:
+    """The list's key and the party keys `selection` names (the list first, then the party)."""
+    list_key, party = selection.list_key, selection.party
+    chosen = _found("list", lambda: source.find_list(list_key)) if list_key else None
+    matches = _found("party", lambda: source.match_parties(party)) if party else ()
+    return _Chosen(chosen, {m.party for m in matches} if party else None, matches)
+
+
+def _found(named: Named, find: Callable[[], T]) -> T:
+    """The result of `find`, with a projection's not-found turned into UnknownNameError naming the input."""
+    try:
+        return find()
+    except ProjectionError as error:
+        raise UnknownNameError(named, str(error)) from None
