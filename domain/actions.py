@@ -13,9 +13,21 @@ from datetime import date
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field, TypeAdapter, model_validator
+from pydantic import AfterValidator, Field, TypeAdapter, ValidationError, ValidationInfo, model_validator
 
-from .values import Frozen, Key, LegalDate, NonEmpty, Reliability, Source, best_source
+from .values import (
+    Frozen,
+    Key,
+    LegalDate,
+    Line,
+    Prose,
+    Reliability,
+    Source,
+    best_source,
+    from_storage,
+    number_problem,
+    text_problem,
+)
 
 __all__ = [
     "KINDS",
@@ -45,16 +57,20 @@ __all__ = [
     "Retraction",
     "action_adapter",
     "canonical_json",
+    "data_problem",
 ]
 
 _SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
 _ACTION_ID = re.compile(r"^\S{1,200}$")
 
 
-def _check_action_id(value: str) -> str:
-    if not _ACTION_ID.match(value):
+def _check_action_id(value: str, info: ValidationInfo) -> str:
+    if not _ACTION_ID.fullmatch(value):
         msg = f"{value!r} is not an action id: 1 to 200 characters, no spaces"
         raise ValueError(msg)
+    problem = text_problem(value)
+    if problem is not None and not from_storage(info):
+        raise ValueError(problem)
     if value.startswith("sha256:"):
         msg = f"{value!r}: ids starting with 'sha256:' are kept for actions recorded without an id"
         raise ValueError(msg)
@@ -70,7 +86,7 @@ def _check_country(value: str) -> str:
 
 def _check_names(mapping: dict[str, Any]) -> dict[str, Any]:
     for name in mapping:
-        if not _SNAKE.match(name):
+        if not _SNAKE.fullmatch(name):
             msg = f"{name!r} is not a snake_case name"
             raise ValueError(msg)
     return mapping
@@ -79,40 +95,82 @@ def _check_names(mapping: dict[str, Any]) -> dict[str, Any]:
 _date = date  # the field `date` of meeting actions shadows the type inside their classes
 ActionId = Annotated[str, AfterValidator(_check_action_id)]
 Country = Annotated[str, AfterValidator(_check_country)]
-Text = tuple[NonEmpty, ...]
-Details = Annotated[dict[str, NonEmpty | tuple[NonEmpty, ...]], AfterValidator(_check_names)]
+Text = tuple[Line, ...]
+Details = Annotated[dict[str, Prose | tuple[Prose, ...]], AfterValidator(_check_names)]
 
 # Typed measure parameters; any other snake_case name keeps its value as given.
 _PARAMETER_TYPES: dict[str, TypeAdapter[Any]] = {
-    "de_minimis_percent": TypeAdapter(Annotated[float, Field(ge=0, le=100)]),
-    "foreign_direct_product_footnote": TypeAdapter(NonEmpty),
+    "de_minimis_percent": TypeAdapter(Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]),
+    "foreign_direct_product_footnote": TypeAdapter(Line),
     "wind_down_ends_on": TypeAdapter(LegalDate),
     "entries_designated": TypeAdapter(Annotated[int, Field(ge=0)]),
     "affiliates_added": TypeAdapter(Annotated[int, Field(ge=0)]),
 }
 
 
-def _check_parameters(mapping: dict[str, Any]) -> dict[str, Any]:
+def _check_parameters(mapping: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:
+    """Each parameter's value as its type makes it; as input, a single string (one line) or a number JSON carries
+    exactly. Read from the ledger (`STORED`), a value is kept as it was stored."""
     _check_names(mapping)
+    stored = from_storage(info)
     checked = {}
     for name, value in mapping.items():
         adapter = _PARAMETER_TYPES.get(name)
         if adapter is not None and isinstance(value, bool):
             msg = f"{name}: expected a {name.rsplit('_', 1)[-1]} value, not true/false"
             raise ValueError(msg)
-        if adapter is None:
-            if not isinstance(value, (str, int, float, bool)):
-                msg = f"{name}: a parameter value is a single string or number"
-                raise ValueError(msg)
-            checked[name] = value
-            continue
-        try:
-            checked[name] = adapter.validate_python(value)
-        except ValueError as error:
-            problem = error.errors()[0]["msg"] if hasattr(error, "errors") else str(error)
+        if adapter is None and not stored and not isinstance(value, (str, int, float, bool)):
+            msg = f"{name}: a parameter value is a single string or number"
+            raise ValueError(msg)
+        checked[name] = value if adapter is None else _typed(name, adapter, value, info)
+        problem = None if stored else _single_value_problem(checked[name])
+        if problem is not None:
             msg = f"{name}: {problem}"
-            raise ValueError(msg) from None
+            raise ValueError(msg)
     return checked
+
+
+def _typed(name: str, adapter: TypeAdapter[Any], value: Any, info: ValidationInfo) -> Any:
+    """`value` as the typed parameter `name` takes it; ValueError `NAME: problem` otherwise."""
+    try:
+        return adapter.validate_python(value, context=info.context)
+    except ValidationError as error:
+        msg = f"{name}: {error.errors()[0]['msg'].removeprefix('Value error, ')}"
+        raise ValueError(msg) from None
+
+
+def _single_value_problem(value: Any) -> str | None:
+    """Why a parameter's value is not acceptable input: text with control characters or a line break, or a number
+    JSON cannot carry exactly."""
+    return text_problem(value) if isinstance(value, str) else number_problem(value)
+
+
+def data_problem(value: Any) -> str | None:
+    """The first reason `value` (any JSON-like data, nested or not) is not acceptable input, as `PATH: problem`
+    (PATH empty for `value` itself): a number JSON cannot carry exactly, or text with a control character other than
+    tab and newline. Walked without recursion."""
+    stack: list[tuple[str, Any]] = [("", value)]
+    while stack:
+        path, item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend((f"{path}.{key}" if path else str(key), child) for key, child in reversed(item.items()))
+            found = next((text_problem(key) for key in item if isinstance(key, str) and text_problem(key)), None)
+        elif isinstance(item, list | tuple):
+            stack.extend((f"{path}[{number}]", child) for number, child in reversed(list(enumerate(item, 1))))
+            found = None
+        else:
+            found = text_problem(item, prose=True) if isinstance(item, str) else number_problem(item)
+        if found is not None:
+            return f"{path}: {found}" if path else found
+    return None
+
+
+def _exact_data(value: Any, info: ValidationInfo) -> Any:
+    """A correction's new value, refused when it holds what `data_problem` finds (as input only)."""
+    problem = None if from_storage(info) else data_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
+    return value
 
 
 Parameters = Annotated[dict[str, Any], AfterValidator(_check_parameters)]
@@ -122,7 +180,7 @@ class PartyRef(Frozen):
     """A party as an action names it: the key always, the rest where it first appears or changes."""
 
     key: Key
-    name: NonEmpty | None = None
+    name: Line | None = None
     aliases: Text | None = None
     country: Country | None = None
     addresses: Text | None = None
@@ -132,14 +190,14 @@ class MeasureRef(Frozen):
     """A rule, general licence or programme: key always, title where it first appears."""
 
     key: Key
-    title: NonEmpty | None = None
+    title: Line | None = None
 
 
 class MeetingRef(Frozen):
     """A meeting: key always, title where it first appears."""
 
     key: Key
-    title: NonEmpty | None = None
+    title: Line | None = None
 
 
 class ActionBase(Frozen):
@@ -149,7 +207,7 @@ class ActionBase(Frozen):
     effective_on: LegalDate
     published_on: LegalDate
     sources: tuple[Source, ...] = Field(min_length=1)
-    note: NonEmpty | None = None
+    note: Prose | None = None
 
     @property
     def tier(self) -> Reliability:
@@ -235,7 +293,7 @@ class MeasureAmended(_Measure):
     """A measure changes: a new expires_on extends it (even after a lapse); parameters given replace."""
 
     kind: Literal["measure_amended"]
-    title: NonEmpty | None = None
+    title: Line | None = None
     expires_on: LegalDate | None = None
     parameters: Parameters | None = None
 
@@ -281,7 +339,7 @@ class MeetingHeld(_Meeting):
 
     kind: Literal["meeting_held"]
     date: LegalDate | None = None
-    outcome: NonEmpty | None = None
+    outcome: Prose | None = None
 
     @property
     def held_on(self) -> _date:
@@ -300,7 +358,7 @@ class PositionStated(ActionBase):
 
     kind: Literal["position_stated"]
     actor: Key
-    actor_name: NonEmpty | None = None
+    actor_name: Line | None = None
     topic: Key | None = None
     measure: MeasureRef | None = None
     stance: Literal["supports", "opposes", "undecided", "neutral"]
@@ -330,11 +388,15 @@ class Correction(_Amendment):
 
     kind: Literal["correction"]
     corrects: ActionId
-    fields: dict[str, Any] = Field(min_length=1)
+    fields: dict[str, Annotated[Any, AfterValidator(_exact_data)]] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _not_identity(self) -> Correction:
+    def _not_identity(self, info: ValidationInfo) -> Correction:
         for path in self.fields:
+            problem = None if from_storage(info) else text_problem(path)
+            if problem is not None:
+                msg = f"fields: the path {path!r}: {problem}"
+                raise ValueError(msg)
             if path.split(".")[0] in {"kind", "id"}:
                 msg = f"fields.{path}: a correction cannot change kind or id"
                 raise ValueError(msg)
@@ -346,7 +408,7 @@ class Retraction(_Amendment):
 
     kind: Literal["retraction"]
     retracts: ActionId
-    reason: NonEmpty
+    reason: Prose
 
 
 ListingAction = EntityListed | EntryAmended | EntityDelisted

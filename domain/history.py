@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from .actions import Action, ActionBase, Correction, Retraction, action_adapter
 from .errors import CorrectionError
+from .values import STORED
 
 __all__ = ["Entry", "apply_fields", "legal_order", "resolve", "subject_identity"]
 
@@ -52,8 +53,9 @@ def subject_identity(action: ActionBase) -> tuple[Any, ...]:
     return tuple(keys)
 
 
-def apply_fields(action: Action, fields: dict[str, Any]) -> Action:
-    """The action with `fields` replaced (dotted paths reach into nested mappings); validated again.
+def apply_fields(action: Action, fields: dict[str, Any], *, as_input: bool = False) -> Action:
+    """The action with `fields` replaced (dotted paths reach into nested mappings); validated again: `as_input`
+    (a correction being recorded) with every input check, else as what the ledger stores (see `values.STORED`).
 
     Raises CorrectionError naming `fields.PATH` when the result is not a valid action of the same subject.
     """
@@ -61,11 +63,12 @@ def apply_fields(action: Action, fields: dict[str, Any]) -> Action:
     for path, value in fields.items():
         _set_path(data, path, value)
     try:
-        corrected: Action = action_adapter.validate_python(data)
+        corrected: Action = action_adapter.validate_python(data, context=None if as_input else STORED)
     except ValidationError as error:
         detail = error.errors()[0]
         where = ".".join(str(p) for p in detail["loc"][1:])
-        raise CorrectionError(f"the corrected action is invalid: {where}: {detail['msg']}", "fields") from None
+        problem = detail["msg"].removeprefix("Value error, ")
+        raise CorrectionError(f"the corrected action is invalid: {where}: {problem}", "fields") from None
     if subject_identity(corrected) != subject_identity(action):
         changed = next(iter(fields))
         raise CorrectionError(

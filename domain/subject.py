@@ -64,7 +64,7 @@ class Subject(SubjectAggregate):
     def correct(self, correction: Correction) -> None:
         """Record a correction of one of this subject's actions."""
         target = self.find(correction.corrects, "corrects")
-        apply_fields(self.resolved_action(target), correction.fields)
+        apply_fields(self.resolved_action(target), correction.fields, as_input=True)
         tail = self.check_history(correction)
         self.trigger_event(self.Corrected, action=correction)
         self._tail = tail

@@ -19,6 +19,7 @@ from regledger.domain.history import Entry, legal_order
 from regledger.domain.listing import ListingState, listing_step
 from regledger.domain.measure import MeasureState, measure_status, measure_step
 from regledger.domain.meeting import MeetingState, meeting_step
+from regledger.domain.values import STORED
 
 from .explain import why_empty
 from .items import (
@@ -139,7 +140,9 @@ def naming(key: str, actions: list[Any], day: date) -> PartyRef:
     def pick(field: str) -> Any:
         return next((v for ref in (*before, *after) if (v := getattr(ref, field))), None)
 
-    return PartyRef(key=key, name=pick("name"), aliases=pick("aliases"), country=pick("country"))
+    # read as the ledger stores it (`STORED`): a name recorded before today's input checks is still a name
+    found = {"key": key, "name": pick("name"), "aliases": pick("aliases"), "country": pick("country")}
+    return PartyRef.model_validate(found, context=STORED)
 
 
 # -- measures, meetings, positions ---------------------------------------------------------------------------------

@@ -10,9 +10,11 @@ from pathlib import Path
 import click
 
 from regledger.adapters.cli.groups import import_group
-from regledger.adapters.cli.options import db_option, ledger_stores
+from regledger.adapters.cli.options import db_option, error_line, ledger_stores
 from regledger.adapters.cli.progress import StepBars
+from regledger.adapters.errors import InputError, one_line
 from regledger.adapters.services import imports
+from regledger.domain.values import check_key
 
 __all__ = ["PROGRESS_FROM", "federal_register", "finish_import"]
 
@@ -34,20 +36,30 @@ def federal_register(files: tuple[Path, ...], *, measure: str | None, mapping: P
     is its own measure (key fr-DOCUMENT_NUMBER) unless --measure or --mapping links it to one.
     """
     links = imports.read_links(mapping) if mapping else {}
-    options = imports.FederalRegisterOptions(measure, links, dry_run)
+    options = imports.FederalRegisterOptions(_measure_key(measure), links, dry_run)
     with ledger_stores(write=imports.WRITES) as stores:
         run = imports.FederalRegisterRun(stores, options)
         for path in files:
             with StepBars(_reading(path), PROGRESS_FROM) as bars:
                 refusal = run.add(path, bars)
             if refusal is not None:
-                click.echo(f"regledger: error: {refusal}", err=True)
+                click.echo(error_line(refusal), err=True)
         done = run.finish()
         if done.preview is not None:
             click.echo(done.preview)
         for line in done.not_recorded:
-            click.echo(f"not recorded: {line}", err=True)
+            click.echo(one_line(f"not recorded: {line}"), err=True)
     finish_import(done)
+
+
+def _measure_key(value: str | None) -> str | None:
+    """`--measure KEY`, a measure key; InputError naming the option otherwise."""
+    if value is None:
+        return None
+    try:
+        return check_key(value)
+    except ValueError as error:
+        raise InputError(f"--measure: {error}") from None
 
 
 def _reading(path: Path) -> Callable[[str], str]:

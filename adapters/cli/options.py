@@ -10,16 +10,19 @@ from __future__ import annotations
 
 import functools
 import re
+import sqlite3
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any, Final, TypeVar
 
 import click
+from eventsourcing.persistence import PersistenceError
 
-from regledger.adapters.errors import InputError
+from regledger.adapters.errors import InputError, RegledgerError, one_line
 from regledger.adapters.services.inputs import Axes, BackwardWindowError, Selection, UnknownNameError, Window
+from regledger.adapters.store.opening import refusal
 from regledger.adapters.wiring import Stores, open_stores
 from regledger.domain.values import Reliability, parse_legal_date
 
@@ -32,6 +35,7 @@ __all__ = [
     "MomentOption",
     "axis_options",
     "db_option",
+    "error_line",
     "format_option",
     "in_our_words",
     "ledger_stores",
@@ -66,14 +70,26 @@ def db_option(command: F) -> F:
 
 
 def _remember_db(context: click.Context, _param: click.Parameter, value: str | None) -> None:
-    if value:
+    if value is not None:  # `--db ""` too: the store setting refuses it
         context.meta[_DB_KEY] = value
 
 
-def ledger_stores(*, write: bool) -> AbstractContextManager[Stores]:
+@contextmanager
+def ledger_stores(*, write: bool) -> Iterator[Stores]:
     """The stores of the ledger `--db` names (else REGLEDGER_DB, else ./regledger.db), opened for writing or
-    read-only as the service asks (its module's `WRITES`)."""
-    return open_stores(click.get_current_context().meta.get(_DB_KEY), write=write)
+    read-only as the service asks (its module's `WRITES`). A failure of the store within that no service turned
+    into a message (the library's, or SQLite's) is a StoreError in the words of `store.opening.refusal`: one line,
+    saying that the store is read-only when it refused a write for want of rights."""
+    with open_stores(click.get_current_context().meta.get(_DB_KEY), write=write) as stores:
+        try:
+            yield stores
+        except (PersistenceError, sqlite3.Error) as error:
+            raise refusal(stores.settings, error, opened=True) from None
+
+
+def error_line(error: RegledgerError | str) -> str:
+    """`regledger: error: MESSAGE`, on one line whatever the message holds (`errors.one_line`)."""
+    return one_line(f"regledger: error: {error}")
 
 
 # --- dates and moments --------------------------------------------------------------------------------------------
@@ -113,6 +129,9 @@ def parse_moment(value: str, option: MomentOption) -> datetime:
             return datetime.fromisoformat(text).astimezone(UTC)
     except ValueError as error:
         raise InputError(f"{option.name}: {value!r} is not a real moment: {error}") from None
+    except OverflowError:  # e.g. 0001-01-01T00:00:00+01:00, an hour before the calendar begins in UTC
+        raise InputError(f"{option.name}: {value!r} falls outside the calendar in UTC (0001-01-01T00:00:00Z to "
+                         "9999-12-31T23:59:59.999999Z)") from None
     raise InputError(f"{option.name}: {value!r} is not an RFC 3339 timestamp ({option.example}) or a date "
                      "(YYYY-MM-DD, meaning the end of that UTC day)")
 
@@ -159,8 +178,8 @@ class AxisOptions:
     def parsed(self) -> Axes:
         """The axes; InputError naming the first bad option."""
         return Axes(
-            published_by=parse_day(self.published_by, "--published-by") if self.published_by else None,
-            known_at=parse_known_at(self.known_at) if self.known_at else None,
+            published_by=parse_day(self.published_by, "--published-by") if self.published_by is not None else None,
+            known_at=parse_known_at(self.known_at) if self.known_at is not None else None,
             min_reliability=Reliability(self.min_reliability) if self.min_reliability else None,
         )
 

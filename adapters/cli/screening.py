@@ -10,8 +10,9 @@ import click
 
 from regledger.adapters.cli.groups import import_group
 from regledger.adapters.cli.imports import PROGRESS_FROM, finish_import
-from regledger.adapters.cli.options import db_option, ledger_stores
+from regledger.adapters.cli.options import db_option, error_line, ledger_stores
 from regledger.adapters.cli.progress import StepBars
+from regledger.adapters.errors import one_line
 from regledger.adapters.services import imports
 from regledger.domain.values import parse_legal_date
 
@@ -45,9 +46,10 @@ def screening_list(file: Path, *, day: date, dry_run: bool) -> None:
         with StepBars(lambda _step: f"comparing {file.name}", PROGRESS_FROM) as bars:
             done = imports.import_screening_list(stores, file, day, dry_run=dry_run, progress=bars)
         for refusal in done.refusals:
-            click.echo(f"regledger: error: {refusal}", err=True)
+            click.echo(error_line(refusal), err=True)
         if done.imported_before:
-            click.echo(f"{file}: this snapshot as published {day} was imported before; nothing to do", err=True)
+            before = f"{file}: this snapshot as published {day} was imported before; nothing to do"
+            click.echo(one_line(before), err=True)
         elif done.preview is not None:
             click.echo(done.preview)
         for line in done.lists:

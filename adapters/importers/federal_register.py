@@ -20,14 +20,24 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic_core import ErrorDetails
 
-from regledger.adapters.errors import InputError, dotted, problem, validated
-from regledger.adapters.importers.files import fields_of, labelled, numbered, parse_file, parse_json, read_text
+from regledger.adapters.errors import InputError, dotted, problem, shown, validated
+from regledger.adapters.importers.files import (
+    LineText,
+    ProseText,
+    fields_of,
+    labelled,
+    line_text,
+    numbered,
+    parse_file,
+    parse_json,
+    read_text,
+)
 from regledger.adapters.store.ledger import Located
 from regledger.domain import action_adapter
-from regledger.domain.values import LegalDate
+from regledger.domain.values import LegalDate, check_key, text_problem
 
 __all__ = ["Document", "FederalRegisterImport", "Read", "read_documents", "read_links"]
 
@@ -45,8 +55,8 @@ class Agency(BaseModel):
     """An agency as the API lists it (only the name is used)."""
 
     model_config = ConfigDict(extra="ignore")
-    name: str | None = None
-    raw_name: str | None = None
+    name: LineText | None = None
+    raw_name: LineText | None = None
 
 
 class Document(BaseModel):
@@ -54,23 +64,23 @@ class Document(BaseModel):
 
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
-    document_number: Annotated[str, Field(min_length=1)]
+    document_number: Annotated[str, Field(min_length=1), AfterValidator(line_text)]
     type: Literal["Rule", "RULE", "Proposed Rule", "PRORULE", "Notice", "NOTICE", "Presidential Document", "PRESDOCU"]
-    title: Annotated[str, Field(min_length=1)]
+    title: Annotated[str, Field(min_length=1), AfterValidator(line_text)]
     publication_date: LegalDate
-    citation: str | None = None
-    action: str | None = None
-    abstract: str | None = None
+    citation: LineText | None = None
+    action: ProseText | None = None
+    abstract: ProseText | None = None
     effective_on: LegalDate | None = None
     signing_date: LegalDate | None = None
     comments_close_on: LegalDate | None = None
     agencies: list[Agency] = Field(default_factory=list)
     cfr_references: list[dict[str, Any]] = Field(default_factory=list)
-    regulation_id_numbers: list[str] = Field(default_factory=list)
-    docket_ids: list[str] = Field(default_factory=list)
-    html_url: str | None = None
-    correction_of: str | None = None
-    corrections: list[str] = Field(default_factory=list)
+    regulation_id_numbers: list[LineText] = Field(default_factory=list)
+    docket_ids: list[LineText] = Field(default_factory=list)
+    html_url: LineText | None = None
+    correction_of: LineText | None = None
+    corrections: list[LineText] = Field(default_factory=list)
 
     @property
     def kind(self) -> str:
@@ -125,10 +135,19 @@ def _problem(detail: ErrorDetails) -> str:
 
 
 def read_links(path: Path) -> dict[str, str]:
-    """A links file: a JSON or YAML mapping from document number or RIN to a measure key."""
+    """A links file: a JSON or YAML mapping from document number or RIN (one line of text) to a measure key;
+    InputError `FILE: …` otherwise, naming the entry (`FILE: NUMBER: problem`) when one is wrong."""
     data = parse_file(path)
     if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
         raise InputError(f"{path}: a links file maps document numbers or RINs to measure keys")
+    for number, key in data.items():
+        problem = text_problem(number)
+        try:
+            check_key(key)
+        except ValueError as error:
+            problem = problem or str(error)
+        if problem is not None:
+            raise InputError(f"{path}: {shown(number)}: {problem}")
     return data
 
 
@@ -144,6 +163,7 @@ class FederalRegisterImport:
     not_applicable: list[str] = field(default_factory=list)
     _seen_measures: set[str] = field(default_factory=set)
     _sources: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    _kept: tuple[set[str], dict[str, list[dict[str, Any]]], int] | None = field(default=None, init=False, repr=False)
 
     def actions(self, reads: list[Read]) -> list[Located]:
         """The actions of the documents, in the order given. What they teach the importer (measures seen, sources
@@ -161,10 +181,12 @@ class FederalRegisterImport:
         return located
 
     def keep(self, kept: bool) -> None:
-        """Keep what the last file taught (it was recorded), or forget it (it was refused)."""
-        if not kept:
+        """Keep what the last file taught (it was recorded), or forget it (it was refused); nothing to keep or
+        forget when no documents were turned into actions since the last call (the file could not be read)."""
+        if self._kept is not None and not kept:
             self._seen_measures, self._sources, count = self._kept
             del self.not_applicable[count:]
+        self._kept = None
 
     def _action(self, read: Read) -> dict[str, Any] | None:
         doc = read.document

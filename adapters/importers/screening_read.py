@@ -19,11 +19,11 @@ from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 from pydantic_core import ErrorDetails
 
 from regledger.adapters.errors import InputError, problem, validated
-from regledger.adapters.importers.files import fields_of, labelled, numbered, parse_json, read_text
+from regledger.adapters.importers.files import fields_of, labelled, line_text, numbered, parse_json, read_text
 from regledger.domain import canonical_json
 from regledger.domain.values import LegalDate
 
@@ -66,11 +66,18 @@ def list_key_of(source: str) -> str | None:
 
 
 def _blank_to_none(value: Any) -> Any:
+    """Text with its runs of white space made one space, None when blank; any other value as it is (pydantic
+    refuses what is not text where text is expected: a number is not turned into text)."""
     if isinstance(value, str):
         return " ".join(value.split()) or None
+    return value
+
+
+def _identifier(value: Any) -> Any:
+    """An identifier or a postal code: text as `_blank_to_none` makes it, or a whole number written as one."""
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
-    return value
+    return _blank_to_none(value)
 
 
 def _many(value: Any) -> Any:
@@ -80,20 +87,35 @@ def _many(value: Any) -> Any:
     items = value.split(_SEPARATOR) if isinstance(value, str) else value
     if not isinstance(items, list | tuple):
         return value  # pydantic names the problem
-    texts = [_blank_to_none(item) for item in items]
-    return tuple(dict.fromkeys(t for t in texts if t is not None))
+    texts = [t for t in (_blank_to_none(item) for item in items) if t is not None]
+    if not all(isinstance(t, str) for t in texts):
+        return texts  # pydantic names the item that is not text
+    return tuple(dict.fromkeys(texts))
 
 
 def _addresses(value: Any) -> Any:
     """Addresses as strings `address, city, state, postal_code, country` (the CSV's spelling of the API's objects)."""
     if isinstance(value, list):
-        value = [", ".join(p for p in (_blank_to_none(item.get(f)) for f in _ADDRESS_PARTS) if isinstance(p, str))
-                 if isinstance(item, dict) else item for item in value]
+        value = [_address_line(number, item) if isinstance(item, dict) else item
+                 for number, item in enumerate(value, start=1)]
     return _many(value)
 
 
+def _address_line(number: int, address: dict[Any, Any]) -> str:
+    """An address object of the API as one line; ValueError naming a part that is neither text nor a number."""
+    parts = []
+    for name in _ADDRESS_PARTS:
+        part = _identifier(address.get(name))
+        if part is not None and not isinstance(part, str):
+            msg = f"address {number}: {name}: expected text, not {type(part).__name__}"
+            raise ValueError(msg)
+        if part is not None:
+            parts.append(part)
+    return ", ".join(parts)
+
+
 _ADDRESS_PARTS = ("address", "city", "state", "postal_code", "country")
-Long = Annotated[str, Field(max_length=10_000)]
+Long = Annotated[str, Field(max_length=10_000), AfterValidator(line_text)]
 Text = Annotated[Long | None, BeforeValidator(_blank_to_none)]
 Texts = Annotated[tuple[Long, ...], BeforeValidator(_many)]
 Day = Annotated[LegalDate | None, BeforeValidator(_blank_to_none)]
@@ -116,7 +138,7 @@ class Record(BaseModel):
     license_policy: Text = None
     remarks: Text = None
     source_list_url: Text = None
-    entity_number: Text = None
+    entity_number: Annotated[Long | None, BeforeValidator(_identifier)] = None
 
     @field_validator("source")
     @classmethod
@@ -183,7 +205,7 @@ class Snapshot:
 
 def read_snapshot(path: Path) -> Snapshot:
     """The entries of a snapshot file, JSON or CSV (by suffix, else by its first character), all validated."""
-    text = read_text(path, encoding="utf-8-sig")
+    text = read_text(path)
     is_json = path.suffix.lower() == ".json" or (path.suffix.lower() != ".csv" and text.lstrip()[:1] in {"{", "["})
     rows = _json_rows(path, text) if is_json else _csv_rows(path, text)
     reads = tuple(_read(where, row) for where, row in rows)

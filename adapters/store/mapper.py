@@ -3,6 +3,10 @@
 A stored event's state is the event without its originator id and version (the store keeps those), with empty
 optional fields left out, keys sorted. An event class may declare `class_version` and `upcast_vN_vN+1` static
 methods: they run on the stored state before it is validated.
+
+Stored events are read leniently: they are validated with the `STORED` context, which skips the checks that apply
+to input only (control characters in text, numbers JSON cannot carry exactly), so that a ledger written before a
+check existed still opens.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from eventsourcing.utils import get_topic, resolve_topic
 from regledger.domain import canonical_json
 from regledger.domain.actions import ActionBase
 from regledger.domain.events import DomainEvent
+from regledger.domain.values import STORED
 
 __all__ = ["PydanticMapper"]
 
@@ -59,7 +64,7 @@ class PydanticMapper(Mapper[Any]):
             getattr(cls, f"upcast_v{version}_v{version + 1}")(state)
         state["originator_id"] = stored_event.originator_id
         state["originator_version"] = stored_event.originator_version
-        return cls.model_validate(state)
+        return cls.model_validate(state, context=STORED)
 
 
 def _spliced_action(event: DomainEvent) -> ActionBase | None:

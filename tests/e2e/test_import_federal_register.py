@@ -8,6 +8,7 @@ import shutil
 import pytest
 
 from tests.conftest import ROOT
+from tests.e2e.refusal_kit import event_count, refused
 
 FIXTURES = ROOT / "tests" / "fixtures" / "federal-register"
 GOOD = ["search-2019.json", "tgl-2020-notices.json", "eo-13873.json", "synthetic-proposed-and-correction.json"]
@@ -159,3 +160,112 @@ def test_many_documents_show_progress_on_stderr(run_cli, sqlite_db, tmp_path) ->
 
     assert result.code == 0, result
     assert "recorded 25 action(s)" in result.out
+
+
+# -- a bad file is refused and named, and the others still import (issue 13) -------------------------------------
+
+DOCUMENT = {"document_number": "2099-00010", "type": "Rule", "title": "A rule", "publication_date": "2099-01-02"}
+
+
+def _with(**changes) -> str:
+    return json.dumps([{**DOCUMENT, **changes}])
+
+
+BAD_FILES = [  # (case, the file's bytes, what the refusal says after `FILE: `)
+    ("malformed-json", b'[{"document_number":', "not valid JSON: Expecting value"),
+    ("document-number-missing", json.dumps([{k: v for k, v in DOCUMENT.items() if k != "document_number"}]).encode(),
+     "document 1: document_number: missing (required)"),
+    ("document-number-integer", _with(document_number=5).encode(), "document 1: document_number: Input should be a "
+                                                                   "valid string"),
+    ("unknown-type", _with(type="Memo").encode(), "document 1 [2099-00010]: type: unknown document type 'Memo'"),
+    ("slashed-date", _with(publication_date="01/02/2099").encode(),
+     "document 1 [2099-00010]: publication_date: '01/02/2099' is not a date in the form YYYY-MM-DD"),
+    ("agencies-string", _with(agencies="BIS").encode(), "document 1 [2099-00010]: agencies: Input should be a valid "
+                                                        "list"),
+    ("results-string", b'{"results": "x"}', "expected a document, a list of documents, or a search result with "
+                                            "'results'"),
+    ("scalar", b"42", "expected a document, a list of documents, or a search result with 'results'"),
+    ("not-utf-8", b'[{"document_number": "\xff"}]', "cannot read the file: 'utf-8' codec can't decode byte 0xff"),
+    ("nan-in-an-ignored-field", _with(executive_order_number="@").replace('"@"', "NaN").encode(),
+     "not valid JSON: NaN is not a number JSON can carry (JSON has no NaN or Infinity)"),
+    ("1e999-in-an-ignored-field", _with(executive_order_number="@").replace('"@"', "1e999").encode(),
+     "not valid JSON: 1e999 is beyond the range of numbers (it would read as Infinity)"),
+    ("deep", b"[" * 5000 + b"]" * 5000, "nested more than 100 levels deep"),
+    ("nul-in-title", _with(title="A\x00rule").encode(),
+     "document 1 [2099-00010]: title: a control character (U+0000) at character 2"),
+    ("newline-in-document-number", _with(document_number="2099-1\nregledger: error: forged").encode(),
+     "document 1 ['2099-1\\nregledger: error: forged']: document_number: a line break (U+000A) at character 7"),
+]
+
+
+@pytest.mark.parametrize(("content", "says"), [case[1:] for case in BAD_FILES], ids=[case[0] for case in BAD_FILES])
+def test_a_bad_file_first_is_refused_and_named_and_the_next_file_imports(run_cli, sqlite_db, tmp_path, content,
+                                                                          says) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_bytes(content)
+
+    result = run_cli("import", "federal-register", "--db", sqlite_db, str(bad), str(FIXTURES / "eo-13873.json"))
+
+    assert refused(result).startswith(f"{bad}: {says}"), result
+    assert result.out == "recorded 1 action(s); skipped 0 as known; refused 1 file(s)\n"
+    assert list(_log(run_cli, sqlite_db)) == ["fr-2019-10538"]
+
+
+def test_a_missing_file_is_refused_and_the_others_import_on_either_store(run_cli, db, tmp_path) -> None:
+    missing = tmp_path / "missing.json"
+
+    result = run_cli("import", "federal-register", "--db", db, str(missing), str(FIXTURES / "eo-13873.json"),
+                     str(FIXTURES / "bad-type.json"), str(FIXTURES / "search-2019.json"))
+
+    assert result.code == 1
+    assert "Traceback" not in result.err
+    errors = result.err.splitlines()
+    assert errors[0] == f"regledger: error: {missing}: cannot read the file: [Errno 2] No such file or directory: " \
+                        f"{str(missing)!r}"
+    assert errors[1].startswith(f"regledger: error: {FIXTURES / 'bad-type.json'}: document 1 [2099-00003]: type:")
+    assert len(errors) == 2
+    assert "recorded 4 action(s); skipped 0 as known; refused 2 file(s)" in result.out
+    assert len(_log(run_cli, db)) == 4
+
+
+def test_a_refused_file_does_not_make_a_dry_run_forget_the_files_before_it(run_cli, sqlite_db, tmp_path) -> None:
+    first, second = tmp_path / "first.json", tmp_path / "second.json"
+    first.write_text(json.dumps([{**DOCUMENT, "document_number": "2099-00011"}]), encoding="utf-8")
+    second.write_text(json.dumps([{**DOCUMENT, "document_number": "2099-00012"}]), encoding="utf-8")
+
+    result = run_cli("import", "federal-register", "--db", sqlite_db, "--dry-run", "--measure", "one-rule",
+                     str(first), str(tmp_path / "missing.json"), str(second))
+
+    assert result.code == 1
+    assert "Traceback" not in result.err
+    assert "would record 2 action(s); skipped 0 as known; refused 1 file(s)" in result.out
+    assert "measure_amended  one-rule [fr-2099-00012]" in result.out  # the first file's measure is still known
+
+
+@pytest.mark.parametrize(("options", "says"), [
+    (("--measure", "Bad Key"), "--measure: 'Bad Key' is not a key"),
+    (("--measure", "tgl\n\x1b]0;pwned\x07"), "--measure: 'tgl\\n\\x1b]0;pwned\\x07' is not a key"),
+    (("--mapping", "{MAPPING}"), "{MAPPING}: 2019-10538: 'tgl\\x00' is not a key"),
+], ids=["measure-not-a-key", "measure-hostile", "mapping-value-not-a-key"])
+def test_a_measure_that_is_not_a_key_refuses_the_command_naming_where_it_came_from(run_cli, sqlite_db, tmp_path,
+                                                                                    options, says) -> None:
+    mapping = tmp_path / "links.json"
+    mapping.write_text(json.dumps({"2019-10538": "tgl\x00"}), encoding="utf-8")
+    options = tuple(o.replace("{MAPPING}", str(mapping)) for o in options)
+
+    result = run_cli("import", "federal-register", "--db", sqlite_db, *options, str(FIXTURES / "eo-13873.json"))
+
+    assert refused(result).startswith(says.replace("{MAPPING}", str(mapping)))
+    assert result.out == ""
+    assert event_count(sqlite_db) == 0
+
+
+def test_a_mapping_nested_too_deep_is_refused_naming_it(run_cli, sqlite_db, tmp_path) -> None:
+    mapping = tmp_path / "links.yaml"
+    mapping.write_text("a: " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+
+    result = run_cli("import", "federal-register", "--db", sqlite_db, "--mapping", str(mapping),
+                     str(FIXTURES / "eo-13873.json"))
+
+    assert refused(result) == f"{mapping}: nested more than 100 levels deep (the limit for lists and mappings inside " \
+                              "one another) (line 1)"

@@ -9,6 +9,7 @@ import shutil
 import pytest
 
 from tests.conftest import EXAMPLE, ROOT
+from tests.e2e.refusal_kit import event_count, refused
 
 FIXTURES = ROOT / "tests" / "fixtures" / "screening-list"
 JUNE, JUNE_CSV, SEPTEMBER = "csl-2019-06-03.json", "csl-2019-06-03.csv", "csl-2019-09-02.csv"
@@ -261,3 +262,57 @@ def test_a_name_matching_several_known_parties_is_refused_naming_them(run_cli, s
     assert result.code == 1
     assert ("acme.json: record 1 [Acme]: name: 'Acme' matches several known parties (acme-one, acme-two)"
             in result.err)
+
+
+# -- text is text, numbers are JSON's, the limits of a file (issue 13) -------------------------------------------
+
+ENTRY = {"source": "EL", "name": "Acme", "start_date": "2019-01-02"}
+
+BAD_ENTRIES = [  # (case, the entry's changes or the file's text, what the refusal says after `FILE: `)
+    ("numbers-as-addresses", {"addresses": [1, 2]}, "record 1 [Acme]: addresses[1]: Input should be a valid string"),
+    ("number-as-name", {"name": 5}, "record 1: name: Input should be a valid string"),
+    ("number-as-source", {"source": 5}, "record 1 [Acme]: source: Input should be a valid string"),
+    ("number-as-alias", {"alt_names": ["A", 7]}, "record 1 [Acme]: alt_names[2]: Input should be a valid string"),
+    ("object-as-alias", {"alt_names": [{"a": 1}]}, "record 1 [Acme]: alt_names[1]: Input should be a valid string"),
+    ("number-as-licence-term", {"license_policy": 3}, "record 1 [Acme]: license_policy: Input should be a valid "
+                                                      "string"),
+    ("list-in-an-address", {"addresses": [{"address": "1 Road", "city": ["Shenzhen"]}]},
+     "record 1 [Acme]: addresses: address 1: city: expected text, not list"),
+    ("fraction-as-postal-code", {"addresses": [{"address": "1 Road", "postal_code": 5.5}]},
+     "record 1 [Acme]: addresses: address 1: postal_code: expected text, not float"),
+    ("nul-in-name", {"name": "Ac\x00me"},
+     "record 1 ['Ac\\x00me']: name: a control character (U+0000) at character 3: this field takes one line of text "
+     "without control characters"),
+    ("escape-in-remarks", {"remarks": "x\x1b[2J"}, "record 1 [Acme]: remarks: a control character (U+001B)"),
+    ("nan-anywhere", '{"results": [{"source": "EL", "name": "Acme", "score": NaN}]}',
+     "not valid JSON: NaN is not a number JSON can carry (JSON has no NaN or Infinity)"),
+    ("1e999-anywhere", '[{"source": "EL", "name": "Acme", "entity_number": 1e999}]',
+     "not valid JSON: 1e999 is beyond the range of numbers (it would read as Infinity)"),
+    ("deep", "[" * 5000 + "]" * 5000, "nested more than 100 levels deep"),
+]
+
+
+@pytest.mark.parametrize(("content", "says"), [case[1:] for case in BAD_ENTRIES],
+                         ids=[case[0] for case in BAD_ENTRIES])
+def test_a_value_that_is_not_what_its_field_takes_refuses_the_snapshot(run_cli, sqlite_db, tmp_path, content,
+                                                                      says) -> None:
+    snapshot = tmp_path / "snapshot.json"
+    text = content if isinstance(content, str) else json.dumps([{**ENTRY, **content}])
+    snapshot.write_text(text, encoding="utf-8")
+
+    result = run_cli("import", "screening-list", "--db", sqlite_db, "--as-published", JUNE_DAY, str(snapshot))
+
+    assert refused(result).startswith(f"{snapshot}: {says}"), result
+    assert event_count(sqlite_db) == 0
+
+
+def test_numbers_are_kept_where_a_number_is_an_identifier(run_cli, db, tmp_path) -> None:
+    entry = {**ENTRY, "entity_number": 77, "addresses": [{"address": "1 Road", "postal_code": 518129, "country": "CN"}]}
+    snapshot = tmp_path / "snapshot.json"
+    snapshot.write_bytes(b"\xef\xbb\xbf" + json.dumps([entry]).encode())  # a byte-order mark is ignored
+
+    result = run_cli("import", "screening-list", "--db", db, "--as-published", JUNE_DAY, str(snapshot))
+
+    assert result.code == 0, result
+    (listing,) = _log(run_cli, db).values()
+    assert listing["party"]["addresses"] == ["1 Road, 518129, CN"]
