@@ -6,12 +6,14 @@ its events (`ChainStore`) and its read models (`ReadModels`), and hands them ove
 - **To write** (`write=True`: record, imports, project, rebuild, checkpoints): on PostgreSQL the schema is created
   when missing and every set-up — the library's tables, the chain table, the append-only guards, the read models'
   tables — runs under one advisory lock (`SET_UP_LOCK`), because concurrent CREATE statements collide in
-  PostgreSQL's catalogue. The ledger's one `on_recorded` hook then brings the chain, and after it the read models, up
-  to date before `record` returns.
+  PostgreSQL's catalogue. The ledger is handed the keeper of its chain (`integrity.keeper`), with which its
+  recorder chains every run's events in the transaction that stores them; its one `on_recorded` hook then brings
+  the read models up to date before `record` returns.
 - **To read** (`write=False`: as-of, diff, history, log, reports, verify, check-views): nothing is created,
   installed or locked, and no write transaction is opened, so a role with only SELECT rights can query, and a
   SQLite file with current read models is left byte for byte as it was. A ledger that does not exist yet is opened
-  as for writing (created empty), as it always was.
+  as for writing (created empty), as it always was. A ledger with a chain is handed its keeper here too: reads
+  then leave out the rows the chain does not cover (rows regledger did not write).
 """
 
 from __future__ import annotations
@@ -22,12 +24,12 @@ from dataclasses import dataclass
 
 from eventsourcing.persistence import PersistenceError
 
-from regledger.adapters.errors import RegledgerError, StoreError
-from regledger.adapters.integrity.chain import ChainStore, catch_up
-from regledger.adapters.integrity.verify import chain_store, install_integrity
+from regledger.adapters.errors import StoreError
+from regledger.adapters.integrity.chain import ChainStore
+from regledger.adapters.integrity.verify import chain_store, install_integrity, keeper_of
 from regledger.adapters.readmodels.lifecycle import ReadModels, bring_up_to_date, views_of
 from regledger.adapters.store.ledger import Ledger
-from regledger.adapters.store.opening import first_line, ledger_exists, ledger_on, opening, postgres_connection
+from regledger.adapters.store.opening import ledger_exists, ledger_on, opening, postgres_connection, refusal
 from regledger.adapters.store.settings import StoreSettings, parse_store
 
 __all__ = ["SET_UP_LOCK", "Stores", "open_ledger", "open_stores"]
@@ -74,14 +76,18 @@ def _for_writing(settings: StoreSettings) -> Stores:
         chain = _chain(ledger)
         if chain is not None:
             install_integrity(chain)
+            ledger.keep_chain(keeper_of(chain))
         views = views_of(ledger, SET_UP_LOCK)
-    ledger.on_recorded = _AfterRecord(chain, views, ledger)
+    ledger.on_recorded = _AfterRecord(views, ledger)
     return Stores(settings, ledger, chain, views, writable=True)
 
 
 def _for_reading(settings: StoreSettings) -> Stores:
     ledger = ledger_on(settings, write=False)
-    return Stores(settings, ledger, _chain(ledger), views_of(ledger, SET_UP_LOCK), writable=False)
+    chain = _chain(ledger)
+    if chain is not None and chain.has_chain_table():
+        ledger.keep_chain(keeper_of(chain))
+    return Stores(settings, ledger, chain, views_of(ledger, SET_UP_LOCK), writable=False)
 
 
 def _chain(ledger: Ledger) -> ChainStore | None:
@@ -93,33 +99,13 @@ def _chain(ledger: Ledger) -> ChainStore | None:
 
 @dataclass(frozen=True)
 class _AfterRecord:
-    """The ledger's one `on_recorded` hook: the chain first, then the read models; each runs whatever the other
-    did, and the first problem is raised after both."""
+    """The ledger's one `on_recorded` hook: the read models brought up to date (the chain is written with the
+    events themselves)."""
 
-    chain: ChainStore | None
     views: ReadModels | None
     ledger: Ledger
 
     def __call__(self) -> None:
-        problems: list[RegledgerError] = []
-        for step in (self._chain_up, self._views_up):
-            try:
-                step()
-            except RegledgerError as error:
-                problems.append(error)
-        if problems:
-            raise problems[0]
-
-    def _chain_up(self) -> None:
-        if self.chain is None:
-            return
-        try:
-            catch_up(self.chain)
-        except PersistenceError as error:
-            raise StoreError(f"the actions were recorded, but the chain could not be brought up to date ({error}); "
-                             "the next `regledger record` does it") from None
-
-    def _views_up(self) -> None:
         if self.views is None:
             return
         try:
@@ -142,7 +128,7 @@ def _postgres_set_up(settings: StoreSettings) -> Iterator[None]:
                 with suppress(psycopg.errors.UniqueViolation):
                     connection.execute(f'CREATE SCHEMA IF NOT EXISTS "{settings.schema}"')
             except psycopg.Error as error:
-                raise StoreError(f"cannot open the ledger at {settings.display}: {first_line(error)}") from None
+                raise refusal(settings, error) from None
         try:
             yield
         finally:

@@ -16,7 +16,7 @@ from regledger.adapters.cli.groups import cli
 from regledger.adapters.cli.log_format import rfc3339
 from regledger.adapters.cli.options import db_option, ledger_stores, parse_until
 from regledger.adapters.cli.progress import StepLines
-from regledger.adapters.errors import InputError
+from regledger.adapters.errors import InputError, one_line
 from regledger.adapters.integrity.checkpoint import Checkpoint
 from regledger.adapters.integrity.verify import Verification
 from regledger.adapters.services import bundles, checkpoints, checks
@@ -47,7 +47,7 @@ def _report(verification: Verification) -> bool:
         click.echo("ok: every digest recomputed from the stored events matches the chain")
         return True
     click.echo(f"{verification.verified} events verified before the first divergence")
-    click.echo("FAILED: " + "\n".join(verification.divergence.lines))
+    click.echo("FAILED: " + "\n".join(one_line(line) for line in verification.divergence.lines))
     return False
 
 
@@ -57,7 +57,7 @@ def _checkpoint_report(findings: Sequence[str], checkpoint: Checkpoint) -> bool:
         click.echo(f"ok: extends the checkpoint of {checkpoint.size} events ({signed}): they are unchanged")
         return True
     for finding in findings:
-        click.echo(f"FAILED: checkpoint of {checkpoint.size} events ({signed}): {finding}")
+        click.echo(f"FAILED: checkpoint of {checkpoint.size} events ({signed}): {one_line(finding)}")
     return False
 
 

@@ -14,6 +14,7 @@ import click
 from regledger.adapters.cli.groups import cli
 from regledger.adapters.cli.options import db_option, ledger_stores
 from regledger.adapters.cli.progress import StepBars
+from regledger.adapters.safe_text import safe_text
 from regledger.adapters.services import checks, projection
 from regledger.adapters.wiring import Stores
 
@@ -92,7 +93,7 @@ def check_views_command(samples: int, seed: int) -> None:
         raise click.exceptions.Exit(1)
     checked = found.checked
     for line in checked.differences:
-        click.echo(f"DIFFERENCE: {line}")
+        click.echo(f"DIFFERENCE: {safe_text(line)}")
     verdict = "no difference" if not checked.differences else f"{len(checked.differences)} difference(s)"
     click.echo(f"compared {checked.compared} answer(s) with the reference fold (seed {seed}): {verdict}")
     if checked.differences:

@@ -36,5 +36,7 @@ def record(files: tuple[Path, ...]) -> None:
 def log(output: str) -> None:
     """List the stored actions in recording order, with their three dates, kind, subject and citation."""
     with ledger_stores(write=queries.WRITES) as stores:
-        stored = queries.log(stores)
+        stored, note = queries.log(stores), queries.foreign_note(stores)
     click.echo(log_json(stored) if output == "json" else log_text(stored))
+    if note:
+        click.echo(f"regledger: note: {note}", err=True)

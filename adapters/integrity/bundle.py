@@ -85,6 +85,8 @@ def export_bundle(source: ChainStore, until: datetime, path: Path, key: Ed25519P
     """
     if path.exists() and not force:
         raise InputError(f"{path}: already exists; use --force to replace it")
+    if not path.parent.is_dir():
+        raise InputError(f"{path}: the folder {str(path.parent)!r} does not exist")
     partial = path.with_name(path.name + ".partial")
     _remove(partial)
     try:
@@ -206,7 +208,7 @@ def verify_bundle(path: Path, trusted: bytes | None = None,
         checkpoint = _checkpoint(connection, path)
         store = ChainStore(_reader(connection), SQLITE)
         try:
-            verification = verify_chain(store, progress, mark=checkpoint.size, grace=0)
+            verification = verify_chain(store, progress, mark=checkpoint.size)
             problems = checkpoint_findings(store, verification, checkpoint, trusted)
             total = store.count_events()
         except sqlite3.DatabaseError as error:

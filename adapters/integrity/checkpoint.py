@@ -25,7 +25,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from regledger.adapters.errors import InputError
+from regledger.adapters.errors import InputError, check_json_nesting, read_input
 from regledger.domain import canonical_json
 
 __all__ = ["FORMAT", "Checkpoint", "default_key_path", "fingerprint", "load_private_key", "load_public_key",
@@ -78,10 +78,10 @@ def write_key_pair(private: Path, *, force: bool = False) -> tuple[Path, str]:
 
 def load_private_key(path: Path) -> Ed25519PrivateKey:
     """The Ed25519 private key in the PEM file `path`; InputError naming the file otherwise."""
+    if not path.exists():
+        raise InputError(f"{path}: no such key file; create one with `regledger keygen`")
     try:
-        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such key file; create one with `regledger keygen`") from None
+        key = serialization.load_pem_private_key(read_input(path), password=None)
     except (OSError, ValueError, TypeError) as error:
         raise InputError(f"{path}: not a readable unencrypted PEM private key: {error}") from None
     if not isinstance(key, Ed25519PrivateKey):
@@ -92,9 +92,7 @@ def load_private_key(path: Path) -> Ed25519PrivateKey:
 def load_public_key(path: Path) -> bytes:
     """The raw Ed25519 public key in the PEM file `path`."""
     try:
-        key = serialization.load_pem_public_key(path.read_bytes())
-    except OSError as error:
-        raise InputError(f"{path}: cannot read: {error.strerror or error}") from None
+        key = serialization.load_pem_public_key(read_input(path))
     except ValueError as error:
         raise InputError(f"{path}: not a PEM public key: {error}") from None
     if not isinstance(key, Ed25519PublicKey):
@@ -160,10 +158,27 @@ def sign_checkpoint(key: Ed25519PrivateKey, size: int, head: bytes, last_recorde
     return Checkpoint(statement, key.sign(canonical_json(statement).encode()))
 
 
+def _not_a_number(name: str) -> float:
+    """`NaN` and `Infinity` are not JSON: refused where a checkpoint holds them."""
+    msg = f"{name} is not a JSON number"
+    raise ValueError(msg)
+
+
+def _finite(text: str) -> float:
+    """A JSON number as a float, refused when it is too large to be one (`1e999`)."""
+    value = float(text)
+    if value in {float("inf"), float("-inf")}:
+        msg = f"{text} is too large a number"
+        raise ValueError(msg)
+    return value
+
+
 def parse_checkpoint(text: str, where: str) -> Checkpoint:
-    """The checkpoint in `text` (read from `where`); InputError naming what is wrong."""
+    """The checkpoint in `text` (read from `where`); InputError naming what is wrong (JSON nested deeper than
+    errors.MAX_NESTING is refused before it is parsed, and so are NaN and Infinity)."""
+    check_json_nesting(text, where)
     try:
-        body = json.loads(text)
+        body = json.loads(text, parse_constant=_not_a_number, parse_float=_finite)
         statement, signature = body["statement"], base64.b64decode(body["signature"], validate=True)
         if statement["format"] != FORMAT:
             raise InputError(f"{where}: format {statement['format']!r} is not {FORMAT!r}")

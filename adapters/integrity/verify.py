@@ -1,35 +1,39 @@
 """Integrity of a ledger: its chain and guards installed when it is opened, and `verify`, which recomputes every
 digest from the stored events and names the first place where they and the chain part.
 
-A divergence is one of:
+`verify` reads every row of the events table in recording order, whatever its notification id (0, negative, beyond
+the chain's head). Record runs chain their events in the transaction that stores them (see keeper), so a row the
+chain does not hold was not written by regledger. A divergence is one of:
 
     changed     the event at a position is the chained one, but its content no longer gives the chained digest
     deleted     the chain has an event at a position that the store no longer holds
     inserted    the store holds an event at a position that was never chained
     reordered   the event at a position was chained at another position
     replaced    the chained event is gone and an event never chained stands in its place
-    unchained   events after the chain's head are not chained (written outside regledger, or a record run stopped
-                between storing and chaining: the next `record` chains them)
+    foreign     a row at a notification id below 1, where regledger never stores one: a row it did not write
+    unchained   rows after the chain's head: rows regledger did not write (or, in a ledger an earlier release
+                wrote, a record run stopped between storing and chaining: `regledger repair-chain` tells which)
 """
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 from regledger.adapters.errors import StoreError
 from regledger.adapters.integrity.chain import (
+    BEGAN,
     CHAIN,
     GENESIS,
+    ChainCursor,
     ChainRow,
     ChainStore,
     StoredRow,
-    catch_up,
     create_chain,
     link,
 )
 from regledger.adapters.integrity.checkpoint import Checkpoint, fingerprint
 from regledger.adapters.integrity.guards import install_postgres_guards, install_sqlite_guards
+from regledger.adapters.integrity.keeper import LedgerChain, began_at, chain_everything, create_began, mark_began
 from regledger.adapters.progress import Progress
 from regledger.adapters.store.ledger import Ledger
 
@@ -39,32 +43,51 @@ __all__ = [
     "chain_store",
     "checkpoint_findings",
     "install_integrity",
+    "keeper_of",
     "prefix_digest",
     "verify_chain",
 ]
+
 
 def chain_store(ledger: Ledger) -> ChainStore:
     """The chain of `ledger`, on the ledger's own store; StoreError for a store that keeps none (memory)."""
     store = ledger.sql
     if store is None:
         raise StoreError("this store keeps no chain: use a SQLite file or PostgreSQL")
-    return ChainStore(store.transaction, store.dialect)
+    return ChainStore(store.transaction, store.dialect, store.locked)
+
+
+def keeper_of(store: ChainStore) -> LedgerChain:
+    """The keeper that chains a ledger's record runs as they are stored (see keeper), on `store`."""
+    return LedgerChain(store.dialect)
 
 
 def install_integrity(store: ChainStore) -> None:
-    """Create the chain table and the append-only guards where missing, and chain a ledger that had no chain yet
-    (its events so far taken as they stand). Run under the set-up lock on PostgreSQL (see wiring)."""
+    """Create the chain table (chaining a ledger that had none, its events so far taken as they stand), note since
+    when runs chain their own events, and install the append-only guards, where missing; opening an installed
+    ledger writes nothing. Run under the set-up lock on PostgreSQL (see wiring)."""
+    if not store.read(_installed):
+        with store.locked() as cursor:  # another process installing it at the same time waits, then finds it done
+            _install(ChainCursor(cursor, store.dialect))
     dialect = store.dialect
-    existed = store.has_chain_table()
     with store.transaction(commit=True) as cursor:
-        if not existed:
-            cursor.execute(create_chain(dialect))
         if dialect.schema is None:  # SQLite
-            install_sqlite_guards(cursor, [dialect.events, CHAIN])
+            install_sqlite_guards(cursor, [dialect.events, CHAIN, BEGAN])
         else:
-            install_postgres_guards(cursor, dialect.schema, [dialect.events_table, CHAIN])
-    if not existed:
-        catch_up(store)
+            install_postgres_guards(cursor, dialect.schema, [dialect.events_table, CHAIN, BEGAN])
+
+
+def _installed(chain: ChainCursor) -> bool:
+    return chain.has_chain_table() and began_at(chain) is not None
+
+
+def _install(chain: ChainCursor) -> None:
+    """Within the store's write lock: the chain (and the ledger's chain so far), then the note of since when."""
+    if not chain.has_chain_table():
+        chain.cursor.execute(create_chain(chain.dialect))
+        chain_everything(chain)
+    chain.cursor.execute(create_began(chain.dialect))
+    mark_began(chain)
 
 
 @dataclass(frozen=True)
@@ -102,22 +125,19 @@ class _Digests:
         return digest
 
 
-def verify_chain(store: ChainStore, progress: Progress | None = None, mark: int | None = None,
-                 grace: float = 1.0) -> Verification:
-    """Recompute every digest from the stored events and compare it with the chain, in one streaming pass, telling
-    `progress` (step "verify") how many events hold so far, of how many stored.
+def verify_chain(store: ChainStore, progress: Progress | None = None, mark: int | None = None) -> Verification:
+    """Recompute every digest from the stored events (every row of the events table, in recording order) and
+    compare it with the chain, in one streaming pass, telling `progress` (step "verify") how many events hold so
+    far, of how many stored. A run's chain rows commit with its events, so the chain is read after the events it
+    covers: no run can be seen half chained.
 
-    `mark`: also return the recomputed digest after that many events (a checkpoint's size). `grace`: how long to
-    wait, once, for a record run that has stored its events but not yet chained them.
+    `mark`: also return the recomputed digest after that many events (a checkpoint's size).
     """
     total = store.count_events() if progress else None
     chained, previous, position = _Digests(store), GENESIS, 0
     marked = GENESIS if mark == 0 else None
     for event in store.all_events():
         expected = chained.next()
-        if expected is None and grace:
-            time.sleep(grace)
-            expected = chained.next()
         digest = link(previous, event)
         if expected != digest:
             row = store.link_at(position + 1) if expected is not None else None
@@ -136,6 +156,10 @@ def _where(position: int, notification_id: int) -> str:
 
 
 def _classify(store: ChainStore, position: int, event: StoredRow | None, row: ChainRow | None) -> Divergence:
+    if event is not None and event.notification_id < 1:
+        return Divergence("foreign", position, (
+            f"foreign: {_where(position, event.notification_id)}: {event.label()} is a row the ledger did not "
+            "write: regledger numbers the rows it stores from 1, and its chain does not hold this one",))
     if row is None:
         assert event is not None
         return _unchained(store, position, event)
@@ -175,15 +199,17 @@ def _unchained(store: ChainStore, position: int, event: StoredRow) -> Divergence
     total = store.count_events() - (position - 1)
     return Divergence("unchained", position, (
         f"unchained: {_where(position, event.notification_id)} onwards: {total} event(s) after the chain's head "
-        f"are not chained, starting with {event.label()}",
-        "  written outside regledger, or a record run stopped between storing and chaining them "
-        "(the next `regledger record` chains them)"))
+        f"are not chained, starting with {event.label()}: rows the ledger did not write (regledger chains every "
+        "row in the transaction that stores it)",
+        "  only in a ledger an earlier release wrote can a record run stopped between storing and chaining have "
+        "left such rows: `regledger repair-chain` tells them apart"))
 
 
 def prefix_digest(store: ChainStore, size: int) -> bytes | None:
-    """The digest after the first `size` stored events, recomputed from them; None when there are fewer."""
+    """The digest after the first `size` stored events in recording order (whatever their notification ids),
+    recomputed from them; None when there are fewer."""
     previous, count = GENESIS, 0
-    after = 0
+    after: int | None = None
     while count < size and (page := store.events(after, min(5000, size - count))):
         for event in page:
             previous = link(previous, event)

@@ -20,7 +20,7 @@ from regledger.adapters.progress import Progress
 from regledger.adapters.readmodels.runner import PAGE, catch_up, rebuild
 from regledger.adapters.readmodels.sqlite import SQLiteModelStore
 from regledger.adapters.store.ledger import Ledger
-from regledger.adapters.store.sql import PostgresStore, SQLiteStore
+from regledger.adapters.store.sql import ForeignRows, PostgresStore, SQLiteStore
 
 if TYPE_CHECKING:
     from regledger.adapters.readmodels.postgres import PostgresModelStore
@@ -58,12 +58,16 @@ def _built_here(view: ReadModels) -> bool:
     return view.built_by() == str(READ_MODEL_VERSION)
 
 
-def behind(ledger: Ledger, view: ReadModels) -> str | None:
-    """Why the read models cannot answer for the ledger now (None: they are current)."""
+def behind(ledger: Ledger, view: ReadModels, foreign: ForeignRows | None = None) -> str | None:
+    """Why the read models cannot answer for the ledger now (None: they are current). Rows regledger did not write
+    (`foreign`, asked of the ledger when not given) are never applied: rows after the last one the chain covers
+    that are all foreign leave the read models current."""
     if not _built_here(view):
         return "the read models were built by another version of regledger's fold (`regledger rebuild` rebuilds them)"
     head, position, waiting = ledger.recorder.max_notification_id() or 0, view.position() or 0, view.unsettled()
-    if position == head and not waiting:
+    foreign = ledger.foreign_rows() if foreign is None else foreign
+    covered = min(foreign.chain_head, head) if foreign else head
+    if covered <= position <= head and not waiting:
         return None
     recomputing = f", and {waiting} subject(s) wait to be recomputed" if waiting else ""
     return (f"the read models are behind the ledger (they cover notification {position} of {head}{recomputing}; "

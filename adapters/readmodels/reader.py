@@ -30,6 +30,7 @@ from regledger.adapters.readmodels.sql import (
 )
 from regledger.domain import action_adapter
 from regledger.domain.history import Entry
+from regledger.domain.values import STORED
 from regledger.projections.codec import effect_of, item_of
 from regledger.projections.diff import TookEffect
 from regledger.projections.explain import Evidence
@@ -166,8 +167,8 @@ class ViewReader:
             return []
         rows = self.rows("SELECT nid, recorded_at, action FROM {entries} WHERE unit IN ({marks}) ORDER BY nid",
                           tuple(units), count=len(units))
-        return [Entry(r["nid"], undo_moment(r["recorded_at"]), action_adapter.validate_json(r["action"]))
-                for r in rows]
+        return [Entry(r["nid"], undo_moment(r["recorded_at"]),
+                      action_adapter.validate_json(r["action"], context=STORED)) for r in rows]
 
     def evidence(self) -> Evidence:
         """The facts behind an empty answer's explanation, read off the entries' indexes."""

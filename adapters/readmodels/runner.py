@@ -1,10 +1,12 @@
 """Keeping the read models current: catch-up (exactly once), rebuild, and following the log until stopped.
 
-`catch_up` reads the log after the views' tracking position in pages, decodes only the events that record actions,
-applies each page as one batch (one transaction, one tracking record: the page's last notification id), treating a
-tracking IntegrityError as "another catch-up did it" (it reads the new position and goes on), then settles the
-dirty units. Killed at any point, it loses nothing and applies nothing twice: the next catch-up starts from the
-last committed tracking record, and settling is a function of the applied entries.
+`catch_up` reads the log after the views' tracking position in pages, decodes only the events that record actions
+(rows regledger did not write, which the chain does not cover, are passed over undecoded like events that record
+none: the read models never hold them), applies each page as one batch (one transaction, one tracking record: the
+page's last notification id), treating a tracking IntegrityError as "another catch-up did it" (it reads the new
+position and goes on), then settles the dirty units. Killed at any point, it loses nothing and applies nothing
+twice: the next catch-up starts from the last committed tracking record, and settling is a function of the applied
+entries.
 
 `follow` keeps doing so until `stop` is set: on PostgreSQL woken by the library's LISTEN/NOTIFY subscription
 (reconnecting with a back-off when the connection is lost), on SQLite (which has no subscriptions) by polling.
@@ -51,22 +53,25 @@ def _records_an_action(topic: str) -> bool:
     return isinstance(cls, type) and issubclass(cls, Subject.Recorded)
 
 
-def _decoded(ledger: Ledger, page: list[Notification]) -> list[tuple[int, object]]:
-    """Each notification with its domain event, decoded only when it records an action."""
-    return [(n.id, ledger.mapper.to_domain_event(n) if _records_an_action(n.topic) else None) for n in page]
+def _decoded(ledger: Ledger, page: list[Notification], left_out: frozenset[int]) -> list[tuple[int, object]]:
+    """Each notification with its domain event, decoded only when it records an action and is not `left_out`."""
+    return [(n.id, ledger.mapper.to_domain_event(n) if n.id not in left_out and _records_an_action(n.topic) else None)
+            for n in page]
 
 
 def catch_up(ledger: Ledger, view: TrackedModels, *, page: int = PAGE, progress: Progress | None = None) -> int:
     """Apply every event after the views' position, then settle every dirty unit; how many events were applied
     here (by this call). `progress` hears steps "events" (applied so far) and "subjects" (recomputed so far)."""
-    applied = 0
+    applied, left_out = 0, None
     while True:
         position = view.position()
         found = list(ledger.recorder.select_notifications(start=position or 0, limit=page, inclusive_of_start=False))
         if not found:
             break
+        if left_out is None:  # asked once there is something to apply: a poll that finds nothing stays one query
+            left_out = ledger.foreign_rows().notification_ids
         try:
-            view.apply(position, _decoded(ledger, found))
+            view.apply(position, _decoded(ledger, found, left_out))
         except IntegrityError:
             continue  # another catch-up applied these first: go on from where it got to
         applied += len(found)

@@ -4,7 +4,9 @@ reference fold over every recorded entry, with a note that says so.
 The read models are current when their tracking position is the log's last notification id and no unit waits to
 be recomputed. A store without read models (in memory, or a bundle nobody has recorded into) is answered by the
 fold without a note: there is nothing behind to report. Both sources give the same answers (the contract tests
-and `check-views` hold them to it); the only difference a reader sees is a note.
+and `check-views` hold them to it); the only difference a reader sees is a note. Both leave out the rows regledger
+did not write (rows the chain does not cover: see the ledger's `foreign_rows`), and then every answer says so in its
+notes, whichever source gave it.
 """
 
 from __future__ import annotations
@@ -97,9 +99,11 @@ class FoldSource:
 
 @dataclass
 class ModelSource:
-    """The read models; an answer they fold in part (a unit too large for the grid) says so in its notes."""
+    """The read models; an answer they fold in part (a unit too large for the grid) says so in its notes, and
+    `notes` are added to each answer."""
 
     view: ModelStore
+    notes: tuple[str, ...] = ()
 
     def find_list(self, list_key: str) -> str:
         return model_find_list(self.view, list_key)
@@ -110,28 +114,31 @@ class ModelSource:
     def state(self, query: Query, selection: Selection) -> State:
         with self.view.answering():
             answered = model_state(self.view, query, selection)
-        return _noted(answered.value, answered.remarks)
+        return _noted(answered.value, (*answered.remarks, *self.notes))
 
     def diff(self, query: Query, window: tuple[date, date], selection: Selection) -> Diff:
         with self.view.answering():
             answered = model_diff(self.view, query, window, selection)
-        return _noted(answered.value, answered.remarks)
+        return _noted(answered.value, (*answered.remarks, *self.notes))
 
     def find_subjects(self, text: str) -> tuple[SubjectKey, ...]:
         return model_find_subjects(self.view, text)
 
     def history(self, subjects: tuple[SubjectKey, ...], query: Query) -> History:
-        return model_history(self.view, subjects, query)
+        return _noted(model_history(self.view, subjects, query), self.notes)
 
 
 def open_source(ledger: Ledger, view: ReadModels | None) -> AnswerSource:
-    """The read models `view` of `ledger` when they are current, else the fold (noting why when they are behind)."""
+    """The read models `view` of `ledger` when they are current, else the fold (noting why when they are behind);
+    either notes the rows regledger did not write, which it leaves out, when there are any."""
+    foreign = ledger.foreign_rows()
+    notes = (foreign.note(),) if foreign else ()
     if view is None or not view.installed():
-        return FoldSource(stored_entries(ledger))
-    reason = behind(ledger, view)
+        return FoldSource(stored_entries(ledger), notes)
+    reason = behind(ledger, view, foreign)
     if reason is None:
-        return ModelSource(view)
-    return FoldSource(stored_entries(ledger), (f"{reason}: this answer comes from the reference fold",))
+        return ModelSource(view, notes)
+    return FoldSource(stored_entries(ledger), (f"{reason}: this answer comes from the reference fold", *notes))
 
 
 def stored_entries(ledger: Ledger) -> list[Entry]:

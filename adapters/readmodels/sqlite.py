@@ -47,8 +47,14 @@ class SQLiteModelStore(ViewReader, ViewWriter, SQLiteTrackingRecorder, ModelStor
             return cursor.fetchone() is not None
 
     def install(self) -> None:
-        """Create the tables where missing (stamped with this version)."""
-        self.create_table()
+        """Create the tables where missing (stamped with this version). Two processes installing them at once both
+        find them missing and both create them, one after the other; the second's tracking record of the tables'
+        creation then collides with the first's, and is rolled back: the tables are there, made by the first."""
+        try:
+            self.create_table()
+        except IntegrityError:
+            if not self.installed():
+                raise
         self.stamp_version(self.version)
 
     def _read(self) -> AbstractContextManager[Cursor]:

@@ -26,6 +26,7 @@ from regledger.adapters.store.sql import Cursor
 from regledger.domain import Subject, action_adapter
 from regledger.domain.actions import Action
 from regledger.domain.history import Entry
+from regledger.domain.values import STORED
 from regledger.projections.codec import effect_data, item_data
 from regledger.projections.parties import directory, normalise
 from regledger.projections.subjects import SubjectKey, label, subject_of
@@ -164,7 +165,7 @@ class ViewWriter:
                                             "WHERE unit IN ({marks}) ORDER BY nid", count=len(units)), tuple(units))
             for row in cursor.fetchall():
                 found[row["unit"]].append(Entry(row["nid"], undo_moment(row["recorded_at"]),
-                                                action_adapter.validate_json(row["action"])))
+                                                action_adapter.validate_json(row["action"], context=STORED)))
         return found
 
     def _store_units(self, cursor: Cursor, units: list[tuple[str, int, _Rows]]) -> None:

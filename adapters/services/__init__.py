@@ -8,6 +8,7 @@ Each module says in `WRITES` how to open the stores for its use cases:
     imports      FederalRegisterRun, import_screening_list    WRITES = True
     projection   project, rebuild, follow                     WRITES = True
     checkpoints  checkpoint (keygen needs no store)           WRITES = True
+    repair       repair_chain                                 WRITES = True
     queries      as_of, diff, history, log                    WRITES = False
     reports      changes, snapshot, party, replay             WRITES = False
     checks       verify, check_views                          WRITES = False
@@ -25,6 +26,7 @@ from regledger.adapters.services import (
     projection,
     queries,
     recording,
+    repair,
     reports,
 )
 from regledger.adapters.services.inputs import Axes, BackwardWindowError, Selection, UnknownNameError, Window
@@ -43,5 +45,6 @@ __all__ = [
     "projection",
     "queries",
     "recording",
+    "repair",
     "reports",
 ]

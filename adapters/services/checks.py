@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from regledger.adapters.errors import InputError
+from regledger.adapters.errors import InputError, read_input
 from regledger.adapters.integrity.checkpoint import Checkpoint, load_public_key, parse_checkpoint
 from regledger.adapters.integrity.verify import Verification, checkpoint_findings, verify_chain
 from regledger.adapters.progress import Progress, silent
@@ -66,11 +66,14 @@ class ViewsChecked:
 
 
 def read_checkpoint(path: Path) -> Checkpoint:
-    """The checkpoint in the file at `path`; InputError when it cannot be read or is not a checkpoint."""
+    """The checkpoint in the file at `path`; InputError when it cannot be read (not a regular file, larger than
+    errors.MAX_FILE_BYTES, not UTF-8) or is not a checkpoint."""
+    data = read_input(path)
     try:
-        return parse_checkpoint(path.read_text(encoding="utf-8"), str(path))
-    except (OSError, UnicodeDecodeError) as error:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
         raise InputError(f"{path}: cannot read: {error}") from None
+    return parse_checkpoint(text, str(path))
 
 
 def read_public_key(path: Path) -> bytes:

@@ -17,7 +17,15 @@ from regledger.adapters.store.ledger import StoredAction
 from regledger.adapters.wiring import Stores
 from regledger.projections import Diff, History, PartyMatch, ProjectionError, Query, State
 
-__all__ = ["WRITES", "Selected", "as_of", "diff", "history", "log"]
+__all__ = [
+    "WRITES",
+    "Selected",
+    "as_of",
+    "diff",
+    "foreign_note",
+    "history",
+    "log",
+]
 
 WRITES: Final = False
 
@@ -69,8 +77,16 @@ def history(stores: Stores, subject: str, axes: Axes) -> History:
 
 
 def log(stores: Stores) -> list[StoredAction]:
-    """Every stored action in recording order, with its position and recording time."""
+    """Every stored action in recording order, with its position and recording time (rows the chain does not
+    cover are left out: see `foreign_note`)."""
     return list(stores.ledger.stored_actions())
+
+
+def foreign_note(stores: Stores) -> str | None:
+    """What an answer says when the ledger holds rows regledger did not write (they are left out of every answer);
+    None on a sound ledger."""
+    foreign = stores.ledger.foreign_rows()
+    return foreign.note() if foreign else None
 
 
 def _chosen(source: AnswerSource, selection: Selection) -> _Chosen:

@@ -1,6 +1,7 @@
-"""The store: the ledger application (`ledger`), how its events are stored (`mapper`, the PostgreSQL recorder
-`pg_recorder`), the store setting (`settings`), opening a ledger to write or to read (`opening`), and where a
-ledger's events live and how its SQL is spelled (`sql`: the one place that tells SQLite from PostgreSQL)."""
+"""The store: the ledger application (`ledger`), how its events are stored (`mapper`, and the recorders that write
+each run's chain rows in the run's own transaction: `sqlite_recorder`, `pg_recorder`), the store setting
+(`settings`), opening a ledger to write or to read (`opening`), and where a ledger's events live and how its SQL is
+spelled (`sql`: the one place that tells SQLite from PostgreSQL)."""
 
 from regledger.adapters.store.ledger import Ledger, Located, RecordResult, StoredAction
 from regledger.adapters.store.opening import ledger_exists, ledger_on, opening

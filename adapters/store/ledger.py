@@ -3,6 +3,11 @@
 A run is validated whole against the stored ledger (through the domain's `RecordRun`), then saved with one
 `recorded_at`. When another writer got there first (a version or index-stream collision), the run is rebuilt from
 the new state and tried again: actions the other writer stored are then skipped as already recorded.
+
+On a SQL store the ledger's recorder is regledger's own (`sqlite_recorder`, `pg_recorder`): given a `ChainKeeper`
+(`keep_chain`, see wiring), it writes the hash chain of a run's events in the transaction that stores them. The
+ledger then reads only rows the chain covers: a row regledger did not write (`foreign_rows`) is left out of every
+read, and `record` refuses to store anything while one is there.
 """
 
 from __future__ import annotations
@@ -20,10 +25,11 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.persistence import IntegrityError, Notification, Recording, StoredEvent
+from eventsourcing.utils import Environment, EnvType
 
-from regledger.adapters.errors import ConflictError, InputError
+from regledger.adapters.errors import ConflictError, InputError, StoreError
 from regledger.adapters.store.mapper import PydanticMapper
-from regledger.adapters.store.sql import SQLStore, sql_store
+from regledger.adapters.store.sql import NO_FOREIGN_ROWS, ChainedRecorder, ChainKeeper, ForeignRows, SQLStore, sql_store
 from regledger.domain import ActionIndex, DomainError, RecordRun, Subject, recording_at
 from regledger.domain.actions import Action
 from regledger.domain.events import DomainEvent, SubjectAggregate
@@ -34,7 +40,11 @@ __all__ = ["Ledger", "Located", "RecordResult", "StoredAction"]
 PAGE = 500
 BATCH = 2000  # actions validated per bulk load of the streams they read
 IDS_PER_QUERY = 500  # under SQLite's limit on parameters
-_STREAMS = "SELECT originator_id, originator_version, topic, state FROM {events} WHERE originator_id "
+_STREAMS = "SELECT {nid} AS nid, originator_id, originator_version, topic, state FROM {events} WHERE originator_id "
+RECORDERS = {  # regledger's application recorder on each SQL store: it chains a run's events as it stores them
+    "eventsourcing.sqlite": "regledger.adapters.store.sqlite_recorder:ChainedSQLiteApplicationRecorder",
+    "eventsourcing.postgres": "regledger.adapters.store.pg_recorder:BulkPostgresApplicationRecorder",
+}
 
 Also = Callable[[Callable[[UUID], SubjectAggregate | None]], Sequence[SubjectAggregate]]
 
@@ -90,10 +100,45 @@ class Ledger(Application[UUID]):
 
     name = "regledger"
     max_attempts = 20
-    on_recorded: Callable[[], object] | None = None  # set by wiring: brings the chain up to date (see integrity)
+    on_recorded: Callable[[], object] | None = None  # set by wiring: brings the read models up to date
+    keeper: ChainKeeper | None = None  # set by wiring (`keep_chain`): the ledger's hash chain (see integrity)
+    _left_out: frozenset[int] = frozenset()  # the foreign rows last found: reads leave them out
+
+    def construct_env(self, name: str, env: EnvType | None = None) -> Environment:
+        """The library's environment, with regledger's recorder for a SQL store (unless one is named)."""
+        environment = super().construct_env(name, env)
+        recorder = RECORDERS.get(environment.get("PERSISTENCE_MODULE") or "")
+        if recorder and not environment.get("APPLICATION_RECORDER_TOPIC"):
+            environment["APPLICATION_RECORDER_TOPIC"] = recorder
+        return environment
 
     def construct_mapper(self) -> PydanticMapper:
         return PydanticMapper()
+
+    def keep_chain(self, keeper: ChainKeeper) -> None:
+        """Have `keeper` chain every run's events in the transaction that stores them, and tell the rows it does not
+        cover, which reads then leave out."""
+        self.keeper = keeper
+        if isinstance(self.recorder, ChainedRecorder):
+            self.recorder.keeper = keeper
+
+    def foreign_rows(self) -> ForeignRows:
+        """The rows of the events table the chain does not cover: rows regledger did not write (none without a
+        chain). Cheap on a sound ledger: the chain's head and the ends of the events table (index lookups; a count
+        too where PostgreSQL left gaps in the notification ids)."""
+        store = self.sql
+        if self.keeper is None or store is None:
+            return NO_FOREIGN_ROWS
+        with store.transaction(commit=False) as cursor:
+            found = self.keeper.foreign(cursor)
+        self._left_out = found.notification_ids
+        return found
+
+    def _refuse_foreign_rows(self) -> None:
+        """StoreError naming the rows regledger did not write, when there are any."""
+        found = self.foreign_rows()
+        if found:
+            raise StoreError(found.refusal())
 
     @cached_property
     def sql(self) -> SQLStore | None:
@@ -120,8 +165,10 @@ class Ledger(Application[UUID]):
 
         With `dry_run`, validate only: the result says what would be recorded, and nothing is stored. `also(load)`
         returns further changed aggregates (e.g. a list's snapshot stream) to save in the same transaction; it is
-        called again on every try, so that it changes what it loads then.
+        called again on every try, so that it changes what it loads then. StoreError, and nothing stored, while the
+        ledger holds rows regledger did not write (they could decide what is skipped as already recorded).
         """
+        self._refuse_foreign_rows()
         for attempt in range(1, self.max_attempts + 1):
             moment = datetime.now(UTC)
             with _cycle_collection_paused():
@@ -130,6 +177,7 @@ class Ledger(Application[UUID]):
                     extra = list(also(self._load)) if also is not None else []
                 aggregates = [*run.aggregates(), *extra]
                 if not aggregates or dry_run:
+                    self._refuse_foreign_rows()  # one planted while the run was validated (storing checks itself)
                     return RecordResult(run.recorded, run.skipped, None, attempt)
                 try:
                     self.save(*aggregates)
@@ -137,7 +185,7 @@ class Ledger(Application[UUID]):
                     time.sleep(random.uniform(0.01, 0.05) * attempt)  # noqa: S311 - jitter, not security
                     continue
             if self.on_recorded is not None:
-                self.on_recorded()  # the chain covers the run before record returns
+                self.on_recorded()  # the read models cover the run before record returns
             return RecordResult(run.recorded, run.skipped, moment, attempt)
         raise ConflictError(f"other writers kept changing the same records; gave up after {self.max_attempts} tries")
 
@@ -157,17 +205,24 @@ class Ledger(Application[UUID]):
     def _load_many(self, ids: Collection[UUID]) -> dict[UUID, SubjectAggregate | None]:
         """The aggregates `ids` name (None where nothing is stored): one query per chunk of ids where the store is
         SQL, instead of one `repository.get` each."""
-        streams: dict[UUID, list[StoredEvent]] = {aggregate_id: [] for aggregate_id in ids}
         store = self.sql
         if store is None or self.snapshots is not None:
-            return {aggregate_id: self._load(aggregate_id) for aggregate_id in ids}
-        dialect, chunk = store.dialect, list(streams)
+            return {aggregate_id: self._get(aggregate_id) for aggregate_id in ids}
+        return self._streams(store, ids)
+
+    def _streams(self, store: SQLStore, ids: Collection[UUID]) -> dict[UUID, SubjectAggregate | None]:
+        """The aggregates `ids` name, from their rows that regledger wrote: rows at notification ids below 1 and the
+        foreign rows last found are left out."""
+        streams: dict[UUID, list[StoredEvent]] = {aggregate_id: [] for aggregate_id in ids}
+        dialect, chunk, left_out = store.dialect, list(streams), self._left_out
         for start in range(0, len(chunk), IDS_PER_QUERY):
             some = dialect.oids(chunk[start:start + IDS_PER_QUERY])
             where = f"IN ({', '.join('?' * len(some))})" if dialect.hex_ids else "= ANY(?)"
             with store.transaction(commit=False) as cursor:
                 cursor.execute(dialect.sql(_STREAMS + where), some if dialect.hex_ids else (some,))
                 for row in cursor.fetchall():
+                    if row["nid"] < 1 or row["nid"] in left_out:
+                        continue
                     oid = row["originator_id"]
                     streams[oid if isinstance(oid, UUID) else UUID(oid)].append(
                         StoredEvent(oid, row["originator_version"], row["topic"], bytes(row["state"])))
@@ -186,6 +241,13 @@ class Ledger(Application[UUID]):
         return cast(DomainEvent, self.mapper.to_domain_event(stored))
 
     def _load(self, aggregate_id: UUID) -> SubjectAggregate | None:
+        """The aggregate `aggregate_id` names, or None (on a SQL store, from the rows regledger wrote only)."""
+        store = self.sql
+        if store is None or self.snapshots is not None:
+            return self._get(aggregate_id)
+        return self._streams(store, [aggregate_id])[aggregate_id]
+
+    def _get(self, aggregate_id: UUID) -> SubjectAggregate | None:
         try:
             return self.repository.get(aggregate_id)
         except AggregateNotFoundError:
@@ -204,7 +266,8 @@ class Ledger(Application[UUID]):
         return self._load(aggregate_id) is not None
 
     def stored_actions(self, after: int = 0) -> Iterator[StoredAction]:
-        """Every recorded action after notification `after`, in recording order."""
+        """Every recorded action after notification `after`, in recording order (rows regledger did not write left
+        out)."""
         for position, event in self.stored_events(after):
             if isinstance(event, Subject.Recorded):
                 subject_type = type(event).__qualname__.split(".")[0]
@@ -212,12 +275,14 @@ class Ledger(Application[UUID]):
                                    cast(Action, event.action))
 
     def stored_events(self, after: int = 0) -> Iterator[tuple[int, DomainEvent]]:
-        """Every stored event after notification `after`, with its notification id."""
-        start = after
+        """Every stored event after notification `after`, with its notification id (rows regledger did not write
+        left out)."""
+        start, left_out = after, self.foreign_rows().notification_ids
         while True:
             page = self.recorder.select_notifications(start=start, limit=PAGE, inclusive_of_start=False)
             for notification in page:
-                yield notification.id, self._event(notification)
+                if notification.id not in left_out:
+                    yield notification.id, self._event(notification)
             if len(page) < PAGE:
                 return
             start = page[-1].id

@@ -6,6 +6,7 @@ import json
 import shutil
 import sqlite3
 import stat
+import uuid
 from contextlib import closing
 from pathlib import Path
 
@@ -13,8 +14,20 @@ import pytest
 
 from regledger.adapters.cli.options import parse_until
 from regledger.adapters.cli.progress import CountLines
+from regledger.adapters.importers.timeline import read_timeline
+from regledger.adapters.integrity.verify import chain_store
+from regledger.adapters.wiring import open_ledger
 from tests.conftest import EXAMPLE, drop_schema, listed
-from tests.integration.integrity_kit import Attacker, clone, copy_sqlite, events, find_event, schema_of
+from tests.integration.integrity_kit import (
+    Attacker,
+    as_an_earlier_release_left_it,
+    clone,
+    copy_sqlite,
+    events,
+    find_event,
+    record_unchained,
+    schema_of,
+)
 
 
 @pytest.fixture
@@ -237,3 +250,105 @@ def test_long_passes_report_progress_on_standard_error(capsys) -> None:
 ])
 def test_until_is_a_moment_or_the_end_of_a_utc_day(given: str, meant: str) -> None:
     assert parse_until(given).isoformat() == meant
+
+
+# -- rows regledger did not write, and repair-chain ------------------------------------------------------------------
+
+def _plant(db: str, nid: int | None, like, **changes) -> None:
+    attacker = Attacker(db)
+    try:
+        attacker.plant(nid, like, **changes)
+    finally:
+        attacker.close()
+
+
+def test_a_row_at_notification_id_0_fails_verify_with_and_without_a_checkpoint(run_cli, db: str, key: Path,
+                                                                              tmp_path: Path) -> None:
+    checkpoint = tmp_path / "before.json"
+    _ok(run_cli("record", "--db", db, str(EXAMPLE)))
+    _ok(run_cli("checkpoint", "--db", db, "--key", str(key), "-o", str(checkpoint)))
+
+    _plant(db, 0, events(db)[0], originator=uuid.uuid4())
+
+    plain = _failed(run_cli("verify", "--db", db))
+    checked = _failed(run_cli("verify", "--db", db, "--checkpoint", str(checkpoint)))
+    assert "FAILED: foreign: position 1 in recording order (notification id 0): " in plain
+    assert "a row the ledger did not write" in plain
+    assert "FAILED: checkpoint of 86 events" in checked
+    assert "the first change is the divergence above, at position 1" in checked
+
+
+def test_record_refuses_in_one_line_while_a_row_regledger_did_not_write_is_there(run_cli, db: str,
+                                                                                write_timeline) -> None:
+    _ok(run_cli("record", "--db", db, str(EXAMPLE)))
+    _plant(db, 0, events(db)[0], originator=uuid.uuid4())
+    before = _log(run_cli, db)
+
+    refused = run_cli("record", "--db", db, str(write_timeline(_parties("z", 2))))
+
+    assert refused.code == 1
+    assert refused.out == ""
+    assert refused.err.count("\n") == 1
+    assert refused.err.startswith("regledger: error: the ledger holds 1 row(s) regledger did not write "
+                                  "(notification id 0: ")
+    assert refused.err.endswith("nothing of this run was stored: run `regledger verify`\n")
+    assert _log(run_cli, db) == before
+
+
+def _an_earlier_releases_crash(run_cli, db: str, write_timeline) -> int:
+    """The bundled case recorded, then a run of two actions stored and not chained, as a release that chained
+    after storing left it when killed between the two; how many rows that run stored."""
+    _ok(run_cli("record", "--db", db, str(EXAMPLE)))
+    size = len(events(db))
+    record_unchained(db, read_timeline(write_timeline(_parties("late", 2))))
+    as_an_earlier_release_left_it(db)
+    return len(events(db)) - size
+
+
+def test_repair_chain_lists_the_tail_a_crash_left_and_chains_it_with_yes(run_cli, db: str, write_timeline) -> None:
+    tail = _an_earlier_releases_crash(run_cli, db, write_timeline)
+    _failed(run_cli("record", "--db", db, str(write_timeline(_parties("next", 1)))))
+
+    listed_only = _failed(run_cli("repair-chain", "--db", db))
+    still = _failed(run_cli("verify", "--db", db))
+    repaired = _ok(run_cli("repair-chain", "--db", db, "--yes"))
+
+    assert f"the chain ends at position 86 (notification id 86); {tail} row(s) of the events table are not " \
+           "chained" in listed_only
+    assert f"can be chained: {tail} row(s) of 1 record run(s)" in listed_only
+    assert "never chained" not in listed_only
+    assert f"run `regledger repair-chain --yes` to chain the {tail} row(s)" in listed_only
+    assert "unchained: position 87" in still
+    assert f"chained {tail} row(s) at positions 87-{86 + tail}" in repaired
+    assert "ok: every digest recomputed" in _ok(run_cli("verify", "--db", db))
+    with open_ledger(db) as ledger:
+        labels = [row.label for row in chain_store(ledger).all_links()]
+    assert all("[chained by repair-chain at " in label for label in labels[86:])
+    assert not any("repair-chain" in label for label in labels[:86])
+    assert {entry["id"] for entry in _log(run_cli, db)} >= {"late-0", "late-1"}
+    assert "nothing to repair" in _ok(run_cli("repair-chain", "--db", db))
+    _ok(run_cli("record", "--db", db, str(write_timeline(_parties("next", 1)))))
+
+
+def test_repair_chain_never_chains_a_row_that_looks_forged(run_cli, db: str, write_timeline) -> None:
+    tail = _an_earlier_releases_crash(run_cli, db, write_timeline)
+    stored = events(db)
+    late = stored[-tail]
+    _plant(db, 0, late, originator=uuid.uuid4())  # out of range
+    _plant(db, None, late, originator=uuid.uuid4(), state=b"not an event")  # in the tail, unreadable
+    _plant(db, stored[-1].notification_id + 10, late, originator=uuid.uuid4())  # after a gap
+    repaired = _failed(run_cli("repair-chain", "--db", db, "--yes"))
+    after = events(db)[-1].notification_id + 1
+    _plant(db, after, late, originator=uuid.uuid4())  # after this release began to chain runs as it stores them
+    listed_after = _failed(run_cli("repair-chain", "--db", db))
+
+    assert f"chained {tail} row(s) at positions 87-{86 + tail}" in repaired
+    assert "never chained: 3 row(s) regledger did not write:" in repaired
+    assert "notification id 0: " in repaired
+    assert "out of range: regledger numbers the rows it stores from 1" in repaired
+    assert "cannot be read as one of regledger's events" in repaired
+    assert "follows a row that cannot be chained" in repaired
+    assert "can be chained" not in listed_after
+    assert "never chained: 4 row(s)" in listed_after
+    assert "since when every run is chained in the transaction that stores it" in listed_after
+    assert "FAILED: foreign: position 1" in _failed(run_cli("verify", "--db", db))

@@ -1,8 +1,13 @@
 """Helpers for the integrity tests: an attacker with raw database access, copies and clones of a ledger.
 
 `Attacker(db)` works on a SQLite file or on the PostgreSQL schema of the test's own store: `change`, `delete`,
-`insert_before` and `swap` first remove the guards, as someone with that access would (opening the ledger installs
-them again), then edit the stored events directly, bypassing regledger.
+`insert_before`, `swap` and `delete_newest` first remove the guards, as someone with that access would (opening the
+ledger installs them again), then edit the stored events directly, bypassing regledger; `plant` and `append` need no
+such thing: the guards allow INSERT.
+
+`record_unchained` stores a run without its chain rows, and `as_an_earlier_release_left_it` removes the note of since
+when runs chain their own events: together, a ledger as a release that chained after storing left it when a record
+run was killed between the two.
 """
 
 from __future__ import annotations
@@ -16,13 +21,22 @@ from urllib.parse import parse_qs, urlsplit
 
 from eventsourcing.persistence import StoredEvent
 
-from regledger.adapters.integrity.chain import StoredRow
+from regledger.adapters.integrity.chain import BEGAN, CHAIN, StoredRow
 from regledger.adapters.integrity.guards import sqlite_trigger_names
 from regledger.adapters.integrity.verify import chain_store
 from regledger.adapters.wiring import open_ledger
 from tests.conftest import POSTGRES_URL
 
-__all__ = ["Attacker", "clone", "copy_sqlite", "events", "find_event", "schema_of"]
+__all__ = [
+    "Attacker",
+    "as_an_earlier_release_left_it",
+    "clone",
+    "copy_sqlite",
+    "events",
+    "find_event",
+    "record_unchained",
+    "schema_of",
+]
 
 
 def schema_of(db: str) -> str | None:
@@ -40,8 +54,8 @@ def copy_sqlite(db: str, target: Path) -> str:
 
 
 def events(db: str) -> list[StoredRow]:
-    """Every stored event of the ledger at `db`, in recording order."""
-    with open_ledger(db) as ledger:
+    """Every stored event of the ledger at `db`, in recording order (opened to read: nothing installed)."""
+    with open_ledger(db, write=False) as ledger:
         return list(chain_store(ledger).all_events())
 
 
@@ -62,6 +76,23 @@ def clone(source: str, target: str, size: int) -> None:
         ])
         assert ledger.on_recorded is not None
         ledger.on_recorded()
+
+
+def record_unchained(db: str, located: Any) -> None:
+    """Record `located` with its events stored and not chained, and the read models brought up to date with them,
+    as a release that chained after storing, killed between the two, left them."""
+    with open_ledger(db) as ledger:
+        ledger.keeper = ledger.recorder.keeper = None
+        ledger.record(located)
+
+
+def as_an_earlier_release_left_it(db: str) -> None:
+    """Remove the note of since when runs chain their own events, as no release before it wrote one."""
+    attacker = Attacker(db)
+    try:
+        attacker.execute(f"DROP TABLE {attacker.qualified(BEGAN)}")
+    finally:
+        attacker.close()
 
 
 class Attacker:
@@ -86,13 +117,43 @@ class Attacker:
         cursor = self.connection.execute(sql, params)
         return list(cursor.fetchall()) if cursor.description else []
 
-    def disarm(self) -> None:
-        """Remove the guards of the events table."""
+    def qualified(self, table: str) -> str:
+        """The name of the table `table` beside the events, as SQL spells it here."""
+        return table if self.schema is None else f'"{self.schema}".{table}'
+
+    def count(self) -> int:
+        """How many rows the events table holds."""
+        return int(self.execute("SELECT COUNT(*) FROM {t}")[0][0])
+
+    def disarm(self, table: str | None = None) -> None:
+        """Remove the guards of the events table (or of `table` beside it, e.g. the chain)."""
         if self.schema is None:
-            for name in sqlite_trigger_names("stored_events"):
+            for name in sqlite_trigger_names(table or "stored_events"):
                 self.execute(f"DROP TRIGGER IF EXISTS {name}")
         else:
-            self.execute("ALTER TABLE {t} DISABLE TRIGGER USER")
+            self.execute(f"ALTER TABLE {self.qualified(table) if table else '{t}'} DISABLE TRIGGER USER")
+
+    def plant(self, nid: int | None, like: StoredRow, *, state: bytes | None = None,
+              originator: uuid.UUID | None = None, version: int | None = None) -> None:
+        """INSERT a row (the guards allow it) at notification id `nid` (None: the next one the store gives), a copy
+        of `like` with its `state`, `originator` and `version` replaced where given."""
+        oid = originator or like.originator_id
+        values = (oid.hex if self.schema is None else oid, version or like.version, like.topic, state or like.state)
+        if nid is None:
+            self.execute("INSERT INTO {t} (originator_id, originator_version, topic, state) VALUES (?, ?, ?, ?)",
+                         values)
+        else:
+            self.execute("INSERT INTO {t} ({nid}, originator_id, originator_version, topic, state) "
+                         "VALUES (?, ?, ?, ?, ?)", (nid, *values))
+
+    def delete_newest(self, count: int) -> None:
+        """Delete the newest `count` events and their chain rows, guards removed first."""
+        self.disarm()
+        self.disarm(CHAIN)
+        newest = [row[0] for row in self.execute("SELECT {nid} FROM {t} ORDER BY {nid} DESC LIMIT ?", (count,))]
+        for nid in newest:
+            self.execute("DELETE FROM {t} WHERE {nid} = ?", (nid,))
+            self.execute(f"DELETE FROM {self.qualified(CHAIN)} WHERE notification_id = ?", (nid,))
 
     def change(self, nid: int, old: bytes, new: bytes) -> None:
         """Replace `old` by `new` in the content of event `nid`."""

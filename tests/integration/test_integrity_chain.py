@@ -20,16 +20,15 @@ from regledger.adapters.store.ledger import Ledger
 from regledger.adapters.store.settings import parse_store
 from regledger.adapters.wiring import open_ledger
 from tests.conftest import EXAMPLE, POSTGRES_URL, drop_schema, listed
-from tests.integration.integrity_kit import clone, events, schema_of
+from tests.integration.integrity_kit import clone, events, record_unchained, schema_of
 
 REGLEDGER = str(Path(sys.executable).parent / "regledger")
 
 
 def _record_unchained(db: str, located) -> None:
-    """Store a run as a record run that stopped before chaining it would have left it."""
-    with open_ledger(db) as ledger:
-        ledger.on_recorded = None
-        ledger.record(located)
+    """Store a run without its chain rows, as a release that chained after storing left a run it was killed
+    between the two."""
+    record_unchained(db, located)
 
 
 def test_record_returns_with_every_event_chained(db: str) -> None:
