@@ -1,5 +1,5 @@
 """How `log` shows the stored actions: one line each (position, recording time, the three dates, kind, subject and
-best source), or JSON; and moments in RFC 3339 with `Z` for UTC."""
+best source; stored text shown safely), or JSON (the exact data); and moments in RFC 3339 with `Z` for UTC."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from regledger.adapters.safe_text import safe_lines
 from regledger.adapters.store.ledger import StoredAction
 from regledger.domain.actions import Action, Correction, ListingAction, MeasureAction, PositionStated, Retraction
 from regledger.domain.values import best_source
@@ -26,8 +27,9 @@ def log_json(stored: Sequence[StoredAction]) -> str:
 
 
 def log_text(stored: Sequence[StoredAction]) -> str:
-    """The stored actions one a line, in recording order; a sentence when there are none."""
-    return "\n".join(_line(s) for s in stored) if stored else "the ledger is empty"
+    """The stored actions one a line, in recording order, stored text shown safely (`safe_text`: a control
+    character, escape sequence or bidi override in a name shows escaped); a sentence when there are none."""
+    return safe_lines(_line(s) for s in stored) if stored else "the ledger is empty"
 
 
 def _item(stored: StoredAction) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from regledger.adapters.cli.options import (
 )
 from regledger.adapters.errors import InputError
 from regledger.adapters.render.reports.environment import FORMATS, render
+from regledger.adapters.safe_text import safe_text
 from regledger.adapters.services import reports
 
 __all__ = ["changes_command", "party_command", "replay_command", "snapshot_command"]
@@ -107,4 +108,4 @@ def _emit(report: reports.Report, output: str, path: Path | None) -> None:
         path.write_text(text, encoding="utf-8")
     except OSError as error:
         raise InputError(f"-o: cannot write {path}: {error.strerror or error}") from None
-    click.echo(f"wrote the {report.kind} report ({output}) to {path}", err=True)
+    click.echo(safe_text(f"wrote the {report.kind} report ({output}) to {path}"), err=True)

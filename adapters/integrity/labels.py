@@ -4,6 +4,10 @@ An event that records an action reads `entity_listed us-bis-entity-list/huawei (
 subject, id and the best source's citation. Any other event reads as its class and key, e.g.
 `Listing.Registered us-bis-entity-list/huawei`. The chain keeps each event's label, so that a deleted event can
 still be named.
+
+A label is one line that a terminal shows as it is: stored text that holds control characters, escape sequences or
+bidi overrides is escaped in it (`errors.one_line`), so that `verify`, the chain and any message naming an event
+never pass them on.
 """
 
 from __future__ import annotations
@@ -12,13 +16,19 @@ import json
 from datetime import datetime
 from typing import Any
 
+from regledger.adapters.errors import one_line
 from regledger.domain import Reliability
 
 __all__ = ["best_citation", "describe", "recorded_at"]
 
 
 def describe(topic: str, state: bytes) -> str:
-    """The event in a few words; never raises, whatever the bytes hold."""
+    """The event in a few words, on one line, safe to print; never raises, whatever the bytes hold."""
+    return one_line(_words(topic, state))
+
+
+def _words(topic: str, state: bytes) -> str:
+    """The event in a few words, as the stored text spells them."""
     name = topic.rpartition(":")[2] or topic
     try:
         data = json.loads(state)

@@ -1,4 +1,8 @@
-"""The text output of `as-of`, `diff` and `history`: a memo a lawyer can read, every item with its sources."""
+"""The text output of `as-of`, `diff` and `history`: a memo a lawyer can read, every item with its sources.
+
+Each memo is built as a list of lines, one element a line, and joined by `safe_lines`: whatever stored text a line
+holds (a control character, an escape sequence, a bidi override, a newline) is shown escaped, never passed to the
+terminal (see `safe_text`)."""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 from regledger.adapters.render.answers_json import plain
+from regledger.adapters.safe_text import safe_lines
 from regledger.projections import Change, Diff, History, HistoryItem, PartyMatch, Query
 from regledger.projections.items import (
     Citation,
@@ -83,7 +88,7 @@ def state_text(state: State, list_key: str | None = None, party: str | None = No
     if not (list_key or party):
         lines += ["", "2. Measures", *_measures(state.measures), "", "3. Meetings", *_meetings(state.meetings),
                   "", "4. Positions", *_positions(state.positions)]
-    return "\n".join(lines)
+    return safe_lines(lines)
 
 
 def _grouped(items: Sequence[T], nothing: str, groups: Iterable[tuple[str, str]], group_of: Callable[[T], str],
@@ -197,9 +202,9 @@ def diff_text(result: Diff, list_key: str | None = None, party: str | None = Non
     if not (list_key or party):
         for number, title, changes in ((2, "Measures", result.measures), (3, "Meetings", result.meetings),
                                        (4, "Positions", result.positions)):
-            lines += ["", f"{number}. {title}", *(_change_lines(c) for c in changes or ())]
+            lines += ["", f"{number}. {title}", *(line for c in changes or () for line in _change_lines(c))]
             lines += [] if changes else [f"{I1}No change."]
-    return "\n".join(lines)
+    return safe_lines(lines)
 
 
 def _list_changes(result: Diff) -> Iterator[str]:
@@ -209,14 +214,15 @@ def _list_changes(result: Diff) -> Iterator[str]:
         yield f"{I1}{key}"
         for heading, group in (("Added", changes.added), ("Amended", changes.amended), ("Removed", changes.removed)):
             for change in group:
-                yield _change_lines(change, heading)
+                yield from _change_lines(change, heading)
 
 
-def _change_lines(change: Change, heading: str | None = None) -> str:
+def _change_lines(change: Change, heading: str | None = None) -> list[str]:
+    """A change: what it was before and after, then its sources (two lines)."""
     name = name_of(change.after or change.before)
     label = f"{name} [{change.key}]" if name else change.key
     head = f"{I1}- {heading + ': ' if heading else ''}{label}: "
-    return head + _delta(change.before, change.after) + "\n" + sources(change.citations)
+    return [head + _delta(change.before, change.after), sources(change.citations)]
 
 
 def _delta(before: Any, after: Any) -> str:
@@ -262,7 +268,7 @@ def history_text(result: History) -> str:
     for number, item in enumerate(result.items, start=1):
         lines += _history_item(number, item)
     lines += ["", *_notes(result.notes)] if result.notes else []
-    return "\n".join(lines)
+    return safe_lines(lines)
 
 
 def _history_item(number: int, item: HistoryItem) -> list[str]:

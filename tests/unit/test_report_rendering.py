@@ -11,6 +11,7 @@ from jinja2 import StrictUndefined, UndefinedError
 from regledger.adapters.render.reports.environment import environment, render, tidy_markdown
 from regledger.adapters.render.reports.filters import cite_label, is_web_url, md, md_url, shown, words
 from regledger.adapters.render.reports.svg import svg_layout
+from regledger.adapters.safe_text import safe_data
 from tests.conftest import ROOT
 
 
@@ -104,3 +105,24 @@ def test_every_package_folder_is_in_the_distribution() -> None:
                for top in ("domain", "projections", "adapters", "templates") for p in (ROOT / top).rglob("__init__.py")}
 
     assert folders - packaged == set()
+
+
+def test_timeline_layout_reaches_the_calendars_ends() -> None:
+    layout = svg_layout({"rows": [
+        {"label": "early", "periods": [{"from": "0001-01-01", "to": "9999-12-30", "status": "in_force"},
+                                       {"from": "9999-12-31", "to": None, "status": "expired"}],
+         "events": [{"on": "0001-01-01", "kind": "entity_listed", "id": None}]},
+        {"label": "late", "periods": [{"from": "9999-12-31", "to": "9999-12-31", "status": "pending"}],
+         "events": [{"on": "9999-12-31", "kind": "entity_listed", "id": "late"}]},
+    ]})
+
+    first, last = layout["rows"][0]["bars"]
+    assert first["x"] < last["x"] <= layout["width"]
+    assert layout["ticks"][-1]["label"] <= "9999-12"
+
+
+def test_html_and_markdown_reports_render_their_data_made_safe() -> None:
+    template = environment().from_string("{{ r.name }}|{{ r.name|md }}|{% for k in r.terms %}{{ k }}{% endfor %}")
+    data = {"name": "a\x1b[2J\nb\u202e", "terms": {"x\ny": 1}}
+
+    assert template.render(r=safe_data(data)) == "a\\x1b[2J\\nb\\u202e|a\\\\x1b\\[2J\\\\nb\\\\u202e|x\\ny"

@@ -37,6 +37,7 @@ FOLDERS = {"domain": "regledger.domain", "projections": "regledger.projections",
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("regledger.domain", "regledger.templates"),
     ("regledger.projections",),
+    ("regledger.adapters.safe_text",),
     ("regledger.adapters.errors", "regledger.adapters.progress"),
     ("regledger.adapters.store",),
     ("regledger.adapters.render", "regledger.adapters.readmodels", "regledger.adapters.integrity"),

@@ -2,7 +2,9 @@
 the `regledger.templates` package, and the three formats (HTML, Markdown, JSON).
 
 A report is a JSON-ready dict built by `data`, `changes`, `party` or `replay`; its `report` field names the template
-(`changes.html`, `changes.md`, …). Templates find their filters (`filters`) and the SVG timeline layout (`svg`) on
+(`changes.html`, `changes.md`, …). Its stored text reaches the templates made safe (`safe_text`: control
+characters, escape sequences and bidi overrides escaped), and HTML keeps autoescape and `<bdi>` isolation on top of
+that; JSON reports are the exact data. Templates find their filters (`filters`) and the SVG timeline layout (`svg`) on
 the environment.
 """
 
@@ -18,6 +20,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from regledger.adapters.render.answers_text import STATUS_ORDER, STATUS_WORDS
 from regledger.adapters.render.reports.filters import FILTERS, TESTS
 from regledger.adapters.render.reports.svg import svg_layout
+from regledger.adapters.safe_text import safe_data
 
 __all__ = ["FORMATS", "environment", "render", "tidy_markdown"]
 
@@ -46,10 +49,12 @@ def environment() -> Environment:
 
 
 def render(report: dict[str, Any], output: str) -> str:
-    """The report as `output`: html, markdown or json."""
+    """The report as `output`: html, markdown or json. JSON is the exact data; HTML and Markdown render it with
+    every string made safe first (`safe_data`), so no template can show a control character, escape sequence or
+    bidi override raw, whichever filter or macro it passes through."""
     if output == "json":
         return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
-    text = environment().get_template(f"{report['report']}.{_SUFFIX[output]}").render(r=report)
+    text = environment().get_template(f"{report['report']}.{_SUFFIX[output]}").render(r=safe_data(report))
     return tidy_markdown(text) if output == "markdown" else text
 
 

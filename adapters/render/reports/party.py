@@ -174,8 +174,11 @@ def _periods(subject: SubjectKey, pairs: list[tuple[Entry, Fact]], query: Query)
 
 
 def _change_days(action: Fact) -> list[date]:
+    """The days an action may change its subject's status: its effective and publication dates, and the day after
+    its expiry (none when it expires on the calendar's last day)."""
     expires = getattr(action, "expires_on", None)
-    return [action.effective_on, action.published_on, *([expires + timedelta(days=1)] if expires else [])]
+    lapses = [expires + timedelta(days=1)] if expires and expires < date.max else []
+    return [action.effective_on, action.published_on, *lapses]
 
 
 def _status(subject: SubjectKey, pairs: list[tuple[Entry, Fact]], query: Query) -> str | None:

@@ -1,8 +1,9 @@
 """The layout of the party dossier's timeline chart: plain numbers for `templates/_svg_timeline.html` to draw.
 
 One row per listing or measure: a bar per period of one status (from its first day to its last, or on to the
-right edge when it is still open), a dot per action on its effective date, month ticks on top. No plotting
-library: the template writes `<rect>`, `<circle>`, `<line>` and `<text>` with these coordinates.
+right edge when it is still open), a dot per action on its effective date, month ticks on top; dates at the
+calendar's ends (0001-01-01, 9999-12-31) are drawn like any other. No plotting library: the template writes
+`<rect>`, `<circle>`, `<line>` and `<text>` with these coordinates.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ def svg_layout(timeline: dict[str, Any]) -> dict[str, Any]:
     if not days:
         return {"width": WIDTH, "height": TOP, "rows": [], "ticks": [], "empty": True}
     start = min(days)
-    end = max(days) + timedelta(days=max(30, (max(days) - start).days // 12))
+    end = _later(max(days), max(30, (max(days) - start).days // 12))
     scale = (WIDTH - LABEL - RIGHT) / max(1, (end - start).days)
 
     def x(day: str | None) -> float:
@@ -56,8 +57,14 @@ def _row(index: int, row: dict[str, Any], x: Any) -> dict[str, Any]:
             "dots": dots}
 
 
+def _later(day: date, days: int) -> date:
+    """`days` after `day`, or the calendar's last day when that is beyond it."""
+    return day + timedelta(days=min(days, (date.max - day).days))
+
+
 def _next_day(day: str | None) -> str | None:
-    return (date.fromisoformat(day) + timedelta(days=1)).isoformat() if day else None
+    """The day after `day` (the calendar's last day stays itself): where a period's bar ends."""
+    return _later(date.fromisoformat(day), 1).isoformat() if day else None
 
 
 def _ticks(start: date, end: date, x: Any) -> list[dict[str, Any]]:
@@ -67,6 +74,8 @@ def _ticks(start: date, end: date, x: Any) -> list[dict[str, Any]]:
     year, month = start.year, start.month
     while True:
         month, year = (1, year + 1) if month == 12 else (month + 1, year)
+        if year > date.max.year:
+            return ticks
         first = date(year, month, 1)
         if first > end:
             return ticks
