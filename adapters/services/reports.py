@@ -67,5 +67,7 @@ def replay(stores: Stores, axes: Axes, until: datetime | None, asked: str) -> Re
 
 
 def _produced(stores: Stores, asked: str) -> Produced:
-    """The circumstances of a report made now from `stores`."""
-    return Produced(asked, stores.settings.display, produced_now())
+    """The circumstances of a report made now from `stores`, with a note when the ledger holds rows regledger did
+    not write (the report leaves them out)."""
+    foreign = stores.ledger.foreign_rows()
+    return Produced(asked, stores.settings.display, produced_now(), (foreign.note(),) if foreign else ())

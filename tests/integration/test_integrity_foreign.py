@@ -5,6 +5,7 @@ leaves them out: the loading of streams, the fold and the read models, whose ans
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import replace
 from datetime import date
@@ -175,3 +176,21 @@ def test_the_read_models_pass_over_a_forged_row_and_stay_current(victim: str, tm
         state = open_source(stores.ledger, stores.views).state(Axes().on(date(2019, 6, 1)), (None, None))
 
     assert "huawei-technologies" in {entry.party for entries in state.lists.values() for entry in entries}
+
+
+def test_log_and_reports_leave_a_forged_row_out_and_warn_of_it(victim: str, tmp_path: Path, write_timeline,
+                                                               run_cli) -> None:
+    honest_log = run_cli("log", "--format", "json", "--db", victim).out
+    _plant(victim, None, _forged_delisting(victim, tmp_path, write_timeline))
+
+    log = run_cli("log", "--format", "json", "--db", victim)
+    report = run_cli("report", "party", "huawei", "--as-of", "2019-06-01", "--format", "markdown", "--db", victim)
+    data = run_cli("report", "party", "huawei", "--as-of", "2019-06-01", "--format", "json", "--db", victim)
+
+    assert log.code == 0
+    assert log.out == honest_log
+    assert "1 row(s) regledger did not write" in log.err
+    assert "**Warning:**" in report.out
+    assert "1 row(s) regledger did not write" in report.out
+    assert report.out.count("84 FR 99999") == 1  # named in the warning, and nowhere in the dossier
+    assert any("did not write" in note for note in json.loads(data.out)["ledger_notes"])

@@ -40,6 +40,7 @@ class Produced:
     command: str
     ledger: str
     moment: datetime
+    ledger_notes: tuple[str, ...] = ()  # what the reader must know about the ledger (rows regledger did not write)
 
 
 def produced_now() -> datetime:
@@ -62,6 +63,7 @@ def header(kind: str, title: str, produced: Produced, query: Query, *, window: d
         "command": produced.command,
         "axes": {**plain(window), **axes_json(query)},
         "axes_text": [legal, *axes(query)],
+        **({"ledger_notes": list(produced.ledger_notes)} if produced.ledger_notes else {}),
     }
 
 
