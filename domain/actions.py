@@ -11,7 +11,7 @@ import json
 import re
 from datetime import date
 from functools import cached_property
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self, cast
 
 from pydantic import AfterValidator, Field, TypeAdapter, ValidationError, ValidationInfo, model_validator
 
@@ -26,6 +26,7 @@ from .values import (
     best_source,
     from_storage,
     number_problem,
+    parse_legal_date,
     text_problem,
 )
 
@@ -205,14 +206,69 @@ class ActionBase(Frozen):
 
     id: ActionId | None = None
     effective_on: LegalDate
-    published_on: LegalDate
+    published_on: LegalDate  # optional in input when every source has one: the earliest source date
     sources: tuple[Source, ...] = Field(min_length=1)
     note: Prose | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _published_from_sources(cls, data: Any) -> Any:
+        """Without published_on, the earliest date of the sources when every source has one."""
+        if not isinstance(data, dict) or data.get("published_on") is not None:
+            return data
+        sources = data.get("sources")
+        if not isinstance(sources, list | tuple) or not sources:
+            return data
+        found = []
+        for source in sources:
+            value = source.get("published_on") if isinstance(source, dict) else getattr(source, "published_on", None)
+            try:
+                found.append(value if isinstance(value, date) else parse_legal_date(value))
+            except (ValueError, TypeError):
+                return data  # pydantic reports the missing field or the bad source date
+        return {**data, "published_on": min(found)}
+
+    @model_validator(mode="after")
+    def _published_is_earliest_source(self, info: ValidationInfo) -> ActionBase:
+        if from_storage(info):
+            return self
+        for place, source in enumerate(self.sources, start=1):
+            if source.published_on is not None and source.published_on < self.published_on:
+                msg = (f"sources[{place}].published_on {source.published_on} is before the action's published_on "
+                       f"{self.published_on}")
+                raise ValueError(msg)
+        dates = [s.published_on for s in self.sources]
+        if all(d is not None for d in dates) and min(d for d in dates if d is not None) != self.published_on:
+            earliest = min(d for d in dates if d is not None)
+            msg = f"published_on {self.published_on} must equal the earliest source date ({earliest})"
+            raise ValueError(msg)
+        return self
 
     @property
     def tier(self) -> Reliability:
         """The tier of the action's best source."""
         return best_source(self.sources).reliability
+
+    def source_dates(self) -> tuple[date, ...]:
+        """Each source's published_on, the action's where the source has none."""
+        return tuple(s.published_on or self.published_on for s in self.sources)
+
+    def seen(self, published_by: date | None, min_rank: int) -> Self | None:
+        """The action as the public record shows it by `published_by` (open: every source counts) to a reader of
+        sources of rank `min_rank` or better: only the sources of that tier dated by then, published_on the
+        earliest of their dates (each kept source dated explicitly); None when no source is left. The one rule of
+        the public-record axis (DESIGN §2); the action itself when every source counts and its date is unchanged."""
+        kept = [(s, d) for s, d in zip(self.sources, self.source_dates(), strict=True)
+                if s.reliability.rank >= min_rank and (published_by is None or d <= published_by)]
+        if not kept:
+            return None
+        first = min(d for _, d in kept)
+        if len(kept) == len(self.sources) and first == self.published_on:
+            return self
+        sources = tuple(s if s.published_on is not None else s.model_copy(update={"published_on": d}) for s, d in kept)
+        values = {name: getattr(self, name) for name in type(self).model_fields}
+        values.update(sources=sources, published_on=first)
+        return cast(Self, self.model_construct(_fields_set=self.model_fields_set | {"published_on"}, **values))
 
     def content_hash(self) -> str:
         """SHA-256 of the canonical JSON of the action: equal content, equal hash."""

@@ -95,12 +95,14 @@ def _set_path(data: dict[str, Any], path: str, value: Any) -> None:
 
 
 def resolve(
-    entries: Iterable[Entry], visible: Callable[[Entry, ActionBase], bool] = lambda _e, _a: True
+    entries: Iterable[Entry], visible: Callable[[Entry, ActionBase], bool] = lambda _e, _a: True,
+    view: Callable[[Entry, Action], Action | None] | None = None,
 ) -> list[tuple[Entry, Action]]:
     """The subject's actions as corrected by the visible corrections, without retracted ones, in legal order.
 
     A correction or retraction counts only when `visible` admits it (by its own dates and tier); a correction can
-    itself be corrected or retracted. An action counts when `visible` admits it as corrected.
+    itself be corrected or retracted. An action counts when `visible` admits it as corrected; with `view` (a
+    query's `sees`), each counts as `view` shows it (its visible sources only) when that is not None.
     """
     ordered = sorted(entries, key=lambda e: e.seq)
     by_id = {e.action.id: e for e in ordered if e.action.id is not None}
@@ -130,6 +132,8 @@ def resolve(
         for entry in ordered
         if not entry.is_amendment and entry.seq not in retracted and visible(entry, current[entry.seq])
     ]
+    if view is not None:
+        chosen = [(entry, seen) for entry, action in chosen if (seen := view(entry, action)) is not None]
     return sorted(chosen, key=legal_order)
 
 

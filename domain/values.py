@@ -15,7 +15,7 @@ from datetime import date
 from enum import StrEnum
 from functools import cached_property
 from types import MappingProxyType
-from typing import Annotated, Any, Final
+from typing import Annotated, Any, Final, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, model_validator
 
@@ -29,6 +29,7 @@ __all__ = [
     "Prose",
     "Reliability",
     "Source",
+    "SourceKind",
     "best_source",
     "check_key",
     "from_storage",
@@ -167,8 +168,12 @@ class Reliability(StrEnum):
 _NAMED = {tier.value: tier for tier in Reliability}  # for `Reliability.named`
 
 
+SourceKind = Literal["federal_register", "public_inspection", "agency_announcement", "press", "court", "other"]
+
+
 class Source(Frozen):
-    """Where an action is written down, and how far it can be trusted."""
+    """Where an action is written down, and how far it can be trusted; `published_on` (the day the source became
+    public) and `kind` are None at rest when not given: read as the action's published_on and "other"."""
 
     reliability: Reliability
     citation: Line | None = None
@@ -176,6 +181,8 @@ class Source(Frozen):
     url: Line | None = None
     title: Line | None = None
     publisher: Line | None = None
+    published_on: LegalDate | None = None
+    kind: SourceKind | None = None
 
     @model_validator(mode="after")
     def _needs_a_reference(self) -> Source:

@@ -46,13 +46,11 @@ class EntriesEvidence(Evidence):
 
     def first_published(self, known_at: datetime | None) -> date | None:
         recorded = [e for e in self.entries if known_at is None or e.recorded_at <= known_at]
-        return min((e.action.published_on for e in recorded), default=None)
+        return min((day for e in recorded for day in e.action.source_dates()), default=None)
 
     def first_day(self, query: Query) -> date | None:
-        visible = [e.action for e in self.entries
-                   if (query.known_at is None or e.recorded_at <= query.known_at)
-                   and (query.published_by is None or e.action.published_on <= query.published_by)
-                   and e.action.tier.meets(query.min_reliability) and not isinstance(e.action, Correction | Retraction)]
+        visible = [seen for e in self.entries if not isinstance(e.action, Correction | Retraction)
+                   and (seen := query.sees(e, e.action)) is not None]
         return min((min(a.effective_on, a.published_on) for a in visible), default=None)
 
 

@@ -104,8 +104,9 @@ def history(entries: Iterable[Entry], subjects: Iterable[SubjectKey], query: Que
 
 
 def _items(subject: SubjectKey, entries: list[Entry], query: Query) -> list[tuple[Entry, Fact, HistoryItem]]:
-    current = {e.seq: cast(Fact, a) for e, a in resolve(entries, query.admits)}  # resolve returns no amendments
-    amendments = [e for e in entries if e.is_amendment and query.admits(e, e.action)]
+    current = {e.seq: cast(Fact, a) for e, a in resolve(entries, query.admits, query.sees)}  # no amendments
+    amendments = [Entry(e.seq, e.recorded_at, seen) for e in entries
+                  if e.is_amendment and (seen := query.sees(e, e.action)) is not None]
     found = []
     for entry in entries:
         if isinstance(entry.action, Correction | Retraction):
@@ -114,7 +115,7 @@ def _items(subject: SubjectKey, entries: list[Entry], query: Query) -> list[tupl
         retraction = _live_retraction(own, amendments)
         if entry.seq not in current and retraction is None:
             continue  # not visible under the query's axes
-        action = current.get(entry.seq, entry.action)
+        action = current.get(entry.seq) or query.sees(entry, entry.action) or entry.action
         status = "retracted" if retraction is not None else "corrected" if own else "recorded"
         found.append((entry, action, _item(subject, entry, action, status, _amendments(entry, own, amendments))))
     return found

@@ -38,6 +38,8 @@ class Citation:
     title: str | None
     publisher: str | None
     reliability: str
+    published_on: date  # the source's, else its action's
+    kind: str  # the source's kind, else "other"
 
     def label(self) -> str:
         """The shortest human reference."""
@@ -45,12 +47,13 @@ class Citation:
 
 
 def citations_of(actions: Iterable[ActionBase]) -> tuple[Citation, ...]:
-    """The sources of `actions`, in order, each once."""
-    seen: dict[Citation, None] = {}
+    """The sources of `actions`, in order, each once (the first of those with the same reference and tier)."""
+    seen: dict[tuple[Any, ...], Citation] = {}
     for action in actions:
-        for s in action.sources:
-            seen.setdefault(Citation(s.citation, s.document_number, s.url, s.title, s.publisher, s.reliability.value))
-    return tuple(seen)
+        for s, day in zip(action.sources, action.source_dates(), strict=True):
+            reference = (s.citation, s.document_number, s.url, s.title, s.publisher, s.reliability.value)
+            seen.setdefault(reference, Citation(*reference, day, s.kind or "other"))
+    return tuple(seen.values())
 
 
 def best_tier(actions: Iterable[ActionBase]) -> str | None:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from typing import TypeVar
 
 from regledger.domain.actions import ActionBase
 from regledger.domain.history import Entry
 from regledger.domain.values import Reliability
 
 __all__ = ["Query"]
+
+A = TypeVar("A", bound=ActionBase)
 
 
 @dataclass(frozen=True)
@@ -31,13 +34,17 @@ class Query:
         """The rank an action's tier must reach: the minimum tier's, 0 when the minimum is open."""
         return self.min_reliability.rank if self.min_reliability is not None else 0
 
+    def sees(self, entry: Entry, action: A) -> A | None:
+        """`action` as this query sees it: recorded by T, and through its sources of the minimum tier or better
+        dated by P (`ActionBase.seen`: those sources only, published_on the earliest of their dates); None when
+        it is not visible."""
+        if self.known_at is not None and entry.recorded_at > self.known_at:
+            return None
+        return action.seen(self.published_by, self.min_rank)
+
     def admits(self, entry: Entry, action: ActionBase) -> bool:
-        """Visible: published by P, recorded by T, and its tier meets the minimum (worked out only when one is set)."""
-        return (
-            (self.published_by is None or action.published_on <= self.published_by)
-            and (self.known_at is None or entry.recorded_at <= self.known_at)
-            and (self.min_reliability is None or action.tier.meets(self.min_reliability))
-        )
+        """Visible: recorded by T, with a source of the minimum tier or better dated by P (`sees`)."""
+        return self.sees(entry, action) is not None
 
     def on(self, day: date) -> Query:
         """The same axes, as of another day."""

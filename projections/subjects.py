@@ -73,7 +73,7 @@ def group_by_subject(entries: Iterable[Entry]) -> dict[SubjectKey, list[Entry]]:
 
 def resolve_all(groups: dict[SubjectKey, list[Entry]], query: Query) -> Resolved:
     """Each subject's visible actions, as the visible corrections leave them, in legal order (as of is not used)."""
-    resolved = {subject: resolve(entries, query.admits) for subject, entries in groups.items()}
+    resolved = {subject: resolve(entries, query.admits, query.sees) for subject, entries in groups.items()}
     # resolve() never returns corrections or retractions: what remains are facts.
     return {subject: cast(list[tuple[Entry, Fact]], actions) for subject, actions in resolved.items() if actions}
 

@@ -6,8 +6,9 @@ retractions are recorded on the subject of the action they name.
 
 For one set of entries (one version in transaction time), the fold's answer is piecewise constant:
 
-- P matters only at the `published_on` dates the unit's actions carry, as written or as a correction sets them
-  (visibility is `published_on <= P`); an open P behaves like one after all of them;
+- P matters only at the dates the unit's sources carry (a source's own published_on, else its action's), as written
+  or as a correction sets them (an action is seen through its sources dated by P, `ActionBase.seen`); an open P
+  behaves like one after all of them;
 - the minimum tier only at the tiers its sources carry (an open minimum behaves like `anonymous`);
 - D only where the fold compares it with a visible action's date (`sweep.cuts`).
 
@@ -104,6 +105,7 @@ class Shared:
         self.corrected: dict[int, list[tuple[Entry, Fact, date, int]]] = {}
         self.resolved: dict[tuple[Any, ...], list[tuple[Entry, Fact, date, int]]] = {}
         self.effects: dict[tuple[int, int], TookEffect] = {}
+        self.views: dict[tuple[Any, ...], tuple[Fact, Fact | None]] = {}  # keeps the viewed fact alive for its id
 
     def fact(self, entry: Entry, action: Fact) -> tuple[Entry, Fact, date, int]:
         """The one object for `action` as resolved for `entry` (the entry's own action, or an equal correction
@@ -114,6 +116,14 @@ class Shared:
             same = (entry, action, action.published_on, action.tier.rank)
             known.append(same)
         return same
+
+    def seen(self, entry: Entry, action: Fact, query: Query) -> Fact | None:
+        """`action` as `query` sees it (`Query.sees`), as the one object for that fact (`fact`)."""
+        key = (entry.seq, id(action), query.published_by, query.min_rank)
+        if key not in self.views:
+            shown = query.sees(entry, action)
+            self.views[key] = (action, None if shown is None else self.fact(entry, shown)[1])
+        return self.views[key][1]
 
 
 def unit_model(entries: Sequence[Entry], limit: int = GRID_LIMIT, shared: Shared | None = None) -> UnitModel:
@@ -161,22 +171,21 @@ class _Groups:
                 self.amended[subject] = _Amended(subject, entries, shared)
 
     def resolve(self, query: Query) -> Resolved:
-        """The visible facts of each subject, in legal order, for `query`'s P and tier (T is open)."""
-        last = query.published_by or date.max
-        least = query.min_rank
+        """The visible facts of each subject, in legal order, for `query`'s P and tier (T is open), each as the
+        query sees it (`Query.sees`: its visible sources only; one object per distinct fact, `Shared.fact`)."""
         found: Resolved = {}
         for subject, entries in self.groups.items():
             plain = self.plain.get(subject)
             if plain is None:
                 amended = self.amended.get(subject)
-                plain = amended.facts(last, least) if amended is not None else self._resolve(entries, query)
-            pairs = [(e, a) for e, a, published, rank in plain if published <= last and rank >= least]
+                plain = amended.facts(query) if amended is not None else self._resolve(entries, query)
+            pairs = [(e, seen) for e, a, _, _ in plain if (seen := self.shared.seen(e, a, query)) is not None]
             if pairs:
-                found[subject] = pairs
+                found[subject] = sorted(pairs, key=legal_order)
         return found
 
     def _resolve(self, entries: list[Entry], query: Query) -> list[tuple[Entry, Fact, date, int]]:
-        return [self.shared.fact(e, cast(Fact, a)) for e, a in resolve(entries, query.admits)]
+        return [self.shared.fact(e, cast(Fact, a)) for e, a in resolve(entries, query.admits, query.sees)]
 
 
 class _Amended:
@@ -185,17 +194,17 @@ class _Amended:
 
     def __init__(self, subject: SubjectKey, entries: list[Entry], shared: Shared) -> None:
         self.entries, self.shared = entries, shared
-        self.amendments = [(e.seq, e.action.published_on, e.action.tier.rank) for e in entries if e.is_amendment]
+        self.amendments = [e for e in entries if e.is_amendment]
         self.key = (subject, tuple(e.seq for e in entries))
 
-    def facts(self, last: date, least: int) -> list[tuple[Entry, Fact, date, int]]:
+    def facts(self, query: Query) -> list[tuple[Entry, Fact, date, int]]:
         """Every fact the amendments visible for (P, tier) leave, in legal order, whether the query admits it
         or not."""
-        seen = tuple(published <= last and rank >= least for _, published, rank in self.amendments)
+        seen = tuple(query.admits(e, e.action) for e in self.amendments)
         key = (*self.key, seen)
         found = self.shared.resolved.get(key)
         if found is None:
-            visible = {seq: shown for (seq, _, _), shown in zip(self.amendments, seen, strict=True)}
+            visible = {e.seq: shown for e, shown in zip(self.amendments, seen, strict=True)}
             found = self.shared.resolved[key] = [self.shared.fact(e, cast(Fact, a)) for e, a in resolve(
                 self.entries, lambda entry, _action: visible.get(entry.seq, True))]
         return found
@@ -209,14 +218,21 @@ def _chained(entries: list[Entry]) -> bool:
 
 
 def published_levels(entries: Iterable[Entry]) -> list[date]:
-    """Every `published_on` the unit's actions carry, as written or as a correction sets it, in order."""
+    """Every date the unit's actions and their sources carry, as written or as a correction sets it, in order."""
     found: set[date] = set()
     for entry in entries:
+        found.update(entry.action.source_dates())
         found.add(entry.action.published_on)
-        if isinstance(entry.action, Correction) and "published_on" in entry.action.fields:
-            value = entry.action.fields["published_on"]
-            found.add(value if isinstance(value, date) else date.fromisoformat(str(value)))
+        if isinstance(entry.action, Correction):
+            fields = entry.action.fields
+            values = [fields.get("published_on")]
+            values += [s.get("published_on") for s in fields.get("sources") or () if isinstance(s, dict)]
+            found.update(_day(v) for v in values if v is not None)
     return sorted(found)
+
+
+def _day(value: object) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
 def tier_levels(entries: Iterable[Entry]) -> list[int]:

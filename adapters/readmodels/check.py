@@ -82,6 +82,8 @@ def _candidate_days(entries: list[Entry]) -> list[date]:
             value = getattr(entry.action, name, None)
             if isinstance(value, date):
                 found.update(value + timedelta(days=k) for k in (-1, 0, 1) if date.min < value < date.max)
+        for value in entry.action.source_dates():  # each source is visible from its own date
+            found.update(value + timedelta(days=k) for k in (-1, 0, 1) if date.min < value < date.max)
     return sorted(found)
 
 

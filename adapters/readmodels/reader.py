@@ -290,7 +290,7 @@ class _StoredEvidence(Evidence):
     def first_day(self, query: Query) -> date | None:
         rank = query.min_rank
         rows = self.reader.rows(
-            "SELECT first_day FROM {entries} WHERE first_day IS NOT NULL AND recorded_at <= ? AND published_on <= ? "
+            "SELECT first_day FROM {evidence} WHERE recorded_at <= ? AND published_on <= ? "
             "AND tier >= ? ORDER BY first_day LIMIT 1",
             (moment(query.known_at), day(query.published_by), rank))
         return undo_day(rows[0]["first_day"]) if rows else None

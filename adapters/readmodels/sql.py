@@ -43,6 +43,8 @@ TABLES = {
     "floors": "unit TEXT NOT NULL, t_from BIGINT NOT NULL, t_to BIGINT NOT NULL, p_floor BIGINT NOT NULL",
     "entries": "nid BIGINT PRIMARY KEY, unit TEXT NOT NULL, recorded_at BIGINT NOT NULL, "
                "published_on BIGINT NOT NULL, first_day BIGINT, tier BIGINT NOT NULL, action TEXT NOT NULL",
+    "evidence": "nid BIGINT NOT NULL, recorded_at BIGINT NOT NULL, published_on BIGINT NOT NULL, "
+                "first_day BIGINT NOT NULL, tier BIGINT NOT NULL",  # one row per source of each fact
     "subjects": "aggregate TEXT PRIMARY KEY, subject TEXT NOT NULL, unit TEXT NOT NULL, kind TEXT NOT NULL, "
                 "list_key TEXT, party TEXT, label TEXT NOT NULL",
     "parties": "party TEXT PRIMARY KEY, names TEXT NOT NULL, aliases TEXT NOT NULL",
@@ -62,7 +64,7 @@ INDEXES = {
     "floors_unit": "floors (unit, t_to)",
     "entries_unit": "entries (unit, nid)",
     "entries_published": "entries (published_on)",
-    "entries_earliest": "entries (first_day, published_on, recorded_at, tier)",  # covering `first_day`'s test
+    "evidence_earliest": "evidence (first_day, published_on, recorded_at, tier)",  # covering `first_day`'s test
     "subjects_label": "subjects (label)",
     "subjects_party": "subjects (party)",
     "subjects_list": "subjects (list_key)",

@@ -124,6 +124,8 @@ class ViewWriter:
         sql = self.dialect.sql
         cursor.executemany(sql("INSERT INTO {entries} (nid, unit, recorded_at, published_on, first_day, tier, action) "
                                "VALUES (?, ?, ?, ?, ?, ?, ?)"), [_entry_row(s, e) for _, s, e in found])
+        cursor.executemany(sql("INSERT INTO {evidence} (nid, recorded_at, published_on, first_day, tier) "
+                               "VALUES (?, ?, ?, ?, ?)"), [row for _, _, e in found for row in _evidence_rows(e)])
         subjects = {aggregate: subject for aggregate, subject, _ in found}
         cursor.executemany(sql("INSERT INTO {subjects} (aggregate, subject, unit, kind, list_key, party, label) "
                                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (aggregate) DO NOTHING"),
@@ -228,9 +230,22 @@ def _listing_keys(subject: SubjectKey) -> tuple[str | None, str | None]:
 def _entry_row(subject: SubjectKey, entry: Entry) -> tuple[Any, ...]:
     action = entry.action
     effective = None if entry.is_amendment else action.effective_on
-    first = day(min(effective, action.published_on)) if effective is not None else None
-    return (entry.seq, unit_of(subject), moment(entry.recorded_at), day(action.published_on), first,
+    earliest = min(action.source_dates())
+    first = day(min(effective, earliest)) if effective is not None else None
+    return (entry.seq, unit_of(subject), moment(entry.recorded_at), day(earliest), first,
             action.tier.rank, action.model_dump_json(exclude_none=True))
+
+
+def _evidence_rows(entry: Entry) -> list[tuple[Any, ...]]:
+    """One row per source of a fact as written: its date, the first day it lets the fact count by (the earlier of
+    that date and effective_on) and its tier, so that the earliest first day of the facts a query sees (through
+    their sources of its tier dated by its P, `ActionBase.seen`) is one indexed look-up."""
+    if entry.is_amendment:
+        return []
+    action = entry.action
+    effective = action.effective_on
+    return [(entry.seq, moment(entry.recorded_at), day(when), day(min(effective, when) if effective else when),
+             s.reliability.rank) for s, when in zip(action.sources, action.source_dates(), strict=True)]
 
 
 def _item_rows(unit: str, found: list[Version]) -> Iterator[tuple[Any, ...]]:

@@ -67,10 +67,11 @@ def state_json(state: State, list_key: str | None = None, party: str | None = No
 
 
 def citation_json(citation: Citation) -> dict[str, Any]:
-    """A source: citation, document_number, url, title, publisher, reliability."""
+    """A source: citation, document_number, url, title, publisher, reliability, published_on, kind."""
     return {
         "citation": citation.citation, "document_number": citation.document_number, "url": citation.url,
         "title": citation.title, "publisher": citation.publisher, "reliability": citation.reliability,
+        "published_on": plain(citation.published_on), "kind": citation.kind,
     }
 
 

@@ -55,9 +55,11 @@ def _matches(party: str | None, matches: Sequence[PartyMatch]) -> list[str]:
 
 
 def sources(citations: Sequence[Citation], indent: str = I2) -> str:
-    """`Sources: …`, each with its tier, publisher, document number and URL."""
+    """`Sources: …`, each with its tier, its kind and date (when a kind is given), publisher, document number and
+    URL."""
     def one(c: Citation) -> str:
-        extra = [c.reliability, c.publisher, f"doc. {c.document_number}" if c.document_number else None,
+        dated = f"{c.kind.replace('_', ' ')} {c.published_on}" if c.kind != "other" else None
+        extra = [c.reliability, dated, c.publisher, f"doc. {c.document_number}" if c.document_number else None,
                  c.url if c.url != c.label() else None]
         return f"{c.label()} ({'; '.join(x for x in extra if x)})"
 

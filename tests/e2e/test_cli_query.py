@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -13,7 +14,7 @@ ENTRY_KEYS = {"party", "name", "aliases", "status", "listed_on", "details", "cit
 MEASURE_KEYS = {"key", "title", "status", "effective_on", "expires_on", "parameters", "citations"}
 MEETING_KEYS = {"key", "title", "status", "date"}
 POSITION_KEYS = {"actor", "subject", "stance", "reliability", "citations"}
-CITATION_KEYS = {"citation", "document_number", "url", "title", "publisher", "reliability"}
+CITATION_KEYS = {"citation", "document_number", "url", "title", "publisher", "reliability", "published_on", "kind"}
 
 TGL = {"kind": "measure_adopted", "id": "tgl",
        "measure": {"key": "us-bis-huawei-tgl", "title": "Temporary General License"},
@@ -286,3 +287,41 @@ def test_bundled_case_answers_the_same_on_sqlite_and_postgresql(run_cli, sqlite_
         answers.append([_without_recorded_at(_json(run_cli, *query, "--db", db)) for query in queries])
 
     assert answers[0] == answers[1]
+
+
+DATED = listed("huawei", id="el-dated", published=None, sources=[
+    source("Reuters, 2019-05-15", "attributed", published_on="2019-05-15", kind="press"),
+    source("Public inspection 2019-10616", published_on="2019-05-16", kind="public_inspection"),
+    source("84 FR 22961", published_on="2019-05-21", kind="federal_register"),
+])
+
+
+def _cited(run_cli, db: str, *axes: str) -> tuple[Any, list[tuple[str, str, str, str]]]:
+    answer = _json(run_cli, "as-of", "2019-05-17", *axes, "--db", db)
+    entries = answer["lists"].get("us-bis-entity-list", [])
+    if not entries:
+        return None, []
+    [entry] = entries
+    return entry["status"], [(c["citation"], c["published_on"], c["kind"], c["reliability"])
+                             for c in entry["citations"]]
+
+
+def test_as_of_published_by_reads_each_sources_own_date(run_cli, write_timeline, db: str) -> None:
+    _record(run_cli, write_timeline, db, {k: v for k, v in DATED.items() if k != "published_on"})
+    press = ("Reuters, 2019-05-15", "2019-05-15", "press", "attributed")
+    inspection = ("Public inspection 2019-10616", "2019-05-16", "public_inspection", "official")
+    register = ("84 FR 22961", "2019-05-21", "federal_register", "official")
+
+    assert _cited(run_cli, db, "--published-by", "2019-05-14") == (None, [])
+    assert _cited(run_cli, db, "--published-by", "2019-05-15") == ("in_force", [press])
+    assert _cited(run_cli, db, "--published-by", "2019-05-15", "--min-reliability", "official") == (None, [])
+    assert _cited(run_cli, db, "--published-by", "2019-05-16", "--min-reliability", "official") == (
+        "in_force", [inspection])
+    assert _cited(run_cli, db, "--published-by", "2019-05-20") == ("in_force", [press, inspection])
+    assert _cited(run_cli, db, "--published-by", "2019-05-21") == ("in_force", [press, inspection, register])
+    assert _cited(run_cli, db) == ("in_force", [press, inspection, register])
+    text = run_cli("as-of", "2019-05-17", "--published-by", "2019-05-16", "--min-reliability", "official",
+                   "--db", db)
+    assert "public inspection 2019-05-16" in text.out
+    assert "84 FR 22961" not in text.out
+    assert run_cli("check-views", "--db", db).code == 0

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import EXAMPLE, ROOT
-from tests.fixtures.compat.make_snapshots import QUERIES, masked
+from tests.fixtures.compat.make_snapshots import QUERIES, as_released, masked
 
 COMPAT = ROOT / "tests" / "fixtures" / "compat"
 BEFORE: list[dict[str, Any]] = json.loads((COMPAT / "query-answers.json").read_text(encoding="utf-8"))
@@ -22,7 +22,7 @@ def _answers(run_cli, db: str) -> list[dict[str, Any]]:
     for query in QUERIES:
         result = run_cli(*query, "--format", "json", "--db", db)
         assert result.code == 0, (query, result.err)
-        out.append({"query": query, "answer": masked(json.loads(result.out))})
+        out.append({"query": query, "answer": masked(as_released(json.loads(result.out)))})
     return out
 
 

@@ -195,7 +195,13 @@ def _official(title: str) -> list[dict[str, str]]:
 MORE = [
     {"kind": "entity_listed", "id": "acme-listed", "list": "us-bis-entity-list",
      "party": {"key": "acme-widgets", "name": "Acme Widgets Ltd."}, "effective_on": "2019-06-01",
-     "published_on": "2019-05-30", "sources": _official("Acme listed")},
+     "published_on": "2019-05-30", "sources": [  # every kind of source, each dated on its own
+         {**_official("Acme listed")[0], "kind": "public_inspection", "published_on": "2019-05-30"},
+         {"citation": "84 FR 99999", "reliability": "official", "kind": "federal_register",
+          "published_on": "2019-06-04"},
+         {"title": "Acme to be listed", "reliability": "attributed", "kind": "press", "published_on": "2019-05-30"},
+         {"title": "BIS adds Acme", "reliability": "statement", "kind": "agency_announcement"},
+         {"title": "Acme v. Commerce", "reliability": "official", "kind": "court", "published_on": "2019-07-01"}]},
     {"kind": "entity_delisted", "id": "acme-delisted", "list": "us-bis-entity-list", "party": {"key": "acme-widgets"},
      "effective_on": "2020-02-01", "published_on": "2020-01-30", "sources": _official("Acme removed")},
     {"kind": "measure_adopted", "id": "sunset-adopted", "measure": {"key": "sunset-rule", "title": "A rule that ends"},
@@ -305,7 +311,7 @@ def test_the_sample_is_sound(sample: dict[str, Any]) -> None:
 NEW_KEYS: dict[str, Callable[[Any], None]] = {
     "answer": lambda a: a.update(sources_axis="by source"),
     "entry": lambda a: _entry(a).update(details_provenance={"license_policy": {"set_by": "x"}}),
-    "citation": lambda a: _entry(a)["citations"][0].update(kind="federal_register", published_on="2019-05-16"),
+    "citation": lambda a: _entry(a)["citations"][0].update(pages="22961-22965"),
     "filter": lambda a: a["filter"].update(script_variants=True),
     "measure": lambda a: a["measures"][0].update(parameters_provenance={}),
     "meeting": lambda a: a["meetings"][0].update(location=None),
@@ -326,7 +332,7 @@ def test_new_keys_validate_in_every_kind_of_output(sample: dict[str, Any]) -> No
     changes: dict[str, Callable[[Any], None]] = {
         "diff": lambda a: a.update(window="(D1, D2]"),
         "history": lambda a: a["items"][0]["amendments"][0].update(sources_axis="by source"),
-        "log": lambda a: a[0]["sources"][0].update(kind="federal_register", published_on="2019-05-17"),
+        "log": lambda a: a[0]["sources"][0].update(pages="22689"),
         "report": lambda a: a.update(signed_by="someone", state={**a["state"], "as_known": True}),
     }
     for kind, change in changes.items():

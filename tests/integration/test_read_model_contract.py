@@ -38,7 +38,7 @@ from regledger.projections.answers import (
     model_state,
 )
 from regledger.projections.parties import directory, match_parties
-from tests.unit.views_kit import History, as_logged, events_of, histories, queries
+from tests.unit.views_kit import History, as_logged, assert_cites_nothing_after, events_of, histories, queries
 
 # The store is the same for every example (each example drops and reinstalls the tables), and one contract runs
 # in a subclass per store: hence the function-scoped fixture and the differing executors.
@@ -106,6 +106,22 @@ class ReadModelContract:
         for _ in range(3):
             query = data.draw(queries(history), label="query")
             check(view, entries, query, data.draw(queries(history)).as_of)
+
+    @settings(SETTINGS, max_examples=15)
+    @given(data=st.data())
+    def test_sources_dated_on_their_own_answer_as_the_fold_does_citing_nothing_after_p(
+            self, view: Any, data: st.DataObject) -> None:
+        history = data.draw(histories(dated=True), label="history")
+        view.drop()
+        view.install()
+        feed(view, history, data.draw(st.lists(st.integers(0, 60), max_size=2)), data.draw(st.booleans()))
+        entries = as_logged(history.entries())
+
+        for _ in range(3):
+            query = data.draw(queries(history), label="query")
+            check(view, entries, query, data.draw(queries(history)).as_of)
+            assert_cites_nothing_after(model_state(view, query).value, query.published_by)
+            assert_cites_nothing_after(model_diff(view, query, (date.min, query.as_of)).value, query.published_by)
 
     def test_a_batch_applied_again_is_refused_as_already_done(self, view: Any) -> None:
         events = [(1, None), (2, None)]

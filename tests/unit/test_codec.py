@@ -11,7 +11,8 @@ from regledger.projections.codec import effect_data, effect_of, item_data, item_
 from regledger.projections.diff import TookEffect
 from regledger.projections.items import Citation, Item, ListEntry, MeasureView, MeetingView, PendingChange, PositionView
 
-CITE = Citation("84 FR 22961", "2019-10616", None, None, "Federal Register", "official")
+CITE = Citation("84 FR 22961", "2019-10616", None, None, "Federal Register", "official", date(2019, 5, 21),
+                "federal_register")
 KINDS = {ListEntry: "listing", MeasureView: "measure", MeetingView: "meeting", PositionView: "position"}
 
 

@@ -21,7 +21,7 @@ from regledger.projections.fold import state_at
 from regledger.projections.subjects import group_by_subject, resolve_all
 from regledger.projections.temporal import items_of
 from regledger.projections.units import Version, unit_of, versions
-from tests.unit.views_kit import histories, queries
+from tests.unit.views_kit import assert_cites_nothing_after, histories, queries
 
 SETTINGS = settings(deadline=None, max_examples=60, suppress_health_check=[HealthCheck.too_slow])
 
@@ -122,3 +122,22 @@ def test_a_unit_over_the_grid_limit_is_modelled_exactly_after_its_last_publicati
 
     assert all(v.model.floor is not None for found in units.values() for v in found)
     assert answer(units, open_query) == fold(entries, open_query)
+
+
+@settings(deadline=None, max_examples=40, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_with_sources_dated_on_their_own_the_rows_answer_as_the_fold_does_citing_nothing_after_p(
+        data: st.DataObject) -> None:
+    history = data.draw(histories(dated=True), label="history")
+    entries = history.entries()
+    units = models(entries)
+
+    for _ in range(10):
+        query = data.draw(queries(history), label="query")
+        folded = fold(entries, query)
+        assert answer(units, query) == folded, query
+        assert_cites_nothing_after(folded, query.published_by)
+    start, end = sorted((query.as_of, data.draw(queries(history)).as_of))
+    window = _window(resolve_all(group_by_subject(entries), query), start, end)
+    assert effects(units, query, start, end) == window
+    assert_cites_nothing_after(window, query.published_by)

@@ -9,7 +9,7 @@ retractions (of corrections too); several record runs (transaction time), one of
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, is_dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import NAMESPACE_URL, uuid5
@@ -21,6 +21,7 @@ from regledger.domain.actions import Action
 from regledger.domain.history import Entry
 from regledger.domain.values import Reliability
 from regledger.projections import Query
+from regledger.projections.items import Citation
 from regledger.projections.subjects import group_by_subject, subject_of, target_of
 
 BASE_DAY = date(2020, 1, 1)
@@ -33,9 +34,26 @@ def day(offset: int) -> str:
     return (BASE_DAY + timedelta(days=offset)).isoformat()
 
 
-def _common(draw: st.DrawFn, number: int) -> dict[str, Any]:
-    return {"id": f"a{number}", "effective_on": day(draw(days)), "published_on": day(draw(days)),
-            "sources": [{"citation": f"src-{number}", "reliability": draw(st.sampled_from(TIERS))}]}
+def _common(draw: st.DrawFn, number: int, dated: bool = False) -> dict[str, Any]:
+    published = draw(days)
+    found = {"id": f"a{number}", "effective_on": day(draw(days)), "published_on": day(published),
+             "sources": [{"citation": f"src-{number}", "reliability": draw(st.sampled_from(TIERS))}]}
+    if dated:
+        found["sources"] += [dated_source(draw, f"src-{number}-{k}", published) for k in range(draw(st.integers(0, 2)))]
+        if draw(st.booleans()):  # the first source dated too: the action's date may then be left out
+            found["sources"][0]["published_on"] = day(published)
+            if all("published_on" in s for s in found["sources"]) and draw(st.booleans()):
+                del found["published_on"]
+    return found
+
+
+def dated_source(draw: st.DrawFn, citation: str, published: int) -> dict[str, Any]:
+    """A source of a random tier and kind, dated on or after the action's `published` day offset (or undated)."""
+    found = {"citation": citation, "reliability": draw(st.sampled_from(TIERS)),
+             "kind": draw(st.sampled_from(["federal_register", "public_inspection", "press", "other"]))}
+    if draw(st.integers(0, 3)):
+        found["published_on"] = day(published + draw(st.integers(0, 4)))
+    return found
 
 
 def _party(draw: st.DrawFn) -> dict[str, Any]:
@@ -94,10 +112,10 @@ def _position(draw: st.DrawFn, common: dict[str, Any]) -> dict[str, Any]:
 
 
 @st.composite
-def base_action(draw: st.DrawFn, number: int) -> dict[str, Any]:
-    """One action of a small universe, with id `a{number}`."""
+def base_action(draw: st.DrawFn, number: int, dated: bool = False) -> dict[str, Any]:
+    """One action of a small universe, with id `a{number}`; `dated`: with several sources, dated on their own."""
     family = draw(st.sampled_from([_listing, _listing, _listing, _measure, _measure, _meeting, _position]))
-    return family(draw, _common(draw, number))
+    return family(draw, _common(draw, number, dated))
 
 
 _FIELDS = {
@@ -169,9 +187,10 @@ class History:
 
 
 @st.composite
-def histories(draw: st.DrawFn) -> History:
-    """A random history of 1 to 14 base actions and up to 4 amendments over 4 runs."""
-    bases = [draw(base_action(n)) for n in range(draw(st.integers(1, 14)))]
+def histories(draw: st.DrawFn, dated: bool = False) -> History:
+    """A random history of 1 to 14 base actions and up to 4 amendments over 4 runs; `dated`: actions with up to
+    three sources of random tiers and kinds, each dated on its own."""
+    bases = [draw(base_action(n, dated)) for n in range(draw(st.integers(1, 14)))]
     runs = [draw(st.integers(0, 3)) for _ in bases]
     fixes = draw(amendments(bases, runs))
     return History(list(zip(runs, bases, strict=True)) + fixes, skewed=draw(st.integers(0, 5)) == 0)
@@ -185,6 +204,8 @@ def dates_of(entries: list[Entry]) -> list[date]:
             value = getattr(entry.action, name, None)
             if isinstance(value, date):
                 found.update(value + timedelta(days=k) for k in (-1, 0, 1))
+        for value in entry.action.source_dates():
+            found.update(value + timedelta(days=k) for k in (-1, 0, 1))
     return sorted(found) or [BASE_DAY]
 
 
@@ -244,3 +265,25 @@ def as_logged(entries: list[Entry]) -> list[Entry]:
 
 
 Actions = list[Action]
+
+
+def citations_in(value: Any) -> Iterator[Citation]:
+    """Every citation an answer (state, diff, history, item, or any nesting of them) holds."""
+    if isinstance(value, Citation):
+        yield value
+    elif is_dataclass(value) and not isinstance(value, type):
+        for name in (f.name for f in fields(value)):
+            yield from citations_in(getattr(value, name))
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from citations_in(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from citations_in(item)
+
+
+def assert_cites_nothing_after(answer: Any, published_by: date | None) -> None:
+    """No citation of `answer` is dated after P (the public-record axis reads sources, DESIGN §2)."""
+    if published_by is not None:
+        late = [c for c in citations_in(answer) if c.published_on > published_by]
+        assert not late, (published_by, late)
