@@ -59,7 +59,37 @@ __all__ = [
     "action_adapter",
     "canonical_json",
     "data_problem",
+    "mark_corrections",
+    "recorded_key",
+    "set_by_corrections",
 ]
+
+_KEY = "_regledger_recorded_key"  # kept in the instance's __dict__: not a field, not compared, not dumped
+_MARKS = "_regledger_set_by"
+
+
+def recorded_key(action: ActionBase) -> str:
+    """The id of the action as recorded, else `sha256:` and the content hash of the action as recorded (a view of
+    it through `ActionBase.seen` keeps the recorded key)."""
+    found = action.__dict__.get(_KEY)
+    if found is not None:
+        return cast(str, found)
+    return action.id if action.id is not None else f"sha256:{action.content_hash()}"
+
+
+def set_by_corrections(action: ActionBase) -> dict[str, ActionBase]:
+    """Per field path (`details.NAME`, `parameters`), the correction that set it, as seen (see `mark_corrections`)."""
+    return cast(dict[str, ActionBase], action.__dict__.get(_MARKS, {}))
+
+
+def mark_corrections(corrected: ActionBase, before: ActionBase, correction: ActionBase, paths: Any) -> None:
+    """Record on `corrected` (`before` with `correction`'s fields applied) which paths `correction` set."""
+    marks = dict(set_by_corrections(before))
+    for path in paths:
+        marks = {p: c for p, c in marks.items() if not p.startswith(f"{path}.")}
+        marks[path] = correction
+    corrected.__dict__[_MARKS] = marks
+    corrected.__dict__[_KEY] = recorded_key(before)
 
 _SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
 _ACTION_ID = re.compile(r"^\S{1,200}$")
@@ -263,12 +293,19 @@ class ActionBase(Frozen):
         if not kept:
             return None
         first = min(d for _, d in kept)
-        if len(kept) == len(self.sources) and first == self.published_on:
+        marks = set_by_corrections(self)
+        seen_marks = {p: c.seen(published_by, min_rank) or c for p, c in marks.items()}
+        same_marks = all(seen_marks[p] is c for p, c in marks.items())
+        if len(kept) == len(self.sources) and first == self.published_on and same_marks:
             return self
         sources = tuple(s if s.published_on is not None else s.model_copy(update={"published_on": d}) for s, d in kept)
         values = {name: getattr(self, name) for name in type(self).model_fields}
         values.update(sources=sources, published_on=first)
-        return cast(Self, self.model_construct(_fields_set=self.model_fields_set | {"published_on"}, **values))
+        view = cast(Self, self.model_construct(_fields_set=self.model_fields_set | {"published_on"}, **values))
+        view.__dict__[_KEY] = recorded_key(self)
+        if marks:
+            view.__dict__[_MARKS] = seen_marks
+        return view
 
     def content_hash(self) -> str:
         """SHA-256 of the canonical JSON of the action: equal content, equal hash."""

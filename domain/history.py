@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .actions import Action, ActionBase, Correction, Retraction, action_adapter
+from .actions import Action, ActionBase, Correction, Retraction, action_adapter, mark_corrections
 from .errors import CorrectionError
 from .values import STORED
 
@@ -119,7 +119,9 @@ def resolve(
         if isinstance(action, Retraction):
             retracted.add(target.seq)
         elif target.seq not in retracted:
-            current[target.seq] = apply_fields(current[target.seq], action.fields)
+            before = current[target.seq]
+            current[target.seq] = apply_fields(before, action.fields)
+            mark_corrections(current[target.seq], before, action, action.fields)
 
     # Amendments only name earlier entries: settle amendments of amendments newest first, then apply the
     # settled ones to the actions in recording order, so that a later correction of a field wins.

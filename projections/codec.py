@@ -72,23 +72,23 @@ def _unpending(data: list[list[Any]]) -> tuple[PendingChange, ...]:
 
 def _entry(e: ListEntry) -> list[Any]:
     return [e.list_key, e.party, e.name, list(e.aliases), e.country, e.status, _day(e.listed_on), _free(e.details),
-            e.reliability, _cites(e.citations), _pending(e.pending)]
+            e.reliability, _cites(e.citations), _pending(e.pending), e.details_provenance]
 
 
 def _unentry(d: list[Any]) -> ListEntry:
     return ListEntry(d[0], d[1], d[2], tuple(d[3]), d[4], d[5], _undate(d[6]), _unfree(d[7]), d[8], _uncites(d[9]),
-                     _unpending(d[10]))
+                     _unpending(d[10]), d[11])
 
 
 def _measure(m: MeasureView) -> list[Any]:
     return [m.key, m.title, m.status, _day(m.proposed_on), _day(m.effective_on), _day(m.expires_on),
             _day(m.withdrawn_on), _day(m.comments_close_on), _free(m.parameters), m.reliability, _cites(m.citations),
-            _pending(m.pending)]
+            _pending(m.pending), m.parameters_provenance]
 
 
 def _unmeasure(d: list[Any]) -> MeasureView:
     return MeasureView(d[0], d[1], d[2], _undate(d[3]), _undate(d[4]), _undate(d[5]), _undate(d[6]), _undate(d[7]),
-                       _unfree(d[8]), d[9], _uncites(d[10]), _unpending(d[11]))
+                       _unfree(d[8]), d[9], _uncites(d[10]), _unpending(d[11]), d[12])
 
 
 def _meeting(m: MeetingView) -> list[Any]:

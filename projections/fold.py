@@ -31,6 +31,7 @@ from .items import (
     State,
     best_tier,
     citations_of,
+    provenance_of,
 )
 from .query import Query
 from .subjects import Fact, Resolved, SubjectKey, group_by_subject, resolve_all
@@ -113,6 +114,7 @@ def listing_item(subject: SubjectKey, state: ListingState, pending: list[Fact],
         status=status, listed_on=state.listed_on, details=dict(state.details),
         reliability=best_tier(state.actions), citations=citations_of(state.actions),
         pending=_pending(_others(pending, state.actions)),
+        details_provenance=provenance_of(state.actions, "details", state.details),
     )
 
 
@@ -164,15 +166,18 @@ def measure_item(key: str, actions: list[Fact], state: MeasureState, pending: li
     waiting = adoption if status == "pending" else None
     closes = [closes_on for _, closes_on in state.comment_periods]
     announced = (waiting.parameters or {}) if waiting else {}
+    parameters = {**state.parameters, **announced}
     return MeasureView(
         key=key, title=state.title or next((t for a in actions if (t := a.measure.title)), None),  # type: ignore[union-attr]
         status=status, proposed_on=state.proposed_on,
         effective_on=state.adopted_on or (waiting.effective_on if waiting else None),
         expires_on=state.expires_on or (waiting.expires_on if waiting else None),
         withdrawn_on=state.withdrawn_on, comments_close_on=max(closes) if closes else None,
-        parameters={**state.parameters, **announced},
+        parameters=parameters,
         reliability=best_tier(counted), citations=citations_of(counted),
         pending=_pending(_others(pending, counted)),
+        parameters_provenance=provenance_of([*state.actions, *([waiting] if waiting else [])], "parameters",
+                                            parameters),
     )
 
 

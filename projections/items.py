@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
 
-from regledger.domain.actions import ActionBase
+from regledger.domain.actions import ActionBase, recorded_key, set_by_corrections
 from regledger.domain.values import best_source
 
 from .query import Query
@@ -20,11 +20,13 @@ __all__ = [
     "MeetingView",
     "PendingChange",
     "PositionView",
+    "Provenance",
     "State",
     "best_tier",
     "changed_fields",
     "citations_of",
     "name_of",
+    "provenance_of",
 ]
 
 
@@ -62,6 +64,25 @@ def best_tier(actions: Iterable[ActionBase]) -> str | None:
     return best_source(sources).reliability.value if sources else None
 
 
+Provenance = dict[str, dict[str, str]]  # per detail or parameter name: {"set_by": ACTION_KEY, "reliability": TIER}
+
+
+def provenance_of(actions: Iterable[ActionBase], field_name: str, names: Collection[str]) -> Provenance:
+    """Per name in `names`, the action that set the value of `field_name` (details | parameters) as it stands, the
+    last of `actions` (in the order they were applied) to give it, and that action's tier as seen; a correction
+    that set the value (the name, or the whole mapping) in its place."""
+    found: Provenance = {}
+    for action in actions:
+        values = getattr(action, field_name, None)
+        if not isinstance(values, dict):
+            continue
+        marks = set_by_corrections(action)
+        for name in values:
+            setter = marks.get(f"{field_name}.{name}") or marks.get(field_name) or action
+            found[name] = {"set_by": recorded_key(setter), "reliability": setter.tier.value}
+    return {name: found[name] for name in names if name in found}
+
+
 @dataclass(frozen=True)
 class PendingChange:
     """A visible action published by the as-of date that takes effect later."""
@@ -87,6 +108,7 @@ class ListEntry:
     reliability: str | None
     citations: tuple[Citation, ...]
     pending: tuple[PendingChange, ...] = ()
+    details_provenance: Provenance = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -105,6 +127,7 @@ class MeasureView:
     reliability: str | None
     citations: tuple[Citation, ...]
     pending: tuple[PendingChange, ...] = ()
+    parameters_provenance: Provenance = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,8 @@ from regledger.domain.actions import (
     EntityListed,
     EntryAmended,
     PositionStated,
+    recorded_key,
+    set_by_corrections,
 )
 from regledger.domain.history import Entry, legal_order, resolve
 from regledger.domain.values import Reliability
@@ -111,7 +113,7 @@ class Shared:
         """The one object for `action` as resolved for `entry` (the entry's own action, or an equal correction
         made before), with its published_on and tier rank."""
         known = self.corrected.setdefault(entry.seq, [])
-        same = next((t for t in known if t[1] is action or t[1] == action), None)
+        same = next((t for t in known if t[1] is action or (t[1] == action and _marks(t[1]) == _marks(action))), None)
         if same is None:
             same = (entry, action, action.published_on, action.tier.rank)
             known.append(same)
@@ -124,6 +126,11 @@ class Shared:
             shown = query.sees(entry, action)
             self.views[key] = (action, None if shown is None else self.fact(entry, shown)[1])
         return self.views[key][1]
+
+
+def _marks(action: Fact) -> dict[str, tuple[str, str]]:
+    """Which correction set which field, and its tier: part of what makes two resolved facts the same."""
+    return {path: (recorded_key(c), c.tier.value) for path, c in set_by_corrections(action).items()}
 
 
 def unit_model(entries: Sequence[Entry], limit: int = GRID_LIMIT, shared: Shared | None = None) -> UnitModel:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
+from regledger.domain.values import Reliability
 from regledger.projections import Change, Diff, History, HistoryItem, PartyMatch, Query
 from regledger.projections.items import Citation, Item, ListEntry, MeasureView, MeetingView, PositionView, State
 
 __all__ = [
+    "attribution",
     "axes_json",
     "citation_json",
     "diff_json",
@@ -84,11 +86,25 @@ def _pending(item: ListEntry | MeasureView) -> list[dict[str, Any]]:
              "citations": _cites(p.citations)} for p in item.pending]
 
 
+def attribution(provenance: Mapping[str, Any] | None, name: str, item_tier: str | None) -> str:
+    """` (TIER: ACTION)` when the value `name` was set by an action of a tier below the item's own, else empty."""
+    found = (provenance or {}).get(name)
+    own, set_tier = Reliability.named(item_tier), Reliability.named(found and found.get("reliability"))
+    if found is None or own is None or set_tier is None or set_tier.rank >= own.rank:
+        return ""
+    return f" ({set_tier.value}: {found['set_by']})"
+
+
+def _provenance(found: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+    return {name: {"set_by": p["set_by"], "reliability": p["reliability"]} for name, p in found.items()}
+
+
 def entry_json(entry: ListEntry) -> dict[str, Any]:
     """A list entry."""
     return {
         "party": entry.party, "name": entry.name, "aliases": list(entry.aliases), "country": entry.country,
         "status": entry.status, "listed_on": plain(entry.listed_on), "details": plain(entry.details),
+        "details_provenance": _provenance(entry.details_provenance),
         "reliability": entry.reliability, "citations": _cites(entry.citations), "pending": _pending(entry),
     }
 
@@ -100,6 +116,7 @@ def measure_json(measure: MeasureView) -> dict[str, Any]:
         "proposed_on": plain(measure.proposed_on), "effective_on": plain(measure.effective_on),
         "expires_on": plain(measure.expires_on), "withdrawn_on": plain(measure.withdrawn_on),
         "comments_close_on": plain(measure.comments_close_on), "parameters": plain(measure.parameters),
+        "parameters_provenance": _provenance(measure.parameters_provenance),
         "reliability": measure.reliability, "citations": _cites(measure.citations), "pending": _pending(measure),
     }
 

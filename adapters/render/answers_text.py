@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
-from regledger.adapters.render.answers_json import plain
+from regledger.adapters.render.answers_json import attribution, plain
 from regledger.adapters.safe_text import safe_lines
 from regledger.projections import Change, Diff, History, HistoryItem, PartyMatch, Query
 from regledger.projections.items import (
@@ -122,7 +122,7 @@ def _entry_lines(entry: ListEntry) -> Iterator[str]:
     aka = f"; also known as {', '.join(entry.aliases)}" if entry.aliases else ""
     yield f"{I1}- {who}{aka}: {_summary(entry)}."
     for name, value in entry.details.items():
-        yield f"{I2}{name}: {_value(value)}"
+        yield f"{I2}{name}: {_value(value)}{attribution(entry.details_provenance, name, entry.reliability)}"
     yield from _pending_and_sources(entry)
 
 
@@ -141,7 +141,9 @@ def _measure_lines(measure: MeasureView) -> Iterator[str]:
     when = ", ".join(d for d in dates if d) or "no dates"
     yield f"{I1}- {measure.title or measure.key} [{measure.key}]: {when}."
     if measure.parameters:
-        yield f"{I2}Parameters: " + "; ".join(f"{k} = {_value(v)}" for k, v in measure.parameters.items()) + "."
+        yield f"{I2}Parameters: " + "; ".join(
+            f"{k} = {_value(v)}{attribution(measure.parameters_provenance, k, measure.reliability)}"
+            for k, v in measure.parameters.items()) + "."
     yield from _pending_and_sources(measure)
 
 
@@ -227,13 +229,16 @@ def _change_lines(change: Change, heading: str | None = None) -> list[str]:
     return [head + _delta(change.before, change.after), sources(change.citations)]
 
 
+_NOT_CHANGES = {"citations", "pending", "list_key", "details_provenance", "parameters_provenance"}
+
+
 def _delta(before: Any, after: Any) -> str:
     if before is None:
         return "now " + _summary(after) + "."
     if after is None:
         return "no longer " + _summary(before) + "."
     parts = [f"{path}: {_shown(old)} → {_shown(new)}"
-             for path, old, new in changed_fields(before, after, {"citations", "pending", "list_key"})]
+             for path, old, new in changed_fields(before, after, _NOT_CHANGES)]
     came = "came into force; " if (getattr(before, "status", ""), getattr(after, "status", "")) == (
         "pending", "in_force") else ""
     return came + ("; ".join(parts) + "." if parts else "new sources.")

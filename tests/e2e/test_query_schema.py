@@ -310,10 +310,10 @@ def test_the_sample_is_sound(sample: dict[str, Any]) -> None:
 
 NEW_KEYS: dict[str, Callable[[Any], None]] = {
     "answer": lambda a: a.update(sources_axis="by source"),
-    "entry": lambda a: _entry(a).update(details_provenance={"license_policy": {"set_by": "x"}}),
+    "entry": lambda a: _entry(a).update(details_wording={"license_policy": {"worded_by": "x"}}),
     "citation": lambda a: _entry(a)["citations"][0].update(pages="22961-22965"),
     "filter": lambda a: a["filter"].update(script_variants=True),
-    "measure": lambda a: a["measures"][0].update(parameters_provenance={}),
+    "measure": lambda a: a["measures"][0].update(parameters_wording={}),
     "meeting": lambda a: a["meetings"][0].update(location=None),
     "position": lambda a: a["positions"][0].update(quote="We will act."),
 }

@@ -30,7 +30,8 @@ __all__ = [
     "state_changes",
 ]
 
-_SAME = {"citations", "pending", "list_key", "party", "key", "actor", "subject"}  # identity, or shown elsewhere
+_SAME = {"citations", "pending", "list_key", "party", "key", "actor", "subject", "details_provenance",
+         "parameters_provenance"}  # identity, or shown elsewhere
 
 
 @dataclass(frozen=True)

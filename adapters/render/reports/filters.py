@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
+from regledger.adapters.render.answers_json import attribution
 from regledger.domain.values import Reliability
 
 __all__ = [
@@ -104,6 +105,6 @@ def md_url(value: str) -> Markup:
 
 FILTERS: dict[str, Callable[..., Any]] = {
     "day": day, "moment": moment, "words": words, "tier_rank": tier_rank, "cite_label": cite_label,
-    "shown": shown, "md": md, "md_url": md_url,
+    "shown": shown, "md": md, "md_url": md_url, "attribution": attribution,
 }
 TESTS: dict[str, Callable[..., bool]] = {"web_url": is_web_url}
