@@ -38,6 +38,7 @@ from regledger.adapters.progress import Progress
 from regledger.adapters.store.ledger import Ledger
 
 __all__ = [
+    "NO_CHAIN",
     "Divergence",
     "Verification",
     "chain_store",
@@ -49,11 +50,14 @@ __all__ = [
 ]
 
 
+NO_CHAIN = "this store keeps no chain: use a SQLite file or PostgreSQL"  # an in-memory ledger
+
+
 def chain_store(ledger: Ledger) -> ChainStore:
     """The chain of `ledger`, on the ledger's own store; StoreError for a store that keeps none (memory)."""
     store = ledger.sql
     if store is None:
-        raise StoreError("this store keeps no chain: use a SQLite file or PostgreSQL")
+        raise StoreError(NO_CHAIN)
     return ChainStore(store.transaction, store.dialect, store.locked)
 
 

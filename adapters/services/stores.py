@@ -10,6 +10,7 @@ from eventsourcing.persistence import PersistenceError
 
 from regledger.adapters.errors import StoreError
 from regledger.adapters.integrity.chain import ChainStore
+from regledger.adapters.integrity.verify import NO_CHAIN
 from regledger.adapters.readmodels.lifecycle import ReadModels
 from regledger.adapters.wiring import Stores
 
@@ -19,7 +20,7 @@ __all__ = ["chain_of", "read_models_of", "store_failures"]
 def chain_of(stores: Stores) -> ChainStore:
     """The hash chain of the ledger; StoreError for a store that keeps none (in memory)."""
     if stores.chain is None:
-        raise StoreError("this store keeps no chain: use a SQLite file or PostgreSQL")
+        raise StoreError(NO_CHAIN)
     return stores.chain
 
 
