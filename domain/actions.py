@@ -31,20 +31,26 @@ from .values import (
 )
 
 __all__ = [
+    "ANNOUNCEMENT_KINDS",
     "KINDS",
     "Action",
     "ActionBase",
+    "Announcement",
     "CommentPeriodOpened",
     "Correction",
     "EntityDelisted",
     "EntityListed",
     "EntryAmended",
+    "ListingAnnounced",
     "MeasureAction",
     "MeasureAdopted",
     "MeasureAmended",
+    "MeasureAnnounced",
+    "MeasureDrafted",
     "MeasureExpired",
     "MeasureProposed",
     "MeasureRef",
+    "MeasureRevoked",
     "MeasureWithdrawn",
     "MeetingAction",
     "MeetingCancelled",
@@ -215,6 +221,14 @@ class PartyRef(Frozen):
     aliases: Text | None = None
     country: Country | None = None
     addresses: Text | None = None
+    affiliate_of: Key | None = None  # the party this one is an affiliate of (a cycle is refused when recorded)
+
+    @model_validator(mode="after")
+    def _not_its_own_affiliate(self) -> PartyRef:
+        if self.affiliate_of is not None and self.affiliate_of == self.key:
+            msg = f"affiliate_of: a party cannot be an affiliate of itself ({self.key!r})"
+            raise ValueError(msg)
+        return self
 
 
 class MeasureRef(Frozen):
@@ -273,6 +287,11 @@ class ActionBase(Frozen):
             msg = f"published_on {self.published_on} must equal the earliest source date ({earliest})"
             raise ValueError(msg)
         return self
+
+    @property
+    def legal_on(self) -> date:
+        """The day the action counts from in legal order: its effective_on (an announcement's: its published_on)."""
+        return self.effective_on
 
     @property
     def tier(self) -> Reliability:
@@ -334,6 +353,35 @@ class _Listing(ActionBase):
     party: PartyRef
 
 
+class _Announcement(ActionBase):
+    """A statement that something *will* happen: no effective date; it counts from its own published_on."""
+
+    effective_on: None = None  # type: ignore[assignment]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_effective_date(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("effective_on") is not None:
+            msg = ("effective_on: an announcement has no effective date (it says a change will happen); record the "
+                   "change itself, with its effective_on, when it is made")
+            raise ValueError(msg)
+        return data
+
+    @property
+    def legal_on(self) -> date:
+        """An announcement counts from the day it was published."""
+        return self.published_on
+
+
+class ListingAnnounced(_Announcement):
+    """An agency or a press report says a party will be added to (or removed from) a list."""
+
+    kind: Literal["listing_announced"]
+    list: Key
+    party: PartyRef
+    change: Literal["add", "remove"] = "add"
+
+
 class EntityListed(_Listing):
     """A party is added to a list (again while listed: a confirmation; after a delisting: a relisting)."""
 
@@ -358,7 +406,32 @@ class _Measure(ActionBase):
     measure: MeasureRef
 
 
-class MeasureProposed(_Measure):
+class _Applies(Frozen):
+    """Whom a measure applies to: parties by key (and, with include_affiliates, their affiliates). Given on an
+    amendment, both replace the measure's."""
+
+    applies_to: tuple[Key, ...] | None = None
+    include_affiliates: bool | None = None  # read as false when not given
+
+
+class MeasureAnnounced(_Announcement, _Applies):
+    """An agency or a press report says a measure will be made (or changed)."""
+
+    kind: Literal["measure_announced"]
+    measure: MeasureRef
+    expires_on: LegalDate | None = None
+    parameters: Parameters | None = None
+
+
+class MeasureDrafted(_Measure, _Applies):
+    """A draft rule is sent for review (e.g. to OMB) without being published as a proposal."""
+
+    kind: Literal["measure_drafted"]
+    expires_on: LegalDate | None = None
+    parameters: Parameters | None = None
+
+
+class MeasureProposed(_Measure, _Applies):
     """A rule is proposed, optionally with a comment period."""
 
     kind: Literal["measure_proposed"]
@@ -374,7 +447,7 @@ class CommentPeriodOpened(_Measure):
     comments_close_on: LegalDate
 
 
-class MeasureAdopted(_Measure):
+class MeasureAdopted(_Measure, _Applies):
     """A measure is adopted: in force from effective_on, through expires_on when given."""
 
     kind: Literal["measure_adopted"]
@@ -382,7 +455,7 @@ class MeasureAdopted(_Measure):
     parameters: Parameters | None = None
 
 
-class MeasureAmended(_Measure):
+class MeasureAmended(_Measure, _Applies):
     """A measure changes: a new expires_on extends it (even after a lapse); parameters given replace."""
 
     kind: Literal["measure_amended"]
@@ -392,9 +465,16 @@ class MeasureAmended(_Measure):
 
 
 class MeasureWithdrawn(_Measure):
-    """A measure is withdrawn (or removed) from effective_on."""
+    """A draft or proposal is abandoned before adoption, from effective_on. On an adopted measure (files written
+    before `measure_revoked` existed) it is read as a revocation."""
 
     kind: Literal["measure_withdrawn"]
+
+
+class MeasureRevoked(_Measure):
+    """An adopted measure is ended by a later rule (or guidance rescinded), from effective_on."""
+
+    kind: Literal["measure_revoked"]
 
 
 class MeasureExpired(_Measure):
@@ -504,10 +584,13 @@ class Retraction(_Amendment):
     reason: Prose
 
 
-ListingAction = EntityListed | EntryAmended | EntityDelisted
+ListingAction = EntityListed | EntryAmended | EntityDelisted | ListingAnnounced
 MeasureAction = (
     MeasureProposed | CommentPeriodOpened | MeasureAdopted | MeasureAmended | MeasureWithdrawn | MeasureExpired
+    | MeasureAnnounced | MeasureDrafted | MeasureRevoked
 )
+Announcement = ListingAnnounced | MeasureAnnounced
+ANNOUNCEMENT_KINDS = ("listing_announced", "measure_announced")
 MeetingAction = MeetingScheduled | MeetingRescheduled | MeetingPostponed | MeetingHeld | MeetingCancelled
 Action = Annotated[
     ListingAction | MeasureAction | MeetingAction | PositionStated | Correction | Retraction,
@@ -519,7 +602,8 @@ KINDS: tuple[str, ...] = tuple(
     for cls in (
         EntityListed, EntryAmended, EntityDelisted, MeasureProposed, CommentPeriodOpened, MeasureAdopted,
         MeasureAmended, MeasureWithdrawn, MeasureExpired, MeetingScheduled, MeetingRescheduled, MeetingPostponed,
-        MeetingHeld, MeetingCancelled, PositionStated, Correction, Retraction,
+        MeetingHeld, MeetingCancelled, PositionStated, Correction, Retraction, ListingAnnounced, MeasureAnnounced,
+        MeasureDrafted, MeasureRevoked,
     )
 )
 

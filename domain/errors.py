@@ -3,7 +3,8 @@
     DomainError
     ├── ActionRefusedError          an action cannot be recorded as written
     │   ├── NotListedError          delisting/amending a party not listed on that date
-    │   ├── MeasureWithdrawnError   changing a measure that was withdrawn
+    │   ├── MeasureWithdrawnError   changing a measure that was withdrawn or revoked
+    │   ├── MeasureNotAdoptedError  revoking a measure that was never adopted
     │   ├── MeetingClosedError      holding/moving a meeting already held or cancelled
     │   ├── MeetingNotScheduledError moving a meeting that was never scheduled
     │   ├── UnknownSubjectError     a party, measure or meeting first named without its name/title
@@ -22,6 +23,7 @@ __all__ = [
     "DomainError",
     "DuplicateActionError",
     "HistoryError",
+    "MeasureNotAdoptedError",
     "MeasureWithdrawnError",
     "MeetingClosedError",
     "MeetingNotScheduledError",
@@ -51,6 +53,10 @@ class NotListedError(ActionRefusedError):
 
 class MeasureWithdrawnError(ActionRefusedError):
     """The measure was withdrawn on or before that date."""
+
+
+class MeasureNotAdoptedError(ActionRefusedError):
+    """A measure that was never adopted cannot be revoked (a draft or proposal is withdrawn)."""
 
 
 class MeetingClosedError(ActionRefusedError):

@@ -36,9 +36,10 @@ class Entry:
 
 
 def legal_order(item: tuple[Entry, ActionBase]) -> tuple[Any, ...]:
-    """Sort key of a resolved action: (effective_on, published_on, recording order)."""
+    """Sort key of a resolved action: (effective_on, published_on, recording order); an announcement, which has no
+    effective date, counts from its published_on (`ActionBase.legal_on`)."""
     entry, action = item
-    return (action.effective_on, action.published_on, entry.seq)
+    return (action.legal_on, action.published_on, entry.seq)
 
 
 def subject_identity(action: ActionBase) -> tuple[Any, ...]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from .actions import Action, EntityDelisted, EntityListed, PartyRef
+from .actions import Action, EntityDelisted, EntityListed, ListingAnnounced, PartyRef
 from .actions import EntryAmended as EntryAmendedAction
 from .errors import NotListedError
 from .events import natural_id
@@ -32,6 +32,7 @@ class ListingState:
     aliases_given: bool = False  # an action gave aliases (perhaps none): they replace what other listings say
     country: str | None = None
     addresses: tuple[str, ...] = ()
+    affiliate_of: str | None = None
     details: dict[str, Any] = field(default_factory=dict)
     actions: tuple[Action, ...] = ()  # the actions that make up the current (or last) entry, in legal order
 
@@ -44,18 +45,23 @@ def _with_party(state: ListingState, party: PartyRef) -> ListingState:
         aliases_given=state.aliases_given or party.aliases is not None,
         country=party.country or state.country,
         addresses=party.addresses if party.addresses is not None else state.addresses,
+        affiliate_of=party.affiliate_of or state.affiliate_of,
     )
 
 
 def listing_step(state: ListingState, action: Action, *, strict: bool) -> ListingState:
-    """The listing after `action`. Strict refuses delisting or amending a party not listed on that date."""
+    """The listing after `action`. Strict refuses delisting or amending a party not listed on that date. An
+    announcement changes nothing in force (the projections read it on its own)."""
+    if isinstance(action, ListingAnnounced):
+        return state
     if isinstance(action, EntityListed):
         if state.listed:  # a confirmation: its sources join the entry, the listed-since date stays
             details = {**state.details, **(action.details or {})}
             return _with_party(replace(state, details=details, actions=(*state.actions, action)), action.party)
         fresh = ListingState(listed=True, listed_on=action.effective_on, details=dict(action.details or {}))
         fresh = replace(fresh, name=state.name, aliases=state.aliases, aliases_given=state.aliases_given,
-                        country=state.country, addresses=state.addresses, actions=(action,))
+                        country=state.country, addresses=state.addresses, affiliate_of=state.affiliate_of,
+                        actions=(action,))
         return _with_party(fresh, action.party)
     if not state.listed:
         if strict:
@@ -91,10 +97,16 @@ class Listing(Subject):
 
         action: EntityDelisted
 
+    class Announced(Subject.Recorded):
+        """An agency or the press said the party would be added to (or removed from) the list."""
+
+        action: ListingAnnounced
+
     EVENTS = {  # noqa: RUF012
         "entity_listed": "Listed",
         "entry_amended": "EntryAmended",
         "entity_delisted": "Delisted",
+        "listing_announced": "Announced",
     }
 
     @classmethod

@@ -1,4 +1,8 @@
-"""Meeting: scheduled, rescheduled (a new date), postponed (no new date), held (once), cancelled."""
+"""Meeting: scheduled, rescheduled (a new date), postponed (no new date), held (once), cancelled.
+
+Not held is read, not recorded: a meeting whose date has passed with no record of it being held (see
+`meeting_status`); a meeting put off before its date, with no new one, stays postponed.
+"""
 
 from __future__ import annotations
 
@@ -18,12 +22,15 @@ from .errors import MeetingClosedError, MeetingNotScheduledError
 from .events import natural_id
 from .subject import Subject
 
-__all__ = ["Meeting", "MeetingState", "meeting_id", "meeting_step"]
+__all__ = ["Meeting", "MeetingState", "meeting_id", "meeting_status", "meeting_step"]
 
 
 def meeting_id(key: str) -> Any:
     """The deterministic id of a meeting."""
     return natural_id(f"/meetings/{key}")
+
+
+_day = date  # the field `date` shadows the type inside the class
 
 
 @dataclass(frozen=True)
@@ -34,7 +41,21 @@ class MeetingState:
     date: date | None = None
     title: str | None = None
     outcome: str | None = None
+    set_for: _day | None = None  # a postponed meeting: the date it had been set for
+    postponed_on: _day | None = None
     actions: tuple[Action, ...] = ()
+
+
+def meeting_status(state: MeetingState, on: date) -> str | None:
+    """The meeting's status on `on`: as recorded, or `not_held` once the date it was set for has passed with no
+    record of it being held (scheduled or rescheduled for a day before `on`, or postponed only on or after the day
+    it was set for)."""
+    if state.status in {"scheduled", "rescheduled"} and state.date is not None and state.date < on:
+        return "not_held"
+    if (state.status == "postponed" and state.set_for is not None and state.postponed_on is not None
+            and state.postponed_on >= state.set_for and state.set_for < on):
+        return "not_held"
+    return state.status
 
 
 def meeting_step(state: MeetingState, action: Action, *, strict: bool) -> MeetingState:
@@ -46,11 +67,11 @@ def meeting_step(state: MeetingState, action: Action, *, strict: bool) -> Meetin
         return state
     state = replace(state, title=action.meeting.title or state.title, actions=(*state.actions, action))  # type: ignore[union-attr]
     if isinstance(action, MeetingScheduled):
-        return replace(state, status="scheduled", date=action.date)
+        return replace(state, status="scheduled", date=action.date, set_for=None, postponed_on=None)
     if isinstance(action, MeetingRescheduled):
-        return replace(state, status="rescheduled", date=action.date)
+        return replace(state, status="rescheduled", date=action.date, set_for=None, postponed_on=None)
     if isinstance(action, MeetingPostponed):
-        return replace(state, status="postponed", date=None)
+        return replace(state, status="postponed", date=None, set_for=state.date, postponed_on=action.effective_on)
     if isinstance(action, MeetingHeld):
         return replace(state, status="held", date=action.held_on, outcome=action.outcome)
     if isinstance(action, MeetingCancelled):

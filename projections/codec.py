@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from .diff import TookEffect
-from .items import Citation, Item, ListEntry, MeasureView, MeetingView, PendingChange, PositionView
+from .items import Announced, Citation, Item, ListEntry, MeasureView, MeetingView, PendingChange, PositionView
 
 __all__ = ["effect_data", "effect_of", "item_data", "item_of"]
 
@@ -70,25 +70,36 @@ def _unpending(data: list[list[Any]]) -> tuple[PendingChange, ...]:
                  for kind, eff, pub, cites in data)
 
 
+def _announced(found: tuple[Announced, ...]) -> list[list[Any]]:
+    return [[a.kind, a.change, _day(a.published_on), _cites(a.citations)] for a in found]
+
+
+def _unannounced(data: list[list[Any]]) -> tuple[Announced, ...]:
+    return tuple(Announced(kind, change, date.fromisoformat(pub), _uncites(cites)) for kind, change, pub, cites in data)
+
+
 def _entry(e: ListEntry) -> list[Any]:
     return [e.list_key, e.party, e.name, list(e.aliases), e.country, e.status, _day(e.listed_on), _free(e.details),
-            e.reliability, _cites(e.citations), _pending(e.pending), e.details_provenance]
+            e.reliability, _cites(e.citations), _pending(e.pending), e.details_provenance, e.affiliate_of,
+            _announced(e.announced)]
 
 
 def _unentry(d: list[Any]) -> ListEntry:
     return ListEntry(d[0], d[1], d[2], tuple(d[3]), d[4], d[5], _undate(d[6]), _unfree(d[7]), d[8], _uncites(d[9]),
-                     _unpending(d[10]), d[11])
+                     _unpending(d[10]), d[11], d[12], _unannounced(d[13]))
 
 
 def _measure(m: MeasureView) -> list[Any]:
     return [m.key, m.title, m.status, _day(m.proposed_on), _day(m.effective_on), _day(m.expires_on),
             _day(m.withdrawn_on), _day(m.comments_close_on), _free(m.parameters), m.reliability, _cites(m.citations),
-            _pending(m.pending), m.parameters_provenance]
+            _pending(m.pending), m.parameters_provenance, list(m.applies_to), m.include_affiliates,
+            _day(m.revoked_on), _day(m.drafted_on), _announced(m.announced)]
 
 
 def _unmeasure(d: list[Any]) -> MeasureView:
     return MeasureView(d[0], d[1], d[2], _undate(d[3]), _undate(d[4]), _undate(d[5]), _undate(d[6]), _undate(d[7]),
-                       _unfree(d[8]), d[9], _uncites(d[10]), _unpending(d[11]), d[12])
+                       _unfree(d[8]), d[9], _uncites(d[10]), _unpending(d[11]), d[12], tuple(d[13]), d[14],
+                       _undate(d[15]), _undate(d[16]), _unannounced(d[17]))
 
 
 def _meeting(m: MeetingView) -> list[Any]:

@@ -51,7 +51,7 @@ class EntriesEvidence(Evidence):
     def first_day(self, query: Query) -> date | None:
         visible = [seen for e in self.entries if not isinstance(e.action, Correction | Retraction)
                    and (seen := query.sees(e, e.action)) is not None]
-        return min((min(a.effective_on, a.published_on) for a in visible), default=None)
+        return min((min(a.legal_on, a.published_on) for a in visible), default=None)
 
 
 def why_empty(entries: Sequence[Entry], query: Query) -> tuple[str, ...]:

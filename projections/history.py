@@ -55,7 +55,7 @@ class HistoryItem:
     subject: str
     kind: str
     id: str | None
-    effective_on: date
+    effective_on: date | None  # None for an announcement: it has no legal effect of its own
     published_on: date
     recorded_at: datetime
     reliability: str

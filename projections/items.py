@@ -13,6 +13,7 @@ from regledger.domain.values import best_source
 from .query import Query
 
 __all__ = [
+    "Announced",
     "Citation",
     "Item",
     "ListEntry",
@@ -84,6 +85,17 @@ def provenance_of(actions: Iterable[ActionBase], field_name: str, names: Collect
 
 
 @dataclass(frozen=True)
+class Announced:
+    """A visible announcement, open on the as-of date: something said to be coming (`change`: add | remove for a
+    list entry, None for a measure), with no effective date."""
+
+    kind: str
+    change: str | None
+    published_on: date
+    citations: tuple[Citation, ...]
+
+
+@dataclass(frozen=True)
 class PendingChange:
     """A visible action published by the as-of date that takes effect later."""
 
@@ -95,25 +107,29 @@ class PendingChange:
 
 @dataclass(frozen=True)
 class ListEntry:
-    """A party's entry on a list: in force (listed since `listed_on`) or pending (listed from `listed_on`)."""
+    """A party's entry on a list: in force (listed since `listed_on`), pending (listed from `listed_on`) or announced
+    (said to be coming, no date yet); `announced` holds the announcements still open on the date."""
 
     list_key: str
     party: str
     name: str | None
     aliases: tuple[str, ...]
     country: str | None
-    status: str  # in_force | pending
+    status: str  # in_force | pending | announced
     listed_on: date | None
     details: dict[str, Any]
     reliability: str | None
     citations: tuple[Citation, ...]
     pending: tuple[PendingChange, ...] = ()
     details_provenance: Provenance = field(default_factory=dict)
+    affiliate_of: str | None = None
+    announced: tuple[Announced, ...] = ()
 
 
 @dataclass(frozen=True)
 class MeasureView:
-    """A measure's status on the as-of date: proposed | pending | in_force | expired | withdrawn."""
+    """A measure's status on the as-of date: announced | draft | proposed | pending | in_force | expired | revoked |
+    withdrawn; `applies_to` the parties it names (with their affiliates when `include_affiliates`)."""
 
     key: str
     title: str | None
@@ -128,6 +144,11 @@ class MeasureView:
     citations: tuple[Citation, ...]
     pending: tuple[PendingChange, ...] = ()
     parameters_provenance: Provenance = field(default_factory=dict)
+    applies_to: tuple[str, ...] = ()
+    include_affiliates: bool = False
+    revoked_on: date | None = None
+    drafted_on: date | None = None
+    announced: tuple[Announced, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -136,7 +157,7 @@ class MeetingView:
 
     key: str
     title: str | None
-    status: str  # scheduled | rescheduled | postponed | held | cancelled
+    status: str  # scheduled | rescheduled | postponed | held | cancelled | not_held
     date: date | None
     timing: str  # upcoming | past
     outcome: str | None

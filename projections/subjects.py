@@ -17,6 +17,7 @@ from regledger.domain.actions import (
     EntityDelisted,
     EntityListed,
     EntryAmended,
+    ListingAnnounced,
     MeasureAction,
     MeetingAction,
     PositionStated,
@@ -30,13 +31,13 @@ __all__ = ["Fact", "Resolved", "SubjectKey", "group_by_subject", "label", "resol
 
 SubjectKey = tuple[str, ...]
 # An action that is not a correction or retraction: what `resolve` returns, each with its legal-effect date.
-Fact = EntityListed | EntryAmended | EntityDelisted | MeasureAction | MeetingAction | PositionStated
+Fact = EntityListed | EntryAmended | EntityDelisted | ListingAnnounced | MeasureAction | MeetingAction | PositionStated
 Resolved = dict[SubjectKey, list[tuple[Entry, Fact]]]
 
 
 def subject_of(action: Action) -> SubjectKey | None:
     """The subject an action is about; None for corrections and retractions (they follow their target)."""
-    if isinstance(action, EntityListed | EntryAmended | EntityDelisted):
+    if isinstance(action, EntityListed | EntryAmended | EntityDelisted | ListingAnnounced):
         return ("listing", action.list, action.party.key)
     if isinstance(action, PositionStated):
         return ("position", action.actor, action.subject)

@@ -16,9 +16,19 @@ from typing import Any, ClassVar, cast
 from regledger.domain.actions import MeasureAdopted, MeetingHeld, PartyRef
 from regledger.domain.listing import ListingState, listing_step
 from regledger.domain.measure import MeasureState, measure_status, measure_step
-from regledger.domain.meeting import MeetingState, meeting_step
+from regledger.domain.meeting import MeetingState, meeting_status, meeting_step
 
-from .fold import listing_item, measure_item, meeting_item, naming, party_actions, position_item
+from .fold import (
+    is_announcement,
+    listing_item,
+    measure_item,
+    meeting_item,
+    meeting_timing,
+    naming,
+    open_announcements,
+    party_actions,
+    position_item,
+)
 from .items import Item, State
 from .subjects import Fact, Resolved, SubjectKey
 
@@ -40,7 +50,7 @@ def cuts(actions: Iterable[Any]) -> list[date]:
 
 def _action_cuts(action: Any) -> tuple[date, ...]:
     data = action.__dict__  # the model's fields (a missing field is not an attribute lookup that fails)
-    days = [action.effective_on, action.published_on]
+    days = [action.legal_on, action.published_on]
     later = (data.get("expires_on"), data.get("date"), action.effective_on if isinstance(action, MeetingHeld) else None)
     days += [value + timedelta(days=1) for value in later if isinstance(value, date) and value < date.max]
     return tuple(days)
@@ -125,7 +135,7 @@ class _Names:
 
     def __init__(self, parties: dict[str, list[Any]], folds: Folds) -> None:
         self.parties, self.folds = parties, folds
-        self.effective = {key: [a.effective_on for a in actions] for key, actions in parties.items()}
+        self.effective = {key: [a.legal_on for a in actions] for key, actions in parties.items()}
         self.known: dict[tuple[str, int], PartyRef] = {}
 
     def on(self, key: str, day: date) -> PartyRef | None:
@@ -138,7 +148,7 @@ class _Names:
             refs = [a.party for a in self.parties[key]]
             order = [*refs[:count][::-1], *refs[count:]]  # `naming`: the latest in force, else the first to come
             values = (key, *(next((v for ref in order if (v := getattr(ref, name))), None)
-                             for name in ("name", "aliases", "country")))
+                             for name in ("name", "aliases", "country", "affiliate_of")))
             found = self.folds.names.get(values)
             if found is None:
                 found = self.folds.names[values] = naming(key, self.parties[key], day)
@@ -166,13 +176,14 @@ class _Sweep:
         self.kind = subject[0]
         self.step, self.state = self._START[self.kind]
         self.title = next((t for a in facts if (t := a.measure.title)), None) if self.kind == "measure" else None  # type: ignore[union-attr]
+        self.announces = any(is_announcement(a) for a in facts)
 
     def at(self, day: date, names: _Names | None) -> Item | None:
         """The item on `day` (no earlier than the last day asked)."""
         facts, done, state = self.facts, self.done, self.state
-        if done < len(facts) and facts[done].effective_on <= day:
+        if done < len(facts) and facts[done].legal_on <= day:
             states, step = self.folds.states, self.step
-            while done < len(facts) and facts[done].effective_on <= day:
+            while done < len(facts) and facts[done].legal_on <= day:
                 key = (id(state), id(facts[done]))
                 found = states.get(key)
                 if found is None:
@@ -181,19 +192,23 @@ class _Sweep:
             self.done, self.state = done, state
         pending = [a for a in facts[done:] if a.published_on <= day]  # published by `day`, effective after it
         subject, kind = self.subject, self.kind
+        said = open_announcements(facts, day) if self.announces else []
         if kind == "listing":
             known = names.on(subject[2], day) if names is not None else None
-            return self.folds.item((subject, id(state), id(known), *map(id, pending)), lambda: listing_item(
-                subject, state, pending, {known.key: known} if known else {}))
+            return self.folds.item((subject, id(state), id(known), *map(id, pending), "said", *map(id, said)),
+                                   lambda: listing_item(subject, state, pending, {known.key: known} if known else {},
+                                                        said))
         if kind == "position":
             return self.folds.item((subject, id(state)), lambda: position_item(list(state)))
         if kind == "measure":  # the day counts only through the status it gives
             adoption = any(isinstance(a, MeasureAdopted) for a in pending)
             status = measure_status(state, day, adoption_pending=adoption)
-            return self.folds.item((subject, id(state), status, self.title, *map(id, pending)), lambda: measure_item(
-                subject[1], facts, state, pending, day))
-        upcoming = state.date is None or state.date >= day  # the day counts only through the timing it gives
-        return self.folds.item((subject, id(state), upcoming), lambda: meeting_item(subject[1], state, day))
+            return self.folds.item((subject, id(state), status, self.title, *map(id, pending), "said", *map(id, said)),
+                                   lambda: measure_item(subject[1], facts, state, pending, day, announced=said))
+        # the day counts only through the status and timing it gives
+        on = meeting_status(state, day)
+        timing = meeting_timing(on, state.date, day) if on is not None else None
+        return self.folds.item((subject, id(state), on, timing), lambda: meeting_item(subject[1], state, day))
 
 
 def items_of(state: State) -> dict[SubjectKey, Item]:

@@ -34,6 +34,7 @@ from regledger.domain.actions import (
     EntityDelisted,
     EntityListed,
     EntryAmended,
+    ListingAnnounced,
     PositionStated,
     recorded_key,
     set_by_corrections,
@@ -42,6 +43,7 @@ from regledger.domain.history import Entry, legal_order, resolve
 from regledger.domain.values import Reliability
 
 from .diff import TookEffect, took_effect
+from .fold import is_announcement
 from .items import Item
 from .query import Query
 from .subjects import Fact, Resolved, SubjectKey, group_by_subject, target_of
@@ -283,26 +285,27 @@ def _layer(groups: _Groups, query: Query, base: _Layer | None, shared: Shared) -
 
 
 def _changed(old: dict[int, Fact], new: dict[int, Fact]) -> list[Fact]:
-    """Every version of a fact that is in one set and not the other (a fact corrected differently counts twice)."""
+    """Every version of a fact that is in one set and not the other (a fact corrected differently counts twice; so
+    does one whose value a correction set to what it was, since the correction is then the value's provenance)."""
     found = []
     for seq in old.keys() | new.keys():
         before, after = old.get(seq), new.get(seq)
-        if before is not after and before != after:
+        if before is not after and (before != after or _marks(before) != _marks(after)):  # type: ignore[arg-type]
             found += [a for a in (before, after) if a is not None]
     return found
 
 
 def _first_day(action: Fact) -> date:
     """The first day the fold lets `action` count: in force from effective_on, pending from published_on."""
-    return min(action.effective_on, action.published_on)
+    return min(action.legal_on, action.published_on)
 
 
 def _falls_back_on(action: Fact) -> bool:
     """True when the fold may read `action` on days it is neither in force nor pending: a listing action that
     names its party (other listings of the party take names from it), a measure action with a title."""
-    if isinstance(action, EntityListed | EntryAmended | EntityDelisted):
+    if isinstance(action, EntityListed | EntryAmended | EntityDelisted | ListingAnnounced):
         party = action.party
-        return bool(party.name or party.aliases or party.country)
+        return bool(party.name or party.aliases or party.country or party.affiliate_of)
     return not isinstance(action, PositionStated) and bool(getattr(getattr(action, "measure", None), "title", None))
 
 
@@ -312,6 +315,8 @@ def _effects(resolved: Resolved, shared: Shared) -> dict[tuple[SubjectKey, int],
     known = shared.effects
     for subject, pairs in resolved.items():
         for entry, action in pairs:
+            if is_announcement(action):  # no legal effect: never among the actions that took effect
+                continue
             item = known.get((entry.seq, id(action)))
             if item is None:
                 item = known[(entry.seq, id(action))] = took_effect(subject, entry, action)

@@ -9,6 +9,7 @@ import click
 from regledger.adapters.cli.groups import cli
 from regledger.adapters.cli.log_format import log_json, log_text, rfc3339
 from regledger.adapters.cli.options import db_option, format_option, ledger_stores
+from regledger.adapters.safe_text import safe_text
 from regledger.adapters.services import queries, recording
 
 __all__ = ["log", "record"]
@@ -25,6 +26,9 @@ def record(files: tuple[Path, ...]) -> None:
     actions = recording.read_actions(files)
     with ledger_stores(write=recording.WRITES) as stores:
         result = recording.record(stores, actions)
+        warnings = recording.withdrawal_warnings(stores, actions)
+    for warning in warnings:
+        click.echo(f"regledger: warning: {safe_text(warning)}", err=True)
     when = f" at {rfc3339(result.recorded_at)}" if result.recorded_at else ""
     retried = f" (after {result.attempts} tries: other writers were recording)" if result.attempts > 1 else ""
     click.echo(f"recorded {result.recorded} action(s){when}; skipped {result.skipped} already recorded{retried}")

@@ -79,7 +79,7 @@ def ledger_view(entries: Sequence[Entry], day: date, list_keys: Iterable[str]) -
         for entry in state.lists.get(list_key, ()):
             if entry.status != "in_force":
                 continue  # pending: not on the list on D
-            actions = [a for _, a in resolved[("listing", list_key, entry.party)] if a.effective_on <= day]
+            actions = [a for _, a in resolved[("listing", list_key, entry.party)] if a.legal_on <= day]
             folded = reduce(lambda s, a: listing_step(s, a, strict=False), actions, ListingState())
             terms = {k: v for k in TERMS if isinstance(v := entry.details.get(k), str) and v}
             found[entry.party] = Current(entry.name, frozenset(folded.aliases), frozenset(folded.addresses), terms)

@@ -261,6 +261,10 @@ class Ledger(Application[UUID]):
             return None
         return next((e.action for e in subject.entries if e.action.id == action_id), None)
 
+    def subject(self, aggregate_id: UUID) -> SubjectAggregate | None:
+        """The aggregate `aggregate_id` names, as stored, or None."""
+        return self._load(aggregate_id)
+
     def knows(self, aggregate_id: UUID) -> bool:
         """True when a stream with that id has been recorded."""
         return self._load(aggregate_id) is not None

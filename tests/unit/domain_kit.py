@@ -41,9 +41,15 @@ MINIMAL: dict[str, dict[str, Any]] = {
     "position_stated": {"actor": "us-dod", "topic": "restrict-chip-sales-to-huawei", "stance": "opposes"},
     "correction": {"corrects": "listing-1", "fields": {"note": "corrected"}},
     "retraction": {"retracts": "listing-1", "reason": "recorded in error"},
+    "listing_announced": {"list": "us-bis-entity-list",
+                          "party": {"key": "huawei", "name": "Huawei Technologies Co., Ltd."}},
+    "measure_announced": {"measure": {"key": "tgl-huawei", "title": "Temporary general license for Huawei"}},
+    "measure_drafted": {"measure": {"key": "tgl-huawei", "title": "Temporary general license for Huawei"}},
+    "measure_revoked": {"measure": {"key": "tgl-huawei"}},
 }
 
 _AMENDMENTS = {"correction", "retraction"}
+_ANNOUNCEMENTS = {"listing_announced", "measure_announced"}  # published, never effective
 
 
 def source(citation: str = "84 FR 22961", reliability: str = "official", **extra: Any) -> dict[str, Any]:
@@ -54,7 +60,7 @@ def source(citation: str = "84 FR 22961", reliability: str = "official", **extra
 def mapping(kind: str, on: str = "2019-05-16", **fields: Any) -> dict[str, Any]:
     """A minimal valid mapping of `kind`, effective and published `on` (a correction or retraction: published),
     with `fields` replacing or adding top-level fields."""
-    dates = {"published_on": on} if kind in _AMENDMENTS else {"effective_on": on, "published_on": on}
+    dates = {"published_on": on} if kind in _AMENDMENTS | _ANNOUNCEMENTS else {"effective_on": on, "published_on": on}
     return {"kind": kind, **dates, "sources": [source()], **MINIMAL[kind], **fields}
 
 
@@ -67,7 +73,7 @@ def fold(subject: Subject, on: date | None = None) -> Any:
     """The subject's state from its resolved actions effective by `on` (all of them when None), in legal order."""
     state = subject.initial_state()
     for _entry, action in resolve(subject.entries):
-        if on is None or action.effective_on <= on:
+        if on is None or action.legal_on <= on:
             state = subject.step(state, action, strict=False)
     return state
 

@@ -1,4 +1,5 @@
-"""Measure: its status on a date (withdrawn > expired > in force > pending > proposed), extensions and guards."""
+"""Measure: its status on a date (revoked > withdrawn > expired > in force > pending > proposed > draft), extensions
+and guards."""
 
 from __future__ import annotations
 
@@ -86,8 +87,8 @@ def test_expired_wins_over_in_force() -> None:
     assert status_on("2019-08-20", adopted("2019-05-20"), expired("2019-08-20")) == "expired"
 
 
-def test_withdrawn_wins_over_expired() -> None:
-    assert status_on("2019-09-01", adopted("2019-05-20"), expired("2019-08-20"), withdrawn("2019-09-01")) == "withdrawn"
+def test_a_withdrawal_of_an_adopted_measure_reads_as_a_revocation_and_wins_over_expired() -> None:
+    assert status_on("2019-09-01", adopted("2019-05-20"), expired("2019-08-20"), withdrawn("2019-09-01")) == "revoked"
 
 
 def test_an_explicit_expiry_of_a_measure_never_adopted_makes_it_expired() -> None:
@@ -205,7 +206,7 @@ def test_a_measures_id_derives_from_its_key() -> None:
 def test_changing_a_withdrawn_measure_is_refused(change: Action) -> None:
     subject = measure(adopted("2019-05-20"), withdrawn("2019-09-01"))
 
-    with pytest.raises(MeasureWithdrawnError, match="'tgl-huawei' was withdrawn on 2019-09-01") as caught:
+    with pytest.raises(MeasureWithdrawnError, match="'tgl-huawei' was revoked on 2019-09-01") as caught:
         subject.record(change)
 
     assert caught.value.field == "kind"
@@ -232,7 +233,7 @@ def test_withdrawing_a_withdrawn_measure_again_is_accepted() -> None:
 
     subject.record(withdrawn("2019-10-01"))
 
-    assert state_on("2019-10-01", *(e.action for e in subject.entries)).withdrawn_on == date(2019, 9, 1)
+    assert state_on("2019-10-01", *(e.action for e in subject.entries)).revoked_on == date(2019, 9, 1)
 
 
 def test_a_lenient_step_ignores_an_amendment_of_a_withdrawn_measure() -> None:

@@ -71,6 +71,8 @@ def the_story() -> list[Action]:
     fdpr = {"key": "fdpr-2020", "title": "Foreign direct product rule amendment"}
     return [
         # Listing and Party
+        act("listing_announced", on="2019-05-15", sources=[source(None, "statement", title="BIS press release")],
+            party={"key": "huawei", "name": "Huawei Technologies Co., Ltd.", "affiliate_of": None}),
         act("entity_listed", id="listing-1", details={"license_requirement": "all items subject to the EAR"},
             party={"key": "huawei", "name": "Huawei Technologies Co., Ltd.", "aliases": ["華為"], "country": "CN",
                    "addresses": ["Bantian, Longgang District, Shenzhen"]}),
@@ -94,6 +96,13 @@ def the_story() -> list[Action]:
         act("measure_withdrawn", on="2021-01-01", measure={"key": "fdpr-2020"}),
         act("correction", corrects="fdpr-adopted", fields={"parameters.entries_designated": "39"}),
         act("retraction", retracts="proposal-1", reason="a different rule"),
+        act("measure_announced", on="2019-12-01", measure={"key": "de-minimis-draft", "title": "Draft de minimis rule"},
+            applies_to=["huawei"], include_affiliates=True, parameters={"de_minimis_percent": "10"}),
+        act("measure_drafted", on="2020-01-14", measure={"key": "de-minimis-draft"}),
+        act("measure_withdrawn", on="2020-01-24", measure={"key": "de-minimis-draft"}),
+        act("measure_adopted", on="2019-05-20", measure={"key": "tgl", "title": "Temporary general license"},
+            expires_on="2020-08-13", applies_to=["huawei"], include_affiliates=True),
+        act("measure_revoked", on="2020-08-17", measure={"key": "tgl"}),
         # Meetings
         act("meeting_scheduled", id="meeting-set", on="2020-02-10", date="2020-02-28"),
         act("meeting_rescheduled", on="2020-02-20", date="2020-03-06"),

@@ -48,14 +48,14 @@ def test_an_adoption_with_a_future_effective_date_is_pending_with_its_dates() ->
     assert book.measure("2020-09-15", "fdp").status == "in_force"
 
 
-def test_status_precedence_withdrawn_over_expired_over_in_force() -> None:
+def test_status_precedence_revoked_over_expired_over_in_force_a_withdrawal_of_an_adopted_measure_revokes() -> None:
     book = Book()
     book.record(adopted("tgl", "2019-05-20", expires_on="2019-08-19"),
                 {"kind": "measure_withdrawn", "measure": {"key": "tgl"}, "effective_on": "2019-09-01",
                  "published_on": "2019-09-01", "sources": [src("85 FR 1")]})
 
     assert [_status(book, day) for day in ("2019-06-01", "2019-08-20", "2019-09-01")] == [
-        "in_force", "expired", "withdrawn"]
+        "in_force", "expired", "revoked"]
 
 
 def test_a_proposal_is_proposed_with_its_comment_period() -> None:

@@ -217,8 +217,9 @@ def _oracle_measure(actions: list[Any], on: date) -> tuple | None:
     revivers = [a for a in now if a.kind in {"measure_expired", "measure_adopted"}
                 or (a.kind == "measure_amended" and a.expires_on)]
     explicit = bool(revivers) and revivers[-1].kind == "measure_expired"
-    if "measure_withdrawn" in kinds:
-        return ("withdrawn", None)
+    if "measure_withdrawn" in kinds:  # after an adoption (in legal order) a withdrawal reads as a revocation
+        first = next(i for i, a in enumerate(now) if a.kind == "measure_withdrawn")
+        return ("revoked" if any(a.kind == "measure_adopted" for a in now[:first]) else "withdrawn", None)
     if "measure_adopted" in kinds:
         expires = [a for a in revivers if a.kind != "measure_expired"][-1].expires_on
         lapsed = explicit or (expires is not None and on > expires)

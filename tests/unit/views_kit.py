@@ -64,18 +64,27 @@ def _party(draw: st.DrawFn) -> dict[str, Any]:
         ref["aliases"] = draw(st.sampled_from([["A1"], ["華為", "A2"]]))
     if draw(st.integers(0, 4)) == 0:
         ref["country"] = draw(st.sampled_from(["CN", "RU"]))
+    if draw(st.integers(0, 4)) == 0:
+        ref["affiliate_of"] = "p3"
     return ref
 
 
 def _listing(draw: st.DrawFn, common: dict[str, Any]) -> dict[str, Any]:
-    kind = draw(st.sampled_from(["entity_listed", "entity_listed", "entry_amended", "entity_delisted"]))
-    extra = {} if kind == "entity_delisted" else {"details": {"n": str(draw(st.integers(0, 3)))}}
+    kind = draw(st.sampled_from(["entity_listed", "entity_listed", "entry_amended", "entity_delisted",
+                                 "listing_announced"]))
+    extra: dict[str, Any] = {"details": {"n": str(draw(st.integers(0, 3)))}}
+    if kind == "entity_delisted":
+        extra = {}
+    elif kind == "listing_announced":  # no effective date: it counts from its publication
+        extra = {"change": draw(st.sampled_from(["add", "add", "remove"]))}
+        common = {k: v for k, v in common.items() if k != "effective_on"}
     return {"kind": kind, "list": draw(st.sampled_from(["l1", "l1", "l2"])), "party": _party(draw), **common, **extra}
 
 
 def _measure(draw: st.DrawFn, common: dict[str, Any]) -> dict[str, Any]:
     kind = draw(st.sampled_from(["measure_proposed", "comment_period_opened", "measure_adopted", "measure_adopted",
-                                 "measure_amended", "measure_amended", "measure_expired", "measure_withdrawn"]))
+                                 "measure_amended", "measure_amended", "measure_expired", "measure_withdrawn",
+                                 "measure_announced", "measure_drafted", "measure_revoked"]))
     ref: dict[str, Any] = {"key": "m1"}
     if draw(st.booleans()):
         ref["title"] = draw(st.sampled_from(["Rule one", "Rule 1"]))
@@ -84,9 +93,15 @@ def _measure(draw: st.DrawFn, common: dict[str, Any]) -> dict[str, Any]:
         extra["comments_close_on"] = day(draw(days))
     if kind in {"measure_adopted", "measure_amended", "measure_proposed"} and draw(st.booleans()):
         extra["expires_on"] = day(draw(days))
-    if kind in {"measure_adopted", "measure_amended"} and draw(st.booleans()):
+    if kind in {"measure_adopted", "measure_amended", "measure_announced", "measure_drafted"} and draw(st.booleans()):
         extra["parameters"] = draw(st.sampled_from([{"de_minimis_percent": 25}, {"wind_down_ends_on": day(3)},
                                                     {"note_text": "x", "entries_designated": 2}]))
+    if kind in {"measure_adopted", "measure_amended", "measure_announced", "measure_drafted"} and draw(st.booleans()):
+        extra["applies_to"] = draw(st.sampled_from([["p1"], ["p1", "p3"]]))
+        if draw(st.booleans()):
+            extra["include_affiliates"] = draw(st.booleans())
+    if kind == "measure_announced":
+        common = {k: v for k, v in common.items() if k != "effective_on"}
     return {"kind": kind, "measure": ref, **common, **extra}
 
 
@@ -120,6 +135,7 @@ def base_action(draw: st.DrawFn, number: int, dated: bool = False) -> dict[str, 
 
 _FIELDS = {
     "entity_listed": ["details.n", "party.name"], "entry_amended": ["details.n"], "position_stated": ["stance"],
+    "listing_announced": ["party.name"],
     "measure_adopted": ["expires_on"], "measure_amended": ["expires_on"], "meeting_scheduled": ["date"],
 }
 
@@ -152,7 +168,8 @@ def amendments(draw: st.DrawFn, bases: list[dict[str, Any]], runs: list[int]) ->
         else:
             index = draw(st.integers(0, len(bases) - 1))
             run, target = runs[index], bases[index]
-            path = draw(st.sampled_from(["sources", "effective_on", "published_on", *_FIELDS.get(target["kind"], [])]))
+            dated = [] if target["kind"].endswith("_announced") else ["effective_on"]  # an announcement has none
+            path = draw(st.sampled_from(["sources", *dated, "published_on", *_FIELDS.get(target["kind"], [])]))
             item = {"kind": "correction", "corrects": target["id"],
                     "fields": {path: correction_value(draw, path, number)}, **common}
         made.append((draw(st.integers(run, 3)), item))
