@@ -1,4 +1,5 @@
-"""Party: a company or person that a list or measure names — its names and aliases in any script."""
+"""Party: a company or person that a list or measure names — its names and aliases in any script, and every party
+it was ever said to be an affiliate of (what the recorder checks a new affiliation against: no cycle)."""
 
 from __future__ import annotations
 
@@ -27,25 +28,30 @@ class Party(SubjectAggregate):
         aliases: tuple[str, ...] = ()
         country: str | None = None
         addresses: tuple[str, ...] = ()
+        affiliate_of: str | None = None  # absent from events stored before affiliations were recorded
 
     class Described(SubjectAggregate.Event):
-        """A later action named the party with something new (a name, aliases, country or addresses)."""
+        """A later action (or a correction) named the party with something new: a name, aliases, country,
+        addresses, or a party it is an affiliate of."""
 
         name: str | None = None
         aliases: tuple[str, ...] = ()
         country: str | None = None
         addresses: tuple[str, ...] = ()
+        affiliate_of: str | None = None
 
         def apply(self, aggregate: Any) -> None:
             aggregate.absorb(self.name, self.aliases, self.country, self.addresses)
+            aggregate.affiliations = _added(aggregate.affiliations, self.affiliate_of)
 
     def __init__(self, key: str, name: str, aliases: tuple[str, ...], country: str | None,
-                 addresses: tuple[str, ...]) -> None:
+                 addresses: tuple[str, ...], *, affiliate_of: str | None = None) -> None:
         self.key = key
         self.names: tuple[str, ...] = ()
         self.aliases: tuple[str, ...] = ()
         self.country: str | None = None
         self.addresses: tuple[str, ...] = ()
+        self.affiliations: tuple[str, ...] = _added((), affiliate_of)  # every affiliate_of ever recorded
         self.absorb(name, aliases, country, addresses)
 
     @classmethod
@@ -56,6 +62,7 @@ class Party(SubjectAggregate):
         return cls._create(
             cls.Registered, id=party_id(ref.key), key=ref.key, name=ref.name,
             aliases=ref.aliases or (), country=ref.country, addresses=ref.addresses or (),
+            affiliate_of=ref.affiliate_of,
         )
 
     @property
@@ -69,8 +76,15 @@ class Party(SubjectAggregate):
         aliases = tuple(a for a in ref.aliases or () if a not in self.aliases)
         addresses = tuple(a for a in ref.addresses or () if a not in self.addresses)
         country = ref.country if ref.country and ref.country != self.country else None
-        if new_name or aliases or addresses or country:
-            self.trigger_event(self.Described, name=new_name, aliases=aliases, country=country, addresses=addresses)
+        affiliate_of = ref.affiliate_of if ref.affiliate_of not in self.affiliations else None
+        if new_name or aliases or addresses or country or affiliate_of:
+            self.trigger_event(self.Described, name=new_name, aliases=aliases, country=country, addresses=addresses,
+                               affiliate_of=affiliate_of)
+
+    def affiliate(self, parent: str) -> None:
+        """Take in that the party is an affiliate of `parent` (a correction said so), unless that is known."""
+        if parent not in self.affiliations:
+            self.trigger_event(self.Described, affiliate_of=parent)
 
     def absorb(self, name: str | None, aliases: tuple[str, ...], country: str | None,
                addresses: tuple[str, ...]) -> None:
@@ -80,3 +94,7 @@ class Party(SubjectAggregate):
         self.aliases = (*self.aliases, *(a for a in aliases if a not in self.aliases))
         self.addresses = (*self.addresses, *(a for a in addresses if a not in self.addresses))
         self.country = country or self.country
+
+
+def _added(affiliations: tuple[str, ...], parent: str | None) -> tuple[str, ...]:
+    return affiliations if parent is None or parent in affiliations else (*affiliations, parent)

@@ -6,6 +6,10 @@ same content without an id) is skipped; the same id with other content is refuse
 
 Ids derive from natural keys, so a caller can ask which streams a batch of actions will read (`wanted`), load them
 all at once and hand them over (`prime`), instead of one `load` per stream.
+
+A party made an affiliate of another (`party.affiliate_of`, on a listing action or by a correction of one) is
+refused when that would close a cycle of affiliation (A an affiliate of B, an affiliate of ..., an affiliate of A),
+counting every affiliation ever recorded (the `Party` aggregates keep them) and those earlier in the run.
 """
 
 from __future__ import annotations
@@ -21,11 +25,19 @@ from .actions import (
     EntityDelisted,
     EntityListed,
     EntryAmended,
+    ListingAnnounced,
     PositionStated,
     Retraction,
 )
-from .errors import DuplicateActionError, NotListedError, UnknownActionError, UnknownSubjectError
+from .errors import (
+    ActionRefusedError,
+    DuplicateActionError,
+    NotListedError,
+    UnknownActionError,
+    UnknownSubjectError,
+)
 from .events import SubjectAggregate
+from .history import apply_fields
 from .index import ActionIndex, index_id, index_key
 from .listing import Listing, listing_id
 from .measure import Measure, measure_id
@@ -69,6 +81,7 @@ class RecordRun:
         subject = self._subject_for(action)
         if isinstance(action, Correction):
             subject.correct(action)
+            self._corrected_affiliation(subject, action)
         elif isinstance(action, Retraction):
             subject.retract(action)
         else:
@@ -110,9 +123,11 @@ class RecordRun:
             index = self._peek(_index_id(_target(action)))
             if isinstance(index, ActionIndex):
                 yield index.subject_id
-        elif isinstance(action, EntityListed | EntryAmended | EntityDelisted):
+        elif isinstance(action, EntityListed | EntryAmended | EntityDelisted | ListingAnnounced):
             yield _party_id(action.party.key)
             yield _listing_id(action.list, action.party.key)
+            if action.party.affiliate_of is not None:
+                yield _party_id(action.party.affiliate_of)
         elif isinstance(action, PositionStated):
             if action.measure is not None:
                 yield _measure_id(action.measure.key)
@@ -127,7 +142,7 @@ class RecordRun:
     def _subject_for(self, action: Action) -> Subject:
         if isinstance(action, Correction | Retraction):
             return self._subject_of_target(action)
-        if isinstance(action, EntityListed | EntryAmended | EntityDelisted):
+        if isinstance(action, EntityListed | EntryAmended | EntityDelisted | ListingAnnounced):
             self._party(action)
             return self._get_or(_listing_id(action.list, action.party.key),
                                 lambda: Listing.register(action.list, action.party.key))
@@ -154,15 +169,62 @@ class RecordRun:
         assert isinstance(subject, Subject), subject
         return subject
 
-    def _party(self, action: EntityListed | EntryAmended | EntityDelisted) -> None:
+    def _party(self, action: EntityListed | EntryAmended | EntityDelisted | ListingAnnounced) -> None:
         party = self._get(_party_id(action.party.key))
+        if action.party.affiliate_of is not None:
+            self._check_affiliation(action.party.key, action.party.affiliate_of, "party.affiliate_of")
         if isinstance(party, Party):
             party.describe(action.party)
-        elif isinstance(action, EntityListed):
+        elif isinstance(action, EntityListed | ListingAnnounced):
             self._keep(Party.register(action.party))
         else:
             verb = "delist" if isinstance(action, EntityDelisted) else "amend the entry of"
             raise NotListedError(f"cannot {verb} {action.party.key!r}: that party was never listed", "party.key")
+
+    # -- affiliations ------------------------------------------------------------------------------------------
+
+    def _corrected_affiliation(self, subject: Subject, correction: Correction) -> None:
+        """When `correction` sets the party.affiliate_of of a listing action, check and keep that affiliation."""
+        path = next((p for p in correction.fields if p == "party" or p.startswith("party.")), None)
+        if path is None or not isinstance(subject, Listing):
+            return
+        target = subject.find(correction.corrects, "corrects")
+        corrected = apply_fields(subject.resolved_action(target), correction.fields, as_input=True)
+        party = getattr(corrected, "party", None)
+        if party is None or party.affiliate_of is None:
+            return
+        self._check_affiliation(party.key, party.affiliate_of, f"fields.{path}")
+        aggregate = self._get(_party_id(party.key))
+        if isinstance(aggregate, Party):
+            aggregate.affiliate(party.affiliate_of)
+
+    def _check_affiliation(self, party: str, parent: str, field: str) -> None:
+        """Refuse making `party` an affiliate of `parent` when `parent` is already, through affiliations ever
+        recorded, an affiliate of `party`."""
+        path = self._affiliation_path(parent, party)
+        if path is not None:
+            cycle = " → ".join([party, *path])
+            raise ActionRefusedError(
+                f"{party!r} cannot be an affiliate of {parent!r}: that would make a cycle of affiliation ({cycle})",
+                field)
+
+    def _affiliation_path(self, start: str, goal: str) -> list[str] | None:
+        """The parties from `start` to `goal`, each an affiliate of the next, when there is such a chain."""
+        came_from: dict[str, str | None] = {start: None}
+        waiting = [start]
+        while waiting:
+            key = waiting.pop(0)
+            if key == goal:
+                path = [key]
+                while (before := came_from[path[-1]]) is not None:
+                    path.append(before)
+                return path[::-1]
+            party = self._get(_party_id(key))
+            for parent in party.affiliations if isinstance(party, Party) else ():
+                if parent not in came_from:
+                    came_from[parent] = key
+                    waiting.append(parent)
+        return None
 
     # -- loading and keeping ---------------------------------------------------------------------------------
 

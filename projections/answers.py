@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Generic, TypeVar
 
-from .diff import Diff, TookEffect, assemble, check_window, took_effect
+from .diff import Along, Diff, TookEffect, assemble, check_window, took_effect
 from .errors import NotFoundError
 from .explain import explain
 from .fold import state_at
@@ -24,6 +24,7 @@ from .parties import PartyMatch, PartyNames, closest, match_parties, normalise
 from .query import Query
 from .select import select_diff, select_state
 from .subjects import SubjectKey, group_by_subject, label, resolve_all
+from .sweep import items_along
 from .temporal import Item, items_of
 from .units import unit_of
 
@@ -45,6 +46,10 @@ class Answered(Generic[T]):
 def model_state(view: ModelStore, query: Query, selection: Selection = EVERYTHING) -> Answered[State]:
     """`select_state(state_as_of(entries, query), *selection)`, from the read model."""
     items, remarks = _items(view, query, selection)
+    if selection[1] is not None:  # a party's whole position: the measures that apply to it, positions about it
+        others, more = _items(view, query, EVERYTHING)
+        items += [(s, item) for s, item in others if s[0] in {"measure", "position"}]
+        remarks = tuple(dict.fromkeys((*remarks, *more)))
     state = _state(query, items)
     if selection == EVERYTHING:
         return Answered(replace(state, notes=explain(view.evidence(), query)) if state.is_empty else state, remarks)
@@ -157,8 +162,19 @@ def _diff(view: ModelStore, query: Query, window: tuple[date, date],
     after, second = _items(view, query.on(end), selection)
     took = _took(view, query, window, selection)
     result = assemble(query, window, (_state(query.on(start), before), _state(query.on(end), after)), took,
-                      lambda asked: explain(view.evidence(), asked))
+                      lambda asked: explain(view.evidence(), asked), along=_along(view, query, window, selection))
     return result, tuple(dict.fromkeys(first + second))
+
+
+def _along(view: ModelStore, query: Query, window: tuple[date, date], selection: Selection) -> Along:
+    """The subjects' items along D over the window (`ModelStore.spans`), folded for the units the rows do not answer."""
+    found = view.spans(query, window, selection)
+    units = view.uncovered(query, selection)
+    if units:
+        resolved = resolve_all(group_by_subject(view.unit_entries(units)), query)
+        found += [(s, *span, item) for (s, span), item in items_along(resolved, None, None).items()
+                  if _selected(s, selection)]
+    return found
 
 
 def _took(view: ModelStore, query: Query, window: tuple[date, date],
@@ -169,7 +185,8 @@ def _took(view: ModelStore, query: Query, window: tuple[date, date],
     if units:
         resolved = resolve_all(group_by_subject(view.unit_entries(units)), query)
         found += [(s, e.seq, took_effect(s, e, a)) for s, pairs in resolved.items() for e, a in pairs
-                  if window[0] < a.effective_on <= window[1] and _selected(s, selection)]
+                  if a.effective_on is not None and window[0] < a.effective_on <= window[1]
+                  and _selected(s, selection)]
     found.sort(key=lambda t: (t[2].effective_on, t[2].published_on, t[1]))
     return [(subject, item) for subject, _, item in found]
 

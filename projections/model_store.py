@@ -61,6 +61,12 @@ class ModelStore(ABC):
         """The visible actions effective in the window (start, end], each with its subject and recording seq."""
 
     @abstractmethod
+    def spans(self, query: Query, window: tuple[date, date],
+              selection: Selection = (None, None)) -> list[tuple[SubjectKey, date | None, date | None, Item]]:
+        """The items of the rows holding `query`'s T, P and tier (its D unused) whose span along D meets
+        [start, end], each with its subject and span [from, to) (None: unbounded)."""
+
+    @abstractmethod
     def uncovered(self, query: Query, selection: Selection = (None, None)) -> list[str]:
         """The units whose rows do not answer `query`'s P (too many actions for the grid): ask the fold."""
 

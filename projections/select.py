@@ -1,21 +1,31 @@
-"""Narrowing an answer to one list and/or some parties: only list entries remain, and an empty result says why."""
+"""Narrowing an answer to one list and/or some parties, and an empty result says why.
+
+A list alone keeps that list's entries. Parties keep their whole position on the day: their entries (on that list,
+when one is given); the measures that apply to them (`applies`: a measure's `applies_to` names the party, or names a
+party it is an affiliate of and the measure includes affiliates), when the measure is live (`POSITION_STATUSES`: in
+force, pending, or said to be coming: announced, drafted or proposed; expired, revoked and withdrawn ones are left
+out); and the positions about a party or about one of those measures. Who a party is an affiliate of is read from
+its entries kept (their `affiliate_of`), one level up. Meetings are left out. A diff keeps list changes only.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import replace
 
-from .diff import Diff, ListChanges
-from .items import State
+from .diff import Diff, listings_only
+from .items import ListEntry, MeasureView, PositionView, State
 
-__all__ = ["select_diff", "select_state"]
+__all__ = ["POSITION_STATUSES", "affiliations", "applies", "select_diff", "select_state"]
 
-_LISTING = {"entity_listed", "entry_amended", "entity_delisted"}
+POSITION_STATUSES = ("in_force", "pending", "announced", "draft", "proposed")  # a measure a party's position shows
 
 
 def select_state(state: State, list_key: str | None, parties: Collection[str] | None) -> State:
-    """The state's entries on `list_key` (all lists when None) for `parties` (all when None); measures, meetings
-    and positions are left out when either is given."""
+    """The state's entries on `list_key` (all lists when None) for `parties` (all when None); with parties, the
+    measures and positions of their whole position too (see the module's docstring); meetings are left out, and so
+    are measures and positions for a list alone. `state` holds at least the entries of `parties` on the list, and
+    every measure and position."""
     if list_key is None and parties is None:
         return state
     lists = {
@@ -24,10 +34,41 @@ def select_state(state: State, list_key: str | None, parties: Collection[str] | 
         if list_key is None or key == list_key
     }
     lists = {k: v for k, v in lists.items() if v}
-    chosen = replace(state, lists=lists, measures=(), meetings=(), positions=())
+    measures, positions = ((), ()) if parties is None else _position(state, lists, parties)
+    chosen = replace(state, lists=lists, measures=measures, meetings=(), positions=positions)
     if any(lists.values()) or state.notes:
         return chosen
     return replace(chosen, notes=(_absent(state.query.as_of, list_key, parties),))
+
+
+def applies(measure: MeasureView, party: str, parents: Collection[str]) -> str | None:
+    """The key through which `measure` applies to `party`: the party's own when its `applies_to` names it, else
+    (when the measure includes affiliates) that of a party in `parents` (those `party` is an affiliate of) that it
+    names; None when it does not apply."""
+    if party in measure.applies_to:
+        return party
+    if measure.include_affiliates:
+        return next((parent for parent in sorted(parents) if parent in measure.applies_to), None)
+    return None
+
+
+def affiliations(entries: Iterable[ListEntry]) -> dict[str, tuple[str, ...]]:
+    """Per party, the parties its `entries` say it is an affiliate of."""
+    found: dict[str, dict[str, None]] = {}
+    for entry in entries:
+        if entry.affiliate_of is not None:
+            found.setdefault(entry.party, {})[entry.affiliate_of] = None
+    return {party: tuple(parents) for party, parents in found.items()}
+
+
+def _position(state: State, lists: dict[str, tuple[ListEntry, ...]],
+              parties: Collection[str]) -> tuple[tuple[MeasureView, ...], tuple[PositionView, ...]]:
+    """The live measures that apply to `parties`, and the positions about a party or one of those measures."""
+    parents = affiliations(e for entries in lists.values() for e in entries)
+    measures = tuple(m for m in state.measures if m.status in POSITION_STATUSES
+                     and any(applies(m, p, parents.get(p, ())) is not None for p in parties))
+    about = {*parties, *(f"measure:{m.key}" for m in measures)}
+    return measures, tuple(p for p in state.positions if p.subject in about)
 
 
 def select_diff(result: Diff, list_key: str | None, parties: Collection[str] | None) -> Diff:
@@ -38,14 +79,7 @@ def select_diff(result: Diff, list_key: str | None, parties: Collection[str] | N
     def wanted(list_name: str, party: str) -> bool:
         return (list_key is None or list_name == list_key) and (parties is None or party in parties)
 
-    lists = {
-        key: ListChanges(*(tuple(c for c in group if wanted(key, c.key))
-                           for group in (changes.added, changes.amended, changes.removed)))
-        for key, changes in result.lists.items()
-    }
-    took = tuple(t for t in result.took_effect if t.kind in _LISTING and wanted(*t.subject.split("/")))
-    chosen = replace(result, took_effect=took, lists={k: v for k, v in lists.items() if any(vars(v).values())},
-                     measures=(), meetings=(), positions=())
+    chosen = listings_only(result, wanted)
     if chosen.is_empty and not chosen.notes:
         chosen = replace(chosen, notes=(f"nothing changed between {result.start} and {result.end} for this selection",))
     return chosen

@@ -35,6 +35,7 @@ from regledger.projections.codec import effect_of, item_of
 from regledger.projections.diff import TookEffect
 from regledger.projections.explain import Evidence
 from regledger.projections.model_store import Selection
+from regledger.projections.names import key as lookup_key
 from regledger.projections.parties import PartyNames
 from regledger.projections.query import Query
 from regledger.projections.subjects import SubjectKey
@@ -54,6 +55,12 @@ _FLOORS = "SELECT DISTINCT NULL AS kind, unit FROM {floors} WHERE {when} AND p_f
 _CHOSEN = ("WITH chosen AS (SELECT kind, item FROM {items} WHERE {where}{chosen}) SELECT kind, item FROM chosen "
            "UNION ALL SELECT NULL, NULL WHERE NOT EXISTS (SELECT 1 FROM chosen) "
            "AND EXISTS (SELECT 1 FROM {items} WHERE {where})")
+
+# The rows that start inside a window (start, end], then those that end inside it having started before it: each
+# row once, each arm served by the (t_to, d_from, d_to) index.
+_SPANS = ("SELECT kind, item, d_from, d_to FROM {items} WHERE {where} AND ? < d_from AND d_from <= ?{chosen} "
+          "UNION ALL SELECT kind, item, d_from, d_to FROM {items} WHERE {where} AND ? < d_to AND d_to <= ? "
+          "AND d_from <= ?{chosen}")
 
 
 class ViewReader:
@@ -151,6 +158,20 @@ class ViewReader:
         return [(tuple(subject), r["seq"], effect_of(data))
                 for r, (subject, data) in zip(rows, load_all([r["item"] for r in rows]), strict=True)]
 
+    def spans(self, query: Query, window: tuple[date, date],
+              selection: Selection = (None, None)) -> list[tuple[SubjectKey, date | None, date | None, Item]]:
+        """The items of the rows holding `query`'s T, P and tier whose span along D starts or ends inside the
+        window (start, end], each with its subject and span [from, to) (None: unbounded): both sides of every day in
+        the window on which a subject's item changes, and nothing else (a diff's transitions)."""
+        where, params = _point(query, with_day=False)
+        chosen, more, count = _selection(selection)
+        start, end = day(window[0]), day(window[1])
+        rows = self._fetch(self.dialect.sql(_SPANS, count=count, where=where, chosen=chosen),
+                           (*params, start, end, *more, *params, start, end, start, *more))
+        items = self._decode([(kind, text) for kind, text, _, _ in rows])
+        return [(subject, undo_day(began) if began else None, undo_day(ended) if ended != OPEN_DAY else None, item)
+                for (subject, item), (_, _, began, ended) in zip(items, rows, strict=True)]
+
     def uncovered(self, query: Query, selection: Selection = (None, None)) -> list[str]:
         """The units whose rows start above `query`'s P."""
         floors, below, parts = _floors(query, selection)
@@ -198,12 +219,16 @@ class ViewReader:
 
     def parties(self, keys: Collection[str] | None = None,
                 names: Collection[str] | None = None) -> dict[str, PartyNames]:
-        """The parties by key: with one of `keys`, or a name or alias normalising to one of `names`, or all."""
+        """The parties by key: with one of `keys`, or with a name, alias or key whose lookup key (`names.key`) is
+        that of one of `names`, or all."""
         if keys is not None:
             rows = self.rows("SELECT * FROM {parties} WHERE party IN ({marks})", keys, count=len(keys))
         elif names is not None:
+            wanted = sorted({lookup_key(n) for n in names} - {""})
+            if not wanted:
+                return {}
             rows = self.rows("SELECT * FROM {parties} WHERE party IN (SELECT party FROM {names} WHERE normalised "
-                              "IN ({marks}))", names, count=len(names))
+                              "IN ({marks}))", wanted, count=len(wanted))
         else:
             rows = self.rows("SELECT * FROM {parties}")
         found = {r["party"]: PartyNames(r["party"], tuple(load(r["names"])), tuple(load(r["aliases"]))) for r in rows}

@@ -28,7 +28,8 @@ from regledger.domain.actions import Action
 from regledger.domain.history import Entry
 from regledger.domain.values import STORED
 from regledger.projections.codec import effect_data, item_data
-from regledger.projections.parties import directory, normalise
+from regledger.projections.names import key as lookup_key
+from regledger.projections.parties import directory
 from regledger.projections.subjects import SubjectKey, label, subject_of
 from regledger.projections.units import Version, unit_of, versions
 
@@ -219,7 +220,7 @@ def _unit_rows(unit: str, found: list[Version], entries: list[Entry]) -> _Rows:
         known = directory(entries).get(party)
         if known is not None:
             parties = [(party, dump(list(known.names)), dump(list(known.aliases)))]
-            names = [(n, party) for n in sorted({normalise(n) for n in (*known.names, *known.aliases)})]
+            names = [(n, party) for n in sorted({lookup_key(n) for n in (party, *known.names, *known.aliases)} - {""})]
     return _Rows(list(_item_rows(unit, found)), list(_effect_rows(unit, found)), floors, parties, names)
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from regledger.domain.values import Reliability
 from regledger.projections import Change, Diff, History, HistoryItem, PartyMatch, Query
+from regledger.projections.diff import Transition
 from regledger.projections.items import Citation, Item, ListEntry, MeasureView, MeetingView, PositionView, State
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "plain",
     "position_json",
     "state_json",
+    "transition_json",
 ]
 
 
@@ -86,6 +88,11 @@ def _pending(item: ListEntry | MeasureView) -> list[dict[str, Any]]:
              "citations": _cites(p.citations)} for p in item.pending]
 
 
+def _announced(item: ListEntry | MeasureView) -> list[dict[str, Any]]:
+    return [{"kind": a.kind, **({"change": a.change} if a.change else {}), "published_on": plain(a.published_on),
+             "effective_on": None, "citations": _cites(a.citations)} for a in item.announced]
+
+
 def attribution(provenance: Mapping[str, Any] | None, name: str, item_tier: str | None) -> str:
     """` (TIER: ACTION)` when the value `name` was set by an action of a tier below the item's own, else empty."""
     found = (provenance or {}).get(name)
@@ -106,6 +113,7 @@ def entry_json(entry: ListEntry) -> dict[str, Any]:
         "status": entry.status, "listed_on": plain(entry.listed_on), "details": plain(entry.details),
         "details_provenance": _provenance(entry.details_provenance),
         "reliability": entry.reliability, "citations": _cites(entry.citations), "pending": _pending(entry),
+        "affiliate_of": entry.affiliate_of, "announced": _announced(entry),
     }
 
 
@@ -118,6 +126,9 @@ def measure_json(measure: MeasureView) -> dict[str, Any]:
         "comments_close_on": plain(measure.comments_close_on), "parameters": plain(measure.parameters),
         "parameters_provenance": _provenance(measure.parameters_provenance),
         "reliability": measure.reliability, "citations": _cites(measure.citations), "pending": _pending(measure),
+        "drafted_on": plain(measure.drafted_on), "revoked_on": plain(measure.revoked_on),
+        "applies_to": list(measure.applies_to), "include_affiliates": measure.include_affiliates,
+        "announced": _announced(measure),
     }
 
 
@@ -170,14 +181,20 @@ def diff_json(result: Diff, list_key: str | None = None, party: str | None = Non
              "reliability": t.reliability, "citations": _cites(t.citations)}
             for t in result.took_effect
         ],
-        "lists": {key: {"added": [_change(c) for c in changes.added],
-                        "amended": [_change(c) for c in changes.amended],
-                        "removed": [_change(c) for c in changes.removed]} for key, changes in result.lists.items()},
+        "lists": {key: {name: [_change(c) for c in group] for name, group in changes.groups()}
+                  for key, changes in result.lists.items()},
         "measures": [_change(c) for c in result.measures],
         "meetings": [_change(c) for c in result.meetings],
         "positions": [_change(c) for c in result.positions],
+        "transitions": [transition_json(t) for t in result.transitions],
         "notes": list(result.notes),
     }
+
+
+def transition_json(transition: Transition) -> dict[str, Any]:
+    """A status transition inside a diff's window: date, subject, kind, from, to (null: no item), citations."""
+    return {"date": plain(transition.on), "subject": transition.subject, "kind": transition.kind,
+            "from": transition.before, "to": transition.after, "citations": _cites(transition.citations)}
 
 
 def history_json(result: History) -> dict[str, Any]:

@@ -6,12 +6,13 @@ terminal (see `safe_text`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 from regledger.adapters.render.answers_json import attribution, plain
 from regledger.adapters.safe_text import safe_lines
 from regledger.projections import Change, Diff, History, HistoryItem, PartyMatch, Query
+from regledger.projections.diff import Transition
 from regledger.projections.items import (
     Citation,
     ListEntry,
@@ -25,11 +26,15 @@ from regledger.projections.items import (
 
 __all__ = ["STATUS_ORDER", "STATUS_WORDS", "axes", "diff_text", "history_text", "state_text"]
 
-STATUS_ORDER = ("in_force", "pending", "proposed", "expired", "withdrawn")
+STATUS_ORDER = ("in_force", "pending", "proposed", "draft", "announced", "expired", "revoked", "withdrawn")
 STATUS_WORDS = {"in_force": "In force", "pending": "Pending (published, not yet in effect)", "proposed": "Proposed",
-                "expired": "Expired", "withdrawn": "Withdrawn"}
+                "draft": "Draft (sent for review, not published as a proposal)",
+                "announced": "Announced (said to be coming, no effective date yet)",
+                "expired": "Expired (lapsed by its own terms)", "revoked": "Revoked (ended by a later rule)",
+                "withdrawn": "Withdrawn (abandoned before adoption)"}
 RULES = {"key": "its key", "name": "its name", "alias": "an alias", "substring": "part of its key, name or alias"}
 I1, I2 = "  ", "      "
+MATCHES_SHOWN = 5  # parties a party query names one by one in the text memo
 T = TypeVar("T")
 
 
@@ -50,6 +55,13 @@ def axes(query: Query) -> list[str]:
 def _matches(party: str | None, matches: Sequence[PartyMatch]) -> list[str]:
     if party is None:
         return []
+    if not matches:
+        return [f'Party "{party}": no party by that name in the ledger.']
+    if len(matches) > MATCHES_SHOWN:  # a word many names share: say how many, name a few, the JSON lists them all
+        rules = sorted({RULES[m.rule] for m in matches})
+        named = ", ".join(m.party for m in matches[:MATCHES_SHOWN])
+        return [f'Party "{party}": {len(matches)} parties match ({" or ".join(rules)}): {named} and '
+                f"{len(matches) - MATCHES_SHOWN} more (all are listed below; the JSON names each match)."]
     found = "; ".join(f"{m.party} ({m.name or 'no name recorded'}), matched by {RULES[m.rule]}" for m in matches)
     return [f'Party "{party}": {found}.']
 
@@ -83,13 +95,19 @@ def state_text(state: State, list_key: str | None = None, party: str | None = No
     if list_key:
         lines.append(f"List: {list_key} only.")
     lines += _matches(party, matches)
-    if list_key or party:
-        lines.append("Measures, meetings and positions are not shown for a list or party query.")
+    if list_key:
+        lines.append("Measures, meetings and positions are not shown for a list query.")
+    elif party:
+        lines.append("Shown for the party: its entries, the measures that apply to it (or to the party it is an "
+                     "affiliate of), and positions about it; meetings are not shown.")
     lines += ["", *_notes(state.notes)] if state.notes else []
-    lines += ["", "1. Control lists", *_lists(state)]
-    if not (list_key or party):
-        lines += ["", "2. Measures", *_measures(state.measures), "", "3. Meetings", *_meetings(state.meetings),
-                  "", "4. Positions", *_positions(state.positions)]
+    names = {e.party: e.name for entries in state.lists.values() for e in entries if e.name}
+    lines += ["", "1. Control lists", *_lists(state, names)]
+    if not list_key:
+        lines += ["", "2. Measures", *_measures(state.measures, names)]
+        if not party:
+            lines += ["", "3. Meetings", *_meetings(state.meetings)]
+        lines += ["", "3. Positions" if party else "4. Positions", *_positions(state.positions)]
     return safe_lines(lines)
 
 
@@ -107,39 +125,55 @@ def _grouped(items: Sequence[T], nothing: str, groups: Iterable[tuple[str, str]]
                 yield from lines(item)
 
 
-def _lists(state: State) -> Iterator[str]:
+def _named(key: str, names: Mapping[str, str]) -> str:
+    """A party as people read it: its name and key when the answer names it, else its key."""
+    return f"{names[key]} [{key}]" if key in names else key
+
+
+def _lists(state: State, names: Mapping[str, str]) -> Iterator[str]:
     if not state.lists:
         yield f"{I1}No entry is in force or pending."
     for key, entries in state.lists.items():
         yield f"{I1}{key} ({len(entries)} {'entry' if len(entries) == 1 else 'entries'})"
         for entry in entries:
-            yield from _entry_lines(entry)
+            yield from _entry_lines(entry, names)
 
 
-def _entry_lines(entry: ListEntry) -> Iterator[str]:
+def _entry_lines(entry: ListEntry, names: Mapping[str, str]) -> Iterator[str]:
     """A list entry: who, since when, its terms, pending changes and sources."""
     who = f"{entry.name or entry.party} [{entry.party}]" + (f", {entry.country}" if entry.country else "")
     aka = f"; also known as {', '.join(entry.aliases)}" if entry.aliases else ""
     yield f"{I1}- {who}{aka}: {_summary(entry)}."
+    if entry.affiliate_of:
+        yield f"{I2}Affiliate of: {_named(entry.affiliate_of, names)}."
     for name, value in entry.details.items():
         yield f"{I2}{name}: {_value(value)}{attribution(entry.details_provenance, name, entry.reliability)}"
     yield from _pending_and_sources(entry)
 
 
-def _measures(measures: Sequence[MeasureView]) -> Iterator[str]:
-    return _grouped(measures, "No measure is proposed, pending, in force, expired or withdrawn.",
-                    ((status, STATUS_WORDS[status]) for status in STATUS_ORDER), lambda m: m.status, _measure_lines)
+def _measures(measures: Sequence[MeasureView], names: Mapping[str, str]) -> Iterator[str]:
+    return _grouped(measures, "No measure is announced, drafted, proposed, pending, in force, expired, revoked or "
+                    "withdrawn.",
+                    ((status, STATUS_WORDS[status]) for status in STATUS_ORDER), lambda m: m.status,
+                    lambda m: _measure_lines(m, names))
 
 
-def _measure_lines(measure: MeasureView) -> Iterator[str]:
+def _measure_lines(measure: MeasureView, names: Mapping[str, str]) -> Iterator[str]:
     """A measure: title, key, dates, parameters, pending changes and sources."""
     dates = [f"proposed {measure.proposed_on}" if measure.proposed_on else "",
              f"effective {measure.effective_on}" if measure.effective_on else "",
              f"valid through {measure.expires_on}" if measure.expires_on else "",
              f"comments close {measure.comments_close_on}" if measure.comments_close_on else "",
+             f"revoked {measure.revoked_on}" if measure.revoked_on else "",
              f"withdrawn {measure.withdrawn_on}" if measure.withdrawn_on else ""]
+    if measure.drafted_on and not measure.proposed_on:
+        dates.insert(0, f"sent for review {measure.drafted_on}")
     when = ", ".join(d for d in dates if d) or "no dates"
     yield f"{I1}- {measure.title or measure.key} [{measure.key}]: {when}."
+    if measure.applies_to:
+        affiliates = (" and its affiliates" if len(measure.applies_to) == 1 else " and their affiliates"
+                      ) if measure.include_affiliates else ""
+        yield f"{I2}Applies to: {', '.join(_named(k, names) for k in measure.applies_to)}{affiliates}."
     if measure.parameters:
         yield f"{I2}Parameters: " + "; ".join(
             f"{k} = {_value(v)}{attribution(measure.parameters_provenance, k, measure.reliability)}"
@@ -151,11 +185,16 @@ def _pending_and_sources(item: ListEntry | MeasureView) -> Iterator[str]:
     """An entry's or measure's changes pending (published, not yet in effect), then its sources."""
     for change in item.pending:
         yield f"{I2}Pending: {change.kind} effective {change.effective_on} (published {change.published_on})."
+    for said in item.announced:
+        what = f" ({'addition' if said.change == 'add' else 'removal'})" if said.change else ""
+        cited = "; ".join(c.label() for c in said.citations)
+        yield f"{I2}Announced{what} on {said.published_on}, no effective date yet: {cited}."
     yield sources(item.citations)
 
 
 def _meetings(meetings: Sequence[MeetingView]) -> Iterator[str]:
-    return _grouped(meetings, "No meeting.", (("upcoming", "Upcoming"), ("past", "Past, held or cancelled")),
+    return _grouped(meetings, "No meeting.", (("upcoming", "Upcoming"),
+                                                   ("past", "Past: held, not held or cancelled")),
                     lambda m: m.timing, _meeting_lines)
 
 
@@ -164,7 +203,9 @@ def _meeting_lines(meeting: MeetingView) -> Iterator[str]:
     on = f" on {meeting.date}" if meeting.date else ""
     if meeting.status in {"scheduled", "rescheduled"}:
         on = f" for {meeting.date}"
-    yield f"{I1}- {meeting.title or meeting.key} [{meeting.key}]: {meeting.status}{on}."
+    if meeting.status == "not_held":
+        on = f" (it was set for {meeting.date}; no record that it was held)" if meeting.date else ""
+    yield f"{I1}- {meeting.title or meeting.key} [{meeting.key}]: {meeting.status.replace('_', ' ')}{on}."
     if meeting.outcome:
         yield f"{I2}Outcome: {meeting.outcome}"
     yield sources(meeting.citations)
@@ -195,13 +236,16 @@ def _value(value: Any) -> str:
 
 def diff_text(result: Diff, list_key: str | None = None, party: str | None = None,
               matches: Sequence[PartyMatch] = ()) -> str:
-    """The `diff` memo: what took effect after D1 through D2, and every change of state."""
+    """The `diff` memo: what took effect after D1 through D2, every status transition in between, and every change
+    of state from D1 to D2."""
     lines = [f"MEMORANDUM: what changed after {result.start} through {result.end}", "", *axes(result.query)]
     lines += ([f"List: {list_key} only."] if list_key else []) + _matches(party, matches)
     lines += ["", *_notes(result.notes)] if result.notes else []
     lines += ["", "Took effect in the window"]
     lines += [f"{I1}- {t.effective_on}  {t.kind}  {t.subject}" + (f" [{t.id}]" if t.id else "")
               + f" (published {t.published_on}; {t.reliability})" for t in result.took_effect] or [f"{I1}Nothing."]
+    lines += ["", "Status transitions in the window, day by day"]
+    lines += [line for t in result.transitions for line in _transition_lines(t)] or [f"{I1}None."]
     lines += ["", "1. Control lists", *_list_changes(result)]
     if not (list_key or party):
         for number, title, changes in ((2, "Measures", result.measures), (3, "Meetings", result.meetings),
@@ -211,14 +255,30 @@ def diff_text(result: Diff, list_key: str | None = None, party: str | None = Non
     return safe_lines(lines)
 
 
+def _transition_lines(transition: Transition) -> list[str]:
+    """A transition: its day, kind and subject, from → to, then its sources (two lines)."""
+    def word(status: str | None) -> str:
+        if status is None:  # nothing visible: an entry not on the list, a measure or meeting not yet on record
+            return "not listed" if transition.kind == "entry" else "not on record"
+        return _STATE_WORDS.get(status, status.replace("_", " "))
+
+    head = f"{I1}- {transition.on}  {transition.kind}  {transition.subject}: "
+    return [head + f"{word(transition.before)} → {word(transition.after)}", sources(transition.citations)]
+
+
+_STATE_WORDS = {"in_force": "in force", "not_held": "not held", "removed": "removed from the list"}
+_GROUP_HEADINGS = {"added": "Added", "amended": "Amended", "removed": "Removed", "pending": "Pending",
+                   "announced": "Announced"}
+
+
 def _list_changes(result: Diff) -> Iterator[str]:
     if not result.lists:
         yield f"{I1}No change."
     for key, changes in result.lists.items():
         yield f"{I1}{key}"
-        for heading, group in (("Added", changes.added), ("Amended", changes.amended), ("Removed", changes.removed)):
+        for name, group in changes.groups():
             for change in group:
-                yield from _change_lines(change, heading)
+                yield from _change_lines(change, _GROUP_HEADINGS[name])
 
 
 def _change_lines(change: Change, heading: str | None = None) -> list[str]:
@@ -229,7 +289,7 @@ def _change_lines(change: Change, heading: str | None = None) -> list[str]:
     return [head + _delta(change.before, change.after), sources(change.citations)]
 
 
-_NOT_CHANGES = {"citations", "pending", "list_key", "details_provenance", "parameters_provenance"}
+_NOT_CHANGES = {"citations", "pending", "announced", "list_key", "details_provenance", "parameters_provenance"}
 
 
 def _delta(before: Any, after: Any) -> str:
@@ -237,11 +297,21 @@ def _delta(before: Any, after: Any) -> str:
         return "now " + _summary(after) + "."
     if after is None:
         return "no longer " + _summary(before) + "."
+    if isinstance(after, ListEntry) and (before.status == "in_force") != (after.status == "in_force"):
+        return f"now {_summary(after)} (at the window's start: {_summary(before)})."
     parts = [f"{path}: {_shown(old)} → {_shown(new)}"
-             for path, old, new in changed_fields(before, after, _NOT_CHANGES)]
+             for path, old, new in changed_fields(before, after, _NOT_CHANGES)] + _coming(before, after)
     came = "came into force; " if (getattr(before, "status", ""), getattr(after, "status", "")) == (
         "pending", "in_force") else ""
     return came + ("; ".join(parts) + "." if parts else "new sources.")
+
+
+def _coming(before: Any, after: Any) -> list[str]:
+    """The changes pending or announced on D2 that were not on D1."""
+    pending = [p for p in getattr(after, "pending", ()) if p not in getattr(before, "pending", ())]
+    said = [a for a in getattr(after, "announced", ()) if a not in getattr(before, "announced", ())]
+    return ([f"{p.kind} pending, effective {p.effective_on} (published {p.published_on})" for p in pending]
+            + [f"{a.kind} announced on {a.published_on}, no effective date yet" for a in said])
 
 
 def _shown(value: Any) -> str:
@@ -252,6 +322,8 @@ def _shown(value: Any) -> str:
 
 def _summary(item: Any) -> str:
     if isinstance(item, ListEntry):
+        if item.status == "announced":
+            return "listing announced, no effective date yet"
         pending = f"listing pending, effective {item.listed_on}"
         return f"listed since {item.listed_on}" if item.status == "in_force" else pending
     if isinstance(item, MeasureView):
@@ -281,7 +353,8 @@ def history_text(result: History) -> str:
 def _history_item(number: int, item: HistoryItem) -> list[str]:
     ident = f" [{item.id}]" if item.id else ""
     lines = [f"{number}. {item.kind} on {item.subject}{ident}" + (" (RETRACTED)" if item.status == "retracted" else ""),
-             f"{I2}effective {item.effective_on}; published {item.published_on}; recorded {plain(item.recorded_at)};"
+             f"{I2}{f'effective {item.effective_on}' if item.effective_on else 'no effective date (an announcement)'};"
+             f" published {item.published_on}; recorded {plain(item.recorded_at)};"
              f" {item.reliability}"]
     lines += [f"{I2}{key}: {_value(value)}" for key, value in _flat(plain(item.fields))]
     lines += [f"{I2}Note: {item.note}"] if item.note else []

@@ -2,6 +2,10 @@
 
 Queries read only: call them on stores opened with `open_stores(db, write=False)` (`WRITES` is False). Answers come
 from the read models when they are current, else from the reference fold, whose answers then say so in their notes.
+
+A party text that names no party is an answer, not an error: the party is on no list (no party by that name in the
+ledger), said in the answer's notes with the closest names, and the selection matches nothing. An unknown list,
+or a `history` subject that names nothing, is an error (UnknownNameError).
 """
 
 from __future__ import annotations
@@ -15,7 +19,8 @@ from regledger.adapters.readmodels.source import AnswerSource, open_source
 from regledger.adapters.services.inputs import EVERYTHING, Axes, Named, Selection, UnknownNameError, Window
 from regledger.adapters.store.ledger import StoredAction
 from regledger.adapters.wiring import Stores
-from regledger.projections import Diff, History, PartyMatch, ProjectionError, Query, State
+from regledger.projections import Diff, History, NotFoundError, PartyMatch, ProjectionError, Query, State
+from regledger.projections.parties import unknown_party_notes
 
 __all__ = [
     "WRITES",
@@ -49,22 +54,38 @@ class _Chosen:
     list_key: str | None
     parties: set[str] | None
     matches: tuple[PartyMatch, ...]
+    suggestions: tuple[str, ...] = ()  # the closest names, when the party text matched no party
+
+    @property
+    def nobody(self) -> bool:
+        """True when a party text was given and matched no party."""
+        return self.parties is not None and not self.parties
 
 
 def as_of(stores: Stores, query: Query, selection: Selection = EVERYTHING) -> Selected[State]:
-    """The rules as of `query.as_of` under its axes, cut to `selection`; UnknownNameError for an unknown list or
-    party."""
+    """The rules as of `query.as_of` under its axes, cut to `selection` (a party: its whole position);
+    UnknownNameError for an unknown list. A party text that names no party answers that it is on no list."""
     source = open_source(stores.ledger, stores.views)
     chosen = _chosen(source, selection)
+    if chosen.nobody:
+        notes = unknown_party_notes(selection.party or "", f"on {query.as_of}", chosen.suggestions)
+        return Selected(State(query, notes=(*notes, *_foreign(stores))), chosen.list_key, selection.party, ())
     state = source.state(query, (chosen.list_key, chosen.parties))
     return Selected(state, chosen.list_key, selection.party, chosen.matches)
 
 
 def diff(stores: Stores, window: Window, axes: Axes, selection: Selection = EVERYTHING) -> Selected[Diff]:
-    """What changed after `window.start` through `window.end` (the query's day) under `axes`, cut to `selection`."""
+    """What changed after `window.start` through `window.end` (the query's day) under `axes`, cut to `selection`;
+    a party text that names no party answers that it is on no list in the window."""
     source = open_source(stores.ledger, stores.views)
     chosen = _chosen(source, selection)
-    result = source.diff(axes.on(window.end), (window.start, window.end), (chosen.list_key, chosen.parties))
+    query = axes.on(window.end)
+    if chosen.nobody:
+        notes = unknown_party_notes(selection.party or "", f"between {window.start} and {window.end}",
+                                    chosen.suggestions)
+        empty = Diff(query, window.start, window.end, notes=(*notes, *_foreign(stores)))
+        return Selected(empty, chosen.list_key, selection.party, ())
+    result = source.diff(query, (window.start, window.end), (chosen.list_key, chosen.parties))
     return Selected(result, chosen.list_key, selection.party, chosen.matches)
 
 
@@ -90,11 +111,23 @@ def foreign_note(stores: Stores) -> str | None:
 
 
 def _chosen(source: AnswerSource, selection: Selection) -> _Chosen:
-    """The list's key and the party keys `selection` names (the list first, then the party)."""
+    """The list's key and the party keys `selection` names (the list first, then the party); a party text that
+    names no party chooses none, with the closest names."""
     list_key, party = selection.list_key, selection.party
     chosen = _found("list", lambda: source.find_list(list_key)) if list_key else None
-    matches = _found("party", lambda: source.match_parties(party)) if party else ()
-    return _Chosen(chosen, {m.party for m in matches} if party else None, matches)
+    if not party:
+        return _Chosen(chosen, None, ())
+    try:
+        matches = source.match_parties(party)
+    except NotFoundError as error:
+        return _Chosen(chosen, set(), (), error.suggestions)
+    return _Chosen(chosen, {m.party for m in matches}, matches)
+
+
+def _foreign(stores: Stores) -> tuple[str, ...]:
+    """The note on rows regledger did not write, when the ledger holds any (every answer carries it)."""
+    note = foreign_note(stores)
+    return (note,) if note else ()
 
 
 def _found(named: Named, find: Callable[[], T]) -> T:

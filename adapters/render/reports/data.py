@@ -30,7 +30,7 @@ __all__ = [
     "state_changes",
 ]
 
-_SAME = {"citations", "pending", "list_key", "party", "key", "actor", "subject", "details_provenance",
+_SAME = {"citations", "pending", "announced", "list_key", "party", "key", "actor", "subject", "details_provenance",
          "parameters_provenance"}  # identity, or shown elsewhere
 
 

@@ -1,16 +1,16 @@
 """The party dossier: names and aliases, every listing with its status on D and its timeline, the measures that
-name the party, and the rows of a timeline chart (periods of one status, actions as events).
+apply to the party, and the rows of a timeline chart (periods of one status, actions as events).
 
-regledger records no link between a measure and the parties it concerns, so "names" is found, and the dossier
-says how (`MEASURES_METHOD`): a visible action of the measure mentions one of the party's recorded names or
-aliases (in the measure's title, the action's note or a source's title, as a whole word after normalisation), or
-cites a source (Federal Register citation or document number) that one of the party's listing actions cites.
+A measure applies to the party by the rule `as-of --party` uses (`projections.select.applies`): on D, its
+`applies_to` names the party, or names a party this one is an affiliate of (its listings' `affiliate_of` on D) and
+the measure includes affiliates. The dossier lists such measures whatever their status on D, and says how they were
+found (`MEASURES_METHOD`). A text that names no party gives a dossier that says so: the party is on no list on D
+(no party by that name in the ledger), with the closest names.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -28,55 +28,73 @@ from regledger.projections import (
     group_by_subject,
     history,
     match_parties,
-    normalise,
     resolve_all,
     state_at,
 )
+from regledger.projections.items import Item
+from regledger.projections.parties import unknown_party_notes
+from regledger.projections.select import affiliations, applies
 from regledger.projections.subjects import Fact, Resolved
 
 __all__ = ["MEASURES_METHOD", "party_report"]
 
 MEASURES_METHOD = (
-    "regledger does not record which parties a measure concerns. A measure is listed here when one of its visible "
-    "actions mentions one of this party's recorded names or aliases as a whole phrase (in the measure's title, the "
-    "action's note or a source's title; compared ignoring case and accents), or cites a source (citation or "
-    "document number) that one of the party's visible listing actions also cites. A measure that refers to the "
-    "party only by a short form of its name, and shares no source with its listings, is not found; a measure that "
-    "mentions the name in passing is listed. Each measure shows why it was listed."
+    "A measure is listed when, on the report's date, it applies to this party: its applies_to names the party, or "
+    "names a party this one is an affiliate of (by the affiliate_of of its listings on that date) and the measure "
+    "includes affiliates. This is the rule as-of --party uses; the dossier lists such measures whatever their status "
+    "on that date, where as-of --party shows those in force, pending, announced, drafted or proposed. A measure "
+    "recorded without saying whom it applies to is not listed, however closely it concerns the party. Each measure "
+    "shows why it was listed."
 )
 
 
 def party_report(entries: Iterable[Entry], text: str, query: Query, produced: Produced) -> dict[str, Any]:
-    """The dossier of the one party `text` names (key, name or alias) under `query` (statuses as of its date)."""
+    """The dossier of the one party `text` names (key, name or alias) under `query` (statuses as of its date); a
+    dossier saying that no party has that name when none does; InputError when it names several."""
     entries = list(entries)
-    key = _one_party(entries, text)
+    try:
+        matches = match_parties(directory(entries), text)
+    except NotFoundError as error:
+        return _nobody(text, error.suggestions, query, produced)
+    if len(matches) > 1:
+        found = "; ".join(f"{m.party} ({m.name or 'no name'})" for m in matches)
+        raise InputError(f"KEY: {text!r} names {len(matches)} parties: {found}; give one key")
+    key = matches[0].party
     resolved = resolve_all(group_by_subject(entries), query)
     listings = sorted(s for s in group_by_subject(entries) if s[0] == "listing" and s[2] == key)
     timelines = {s: history_json(history(entries, [s], query))["items"] for s in listings}
     names = _names(entries, key, timelines)
-    measures = _measures(resolved, names["names"] + names["aliases"], _listing_sources(resolved, listings), query)
+    views = {s: item_of(state_at({s: resolved.get(s, [])}, query), s) for s in listings}
+    parents = affiliations(v for v in views.values() if isinstance(v, ListEntry)).get(key, ())
+    measures = _measures(resolved, key, parents, query)
     legal = f"Legal effect: each listing's and measure's status on {query.as_of}; timelines show every visible action."
     return {
         **header("party", f"Dossier: {names['names'][-1] if names['names'] else key}", produced, query,
                  window={"as_of": query.as_of}, legal=legal),
-        "party": {"key": key, **names},
-        "listings": [_listing(s, resolved, timelines[s], query) for s in listings],
+        "party": {"key": key, **names, "affiliate_of": list(parents), "asked": text, "found": True,
+                  "suggestions": []},
+        "listings": [_listing(s, views[s], timelines[s]) for s in listings],
         "measures": measures,
         "measures_method": MEASURES_METHOD,
         "timeline": {"rows": [_listing_row(s, resolved, query) for s in listings]
                      + [_measure_row(m, resolved, query) for m in measures]},
+        "notes": [],
     }
 
 
-def _one_party(entries: list[Entry], text: str) -> str:
-    try:
-        matches = match_parties(directory(entries), text)
-    except NotFoundError as error:
-        raise InputError(f"KEY: {error}") from None
-    if len(matches) > 1:
-        found = "; ".join(f"{m.party} ({m.name or 'no name'})" for m in matches)
-        raise InputError(f"KEY: {text!r} names {len(matches)} parties: {found}; give one key")
-    return matches[0].party
+def _nobody(text: str, suggestions: Sequence[str], query: Query, produced: Produced) -> dict[str, Any]:
+    """The dossier of a text that names no party: on no list on D, no party by that name, the closest names."""
+    legal = f"Legal effect: the ledger as of {query.as_of}."
+    return {
+        **header("party", f"Dossier: {text}", produced, query, window={"as_of": query.as_of}, legal=legal),
+        "party": {"key": None, "names": [], "aliases": [], "countries": [], "names_visible": False,
+                  "affiliate_of": [], "asked": text, "found": False, "suggestions": list(suggestions)},
+        "listings": [],
+        "measures": [],
+        "measures_method": MEASURES_METHOD,
+        "timeline": {"rows": []},
+        "notes": list(unknown_party_notes(text, f"on {query.as_of}", suggestions)),
+    }
 
 
 def _names(entries: list[Entry], key: str, timelines: dict[SubjectKey, list[dict[str, Any]]]) -> dict[str, Any]:
@@ -92,52 +110,31 @@ def _names(entries: list[Entry], key: str, timelines: dict[SubjectKey, list[dict
     return {"names": names, "aliases": aliases, "countries": countries, "names_visible": visible}
 
 
-def _listing(subject: SubjectKey, resolved: Resolved, items: list[dict[str, Any]], query: Query) -> dict[str, Any]:
-    entry = item_of(state_at({subject: resolved.get(subject, [])}, query), subject)
+def _listing(subject: SubjectKey, entry: Item | None, items: list[dict[str, Any]]) -> dict[str, Any]:
     return {"list": subject[1], "status": entry.status if isinstance(entry, ListEntry) else "not_listed",
             "entry": item_json(entry, with_list=True), "timeline": items}
 
 
-# -- measures that name the party ------------------------------------------------------------------------------------
+# -- measures that apply to the party -------------------------------------------------------------------------------
 
 
-def _listing_sources(resolved: Resolved, listings: list[SubjectKey]) -> set[str]:
-    return {ref for s in listings for _, action in resolved.get(s, []) for ref in _refs(action)}
-
-
-def _refs(action: Fact) -> set[str]:
-    return {ref for s in action.sources for ref in (s.citation, s.document_number) if ref}
-
-
-def _measures(resolved: Resolved, names: list[str], sources: set[str], query: Query) -> list[dict[str, Any]]:
-    patterns = {name: _phrase(name) for name in dict.fromkeys(names) if normalise(name)}
+def _measures(resolved: Resolved, key: str, parents: Sequence[str], query: Query) -> list[dict[str, Any]]:
     found = []
     for subject in sorted(s for s in resolved if s[0] == "measure"):
-        reasons = [r for _, action in resolved[subject] for r in _reasons(action, patterns, sources)]
-        if reasons:
-            view = item_of(state_at({subject: resolved[subject]}, query), subject)
-            title = next((t for _, a in resolved[subject] if (t := a.measure.title)), None)  # type: ignore[union-attr]
-            once = list({tuple(r.values()): r for r in reasons}.values())
-            status = view.status if isinstance(view, MeasureView) else None
-            found.append({"key": subject[1], "title": title, "status": status, "measure": item_json(view),
-                          "reasons": once})
+        view = item_of(state_at({subject: resolved[subject]}, query), subject)
+        if not isinstance(view, MeasureView) or (through := applies(view, key, parents)) is None:
+            continue
+        reason = {"rule": "applies_to" if through == key else "affiliate_of",
+                  "action": _setter(resolved[subject], query.as_of), "where": "applies_to", "what": through}
+        found.append({"key": subject[1], "title": view.title, "status": view.status, "measure": item_json(view),
+                      "reasons": [reason]})
     return found
 
 
-def _phrase(name: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<!\w){re.escape(normalise(name))}(?!\w)")
-
-
-def _reasons(action: Fact, patterns: dict[str, re.Pattern[str]], sources: set[str]) -> list[dict[str, Any]]:
-    ident = action.id or action.kind
-    texts = [("title", getattr(action.measure, "title", None)), ("note", action.note),  # type: ignore[union-attr]
-             *(("source title", s.title) for s in action.sources)]
-    reasons = [{"rule": "mentions", "action": ident, "where": where, "what": name}
-               for where, text in texts if text
-               for name, pattern in patterns.items() if pattern.search(normalise(text))]
-    reasons += [{"rule": "shares_source", "action": ident, "where": "sources", "what": ref}
-                for ref in sorted(_refs(action) & sources)]
-    return reasons
+def _setter(pairs: list[tuple[Entry, Fact]], day: date) -> str | None:
+    """The last visible action of a measure counting by `day` that gave its applies_to (its id, else its kind)."""
+    given = [a for _, a in pairs if getattr(a, "applies_to", None) is not None and a.legal_on <= day]
+    return (given[-1].id or given[-1].kind) if given else None
 
 
 # -- timeline rows -----------------------------------------------------------------------------------------------
@@ -153,7 +150,7 @@ def _measure_row(measure: dict[str, Any], resolved: Resolved, query: Query) -> d
 
 
 def _row(label: str, kind: str, subject: SubjectKey, pairs: list[tuple[Entry, Fact]], query: Query) -> dict[str, Any]:
-    events = [{"on": plain(a.effective_on), "kind": a.kind, "id": a.id} for _, a in pairs]
+    events = [{"on": plain(a.legal_on), "kind": a.kind, "id": a.id} for _, a in pairs]
     return {"label": label, "kind": kind, "subject": "/".join(subject[1:]),
             "periods": _periods(subject, pairs, query), "events": events}
 
@@ -178,7 +175,7 @@ def _change_days(action: Fact) -> list[date]:
     its expiry (none when it expires on the calendar's last day)."""
     expires = getattr(action, "expires_on", None)
     lapses = [expires + timedelta(days=1)] if expires and expires < date.max else []
-    return [action.effective_on, action.published_on, *lapses]
+    return [action.legal_on, action.published_on, *lapses]
 
 
 def _status(subject: SubjectKey, pairs: list[tuple[Entry, Fact]], query: Query) -> str | None:
