@@ -66,7 +66,8 @@ def assert_golden(name: str, text: str) -> None:
 
 
 def hostile_timeline() -> list[dict[str, object]]:
-    """A party whose name and aliases try every trick, listed, amended, with a non-web source URL."""
+    """A party whose name and aliases try every trick, listed, amended, with a non-web source URL, and a rule that
+    applies to it."""
     party = {"key": "hostile", "name": HOSTILE_NAME, "aliases": HOSTILE_ALIASES, "country": "CN"}
     return [
         {"kind": "entity_listed", "id": "h-1", "list": "us-bis-entity-list", "party": party,
@@ -76,7 +77,7 @@ def hostile_timeline() -> list[dict[str, object]]:
                      {"reliability": "attributed", "title": "A report", "url": "https://example.org/a?b=1&c=<2>"}],
          "note": "Names a measure: see the rule for " + RTL_NAME},
         {"kind": "measure_adopted", "id": "h-rule", "measure": {"key": "hostile-rule", "title": f"Rule on {RTL_NAME}"},
-         "effective_on": "2020-01-10", "published_on": "2020-01-08",
+         "applies_to": ["hostile"], "effective_on": "2020-01-10", "published_on": "2020-01-08",
          "sources": [{"reliability": "official", "citation": "85 FR <1>"}]},
         {"kind": "entry_amended", "id": "h-2", "list": "us-bis-entity-list", "party": {"key": "hostile"},
          "effective_on": "2020-02-01", "published_on": "2020-02-01",

@@ -188,10 +188,8 @@ def test_history_gives_three_dates_and_what_each_correction_changed(run_cli, wri
         (["as-of", "2019-05-17", "--known-at", "2019-05-17T10:00"], "--known-at: '2019-05-17T10:00' is not an RFC"),
         (["as-of", "2019-05-17", "--known-at", "2019-05-17T25:00:00Z"], "--known-at: '2019-05-17T25:00:00Z' is not a"),
         (["diff", "2019-06-01", "2019-05-01"], "D2 (2019-05-01) is before D1 (2019-06-01)"),
-        (["as-of", "2019-05-17", "--party", "huawai"], "--party: no party 'huawai' in the ledger; did you mean"),
         (["as-of", "2019-05-17", "--list", "us-bis-entity"],
          "--list: no list 'us-bis-entity' in the ledger; did you mean 'us-bis-entity-list'?"),
-        (["diff", "2019-05-01", "2019-06-01", "--party", "zte"], "--party: no party 'zte' in the ledger"),
         (["history", "us-bis-huawei-tg"], "SUBJECT: no subject 'us-bis-huawei-tg' in the ledger; did you mean"),
     ],
 )
@@ -207,12 +205,46 @@ def test_bad_input_gets_one_clear_message_and_exit_1(run_cli, write_timeline, sq
     assert message in result.err
 
 
+@pytest.mark.parametrize(
+    ("args", "notes"),
+    [
+        (["as-of", "2019-05-17", "--party", "huawai"],
+         ['"huawai": not on any list on 2019-05-17 (no party by that name in the ledger)',
+          'did you mean "huawei (Huawei Technologies Co., Ltd.)"? (the closest names in the ledger)']),
+        (["diff", "2019-05-01", "2019-06-01", "--party", "zte"],
+         ['"zte": not on any list between 2019-05-01 and 2019-06-01 (no party by that name in the ledger)']),
+    ],
+)
+def test_an_unknown_party_is_an_answer_not_an_error(run_cli, write_timeline, sqlite_db, args, notes) -> None:
+    """A party text that names no party answers, exit status 0: nothing matches, nothing is shown, and the notes say
+    the party is on no list (no party by that name in the ledger), with the closest names when there are any."""
+    _record(run_cli, write_timeline, sqlite_db, _huawei(), TGL)
+
+    text = run_cli(*args, "--db", sqlite_db)
+    answer = _json(run_cli, *args, "--db", sqlite_db)
+
+    assert text.code == 0, text
+    assert "Traceback" not in text.err
+    assert text.err == ""
+    assert answer["filter"]["matches"] == []
+    assert answer["lists"] == {}
+    assert answer["measures"] == answer["meetings"] == answer["positions"] == []
+    assert answer["notes"] == notes
+    for note in notes:
+        assert f"Note: {note}." in text.out
+    assert f'Party "{args[-1]}": no party by that name in the ledger.' in text.out
+
+
 def test_unknown_party_suggests_the_closest_names(run_cli, write_timeline, sqlite_db: str) -> None:
-    _record(run_cli, write_timeline, sqlite_db, _huawei())
+    _record(run_cli, write_timeline, sqlite_db, _huawei(), listed("zte", name="ZTE Corporation"))
 
     result = run_cli("as-of", "2019-05-17", "--party", "huawai", "--db", sqlite_db)
+    answer = _json(run_cli, "as-of", "2019-05-17", "--party", "huawai", "--db", sqlite_db)
 
-    assert "did you mean 'Huawei Technologies Co., Ltd.', 'huawei'?" in result.err
+    assert result.code == 0, result
+    suggestion = 'did you mean "huawei (Huawei Technologies Co., Ltd.)"? (the closest names in the ledger)'
+    assert answer["notes"][1:] == [suggestion]  # the closest party, by key and name; not ZTE
+    assert f"Note: {suggestion}." in result.out
 
 
 @pytest.mark.parametrize(
@@ -239,33 +271,57 @@ def test_every_query_command_has_help_naming_its_options(run_cli, command: str) 
 # -- the bundled case ----------------------------------------------------------------------------------------------
 
 
+HUAWEI_MATCH = {"party": "huawei-technologies", "name": "Huawei Technologies Co., Ltd."}
+PUBLIC_INSPECTION = ("FR Doc. 2019-10616 (public inspection)", "2019-05-16", "public_inspection")
+FEDERAL_REGISTER = ("84 FR 22961", "2019-05-21", "federal_register")
+
+
+def _one_entry(answer: dict) -> tuple[Any, Any, list[tuple[str, str, str]]]:
+    [entry] = answer["lists"]["us-bis-entity-list"]
+    assert entry["party"] == "huawei-technologies"
+    return entry["status"], entry["listed_on"], [(c["citation"], c["published_on"], c["kind"])
+                                                 for c in entry["citations"]]
+
+
 def test_bundled_case_lists_huawei_as_of_2019_05_17_with_its_citation(run_cli, db: str) -> None:
+    """`--party "Huawei Technologies"` (its name, legal form left out) and `--party huawei-technologies` (its key)
+    find the one party; bare `huawei` would find every affiliate too."""
     assert run_cli("record", EXAMPLE.as_posix(), "--db", db).code == 0
 
-    result = run_cli("as-of", "2019-05-17", "--party", "huawei", "--db", db)
-    answer = _json(run_cli, "as-of", "2019-05-17", "--party", "huawei", "--db", db)
+    result = run_cli("as-of", "2019-05-17", "--party", "Huawei Technologies", "--db", db)
+    by_name = _json(run_cli, "as-of", "2019-05-17", "--party", "Huawei Technologies", "--db", db)
+    by_key = _json(run_cli, "as-of", "2019-05-17", "--party", "huawei-technologies", "--db", db)
 
     assert result.code == 0, result
     assert "Huawei Technologies Co., Ltd. [huawei-technologies]" in result.out
     assert "listed since 2019-05-16" in result.out
     assert "84 FR 22961" in result.out
-    [entry] = answer["lists"]["us-bis-entity-list"]
-    assert (entry["status"], entry["listed_on"]) == ("in_force", "2019-05-16")
-    assert "84 FR 22961" in [c["citation"] for c in entry["citations"]]
+    assert by_name["filter"]["matches"] == [{**HUAWEI_MATCH, "rule": "name"}]
+    assert by_key["filter"]["matches"] == [{**HUAWEI_MATCH, "rule": "key"}]
+    for answer in (by_name, by_key):
+        status, listed_on, cited = _one_entry(answer)
+        assert (status, listed_on) == ("in_force", "2019-05-16")
+        assert FEDERAL_REGISTER in cited
+        assert PUBLIC_INSPECTION in cited
 
 
-def test_bundled_case_published_by_2019_05_17_does_not_show_the_federal_register_listing(run_cli, db: str) -> None:
+def test_bundled_case_published_by_2019_05_17_lists_huawei_through_public_inspection_only(run_cli, db: str) -> None:
+    """The rule took effect on 2019-05-16, the day it was filed for public inspection; the Federal Register printed
+    it on 2019-05-21. Published by 2019-05-17, Huawei is listed, citing the public-inspection document and never the
+    Federal Register page."""
     assert run_cli("record", EXAMPLE.as_posix(), "--db", db).code == 0
 
-    result = run_cli("as-of", "2019-05-17", "--party", "huawei", "--published-by", "2019-05-17", "--db", db)
-    official = _json(run_cli, "as-of", "2019-05-17", "--party", "huawei", "--published-by", "2019-05-17",
+    result = run_cli("as-of", "2019-05-17", "--party", "Huawei Technologies", "--published-by", "2019-05-17",
+                     "--db", db)
+    official = _json(run_cli, "as-of", "2019-05-17", "--party", "Huawei Technologies", "--published-by", "2019-05-17",
                      "--min-reliability", "official", "--db", db)
 
     assert result.code == 0, result
-    assert "84 FR 22961" not in result.out  # only the press reports of the listing had been published
-    assert official["lists"] == {}
-    assert official["notes"] == [
-        "huawei-technologies: not on any list as of 2019-05-17 under these axes (neither in force nor pending)"]
+    assert "listed since 2019-05-16" in result.out
+    assert "FR Doc. 2019-10616 (public inspection)" in result.out
+    assert "84 FR 22961" not in result.out  # the Federal Register issue of 2019-05-21 was not yet out
+    assert _one_entry(official) == ("in_force", "2019-05-16", [PUBLIC_INSPECTION])
+    assert official["notes"] == []
 
 
 def _without_recorded_at(value):

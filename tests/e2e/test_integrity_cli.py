@@ -267,6 +267,7 @@ def test_a_row_at_notification_id_0_fails_verify_with_and_without_a_checkpoint(r
     checkpoint = tmp_path / "before.json"
     _ok(run_cli("record", "--db", db, str(EXAMPLE)))
     _ok(run_cli("checkpoint", "--db", db, "--key", str(key), "-o", str(checkpoint)))
+    size = len(events(db))
 
     _plant(db, 0, events(db)[0], originator=uuid.uuid4())
 
@@ -274,7 +275,7 @@ def test_a_row_at_notification_id_0_fails_verify_with_and_without_a_checkpoint(r
     checked = _failed(run_cli("verify", "--db", db, "--checkpoint", str(checkpoint)))
     assert "FAILED: foreign: position 1 in recording order (notification id 0): " in plain
     assert "a row the ledger did not write" in plain
-    assert "FAILED: checkpoint of 86 events" in checked
+    assert f"FAILED: checkpoint of {size} events" in checked
     assert "the first change is the divergence above, at position 1" in checked
 
 
@@ -295,43 +296,46 @@ def test_record_refuses_in_one_line_while_a_row_regledger_did_not_write_is_there
     assert _log(run_cli, db) == before
 
 
-def _an_earlier_releases_crash(run_cli, db: str, write_timeline) -> int:
+def _an_earlier_releases_crash(run_cli, db: str, write_timeline) -> tuple[int, int]:
     """The bundled case recorded, then a run of two actions stored and not chained, as a release that chained
-    after storing left it when killed between the two; how many rows that run stored."""
+    after storing left it when killed between the two; how many rows were chained (the bundled case's, each at the
+    notification id of its position) and how many that run stored."""
     _ok(run_cli("record", "--db", db, str(EXAMPLE)))
-    size = len(events(db))
+    stored = events(db)
+    assert [row.notification_id for row in stored] == list(range(1, len(stored) + 1))
     record_unchained(db, read_timeline(write_timeline(_parties("late", 2))))
     as_an_earlier_release_left_it(db)
-    return len(events(db)) - size
+    return len(stored), len(events(db)) - len(stored)
 
 
 def test_repair_chain_lists_the_tail_a_crash_left_and_chains_it_with_yes(run_cli, db: str, write_timeline) -> None:
-    tail = _an_earlier_releases_crash(run_cli, db, write_timeline)
+    head, tail = _an_earlier_releases_crash(run_cli, db, write_timeline)
     _failed(run_cli("record", "--db", db, str(write_timeline(_parties("next", 1)))))
 
     listed_only = _failed(run_cli("repair-chain", "--db", db))
     still = _failed(run_cli("verify", "--db", db))
     repaired = _ok(run_cli("repair-chain", "--db", db, "--yes"))
 
-    assert f"the chain ends at position 86 (notification id 86); {tail} row(s) of the events table are not " \
+    assert f"the chain ends at position {head} (notification id {head}); {tail} row(s) of the events table are not " \
            "chained" in listed_only
     assert f"can be chained: {tail} row(s) of 1 record run(s)" in listed_only
     assert "never chained" not in listed_only
     assert f"run `regledger repair-chain --yes` to chain the {tail} row(s)" in listed_only
-    assert "unchained: position 87" in still
-    assert f"chained {tail} row(s) at positions 87-{86 + tail}" in repaired
+    assert f"unchained: position {head + 1}" in still
+    assert f"chained {tail} row(s) at positions {head + 1}-{head + tail}" in repaired
     assert "ok: every digest recomputed" in _ok(run_cli("verify", "--db", db))
     with open_ledger(db) as ledger:
         labels = [row.label for row in chain_store(ledger).all_links()]
-    assert all("[chained by repair-chain at " in label for label in labels[86:])
-    assert not any("repair-chain" in label for label in labels[:86])
+    assert all("[chained by repair-chain at " in label for label in labels[head:])
+    assert len(labels[head:]) == tail
+    assert not any("repair-chain" in label for label in labels[:head])
     assert {entry["id"] for entry in _log(run_cli, db)} >= {"late-0", "late-1"}
     assert "nothing to repair" in _ok(run_cli("repair-chain", "--db", db))
     _ok(run_cli("record", "--db", db, str(write_timeline(_parties("next", 1)))))
 
 
 def test_repair_chain_never_chains_a_row_that_looks_forged(run_cli, db: str, write_timeline) -> None:
-    tail = _an_earlier_releases_crash(run_cli, db, write_timeline)
+    head, tail = _an_earlier_releases_crash(run_cli, db, write_timeline)
     stored = events(db)
     late = stored[-tail]
     _plant(db, 0, late, originator=uuid.uuid4())  # out of range
@@ -342,7 +346,7 @@ def test_repair_chain_never_chains_a_row_that_looks_forged(run_cli, db: str, wri
     _plant(db, after, late, originator=uuid.uuid4())  # after this release began to chain runs as it stores them
     listed_after = _failed(run_cli("repair-chain", "--db", db))
 
-    assert f"chained {tail} row(s) at positions 87-{86 + tail}" in repaired
+    assert f"chained {tail} row(s) at positions {head + 1}-{head + tail}" in repaired
     assert "never chained: 3 row(s) regledger did not write:" in repaired
     assert "notification id 0: " in repaired
     assert "out of range: regledger numbers the rows it stores from 1" in repaired

@@ -178,7 +178,8 @@ def _every_problem(outputs: Outputs, *, strict: bool) -> list[str]:
             for problem in problems(answer, kind, strict=strict)]
 
 
-VOCABULARIES = ("status", "kind", "timing", "rule", "stance", "certainty", "report", "reliability")
+VOCABULARIES = ("status", "kind", "timing", "rule", "stance", "certainty", "report", "reliability", "from", "to",
+                "change")
 
 
 def _documented_words() -> set[str]:
@@ -190,8 +191,8 @@ def _official(title: str) -> list[dict[str, str]]:
     return [{"title": title, "reliability": "official"}]
 
 
-# Beside the bundled case: the words it does not show (a delisting, an expiry, a cancelled meeting, the other stances
-# and certainties), so that every documented word is seen in some output.
+# Beside the bundled case: the words it does not show (a delisting, an expiry, a proposal, a correction, a cancelled
+# meeting, the other stances and certainties), so that every documented word is seen in some output.
 MORE = [
     {"kind": "entity_listed", "id": "acme-listed", "list": "us-bis-entity-list",
      "party": {"key": "acme-widgets", "name": "Acme Widgets Ltd."}, "effective_on": "2019-06-01",
@@ -202,8 +203,17 @@ MORE = [
          {"title": "Acme to be listed", "reliability": "attributed", "kind": "press", "published_on": "2019-05-30"},
          {"title": "BIS adds Acme", "reliability": "statement", "kind": "agency_announcement"},
          {"title": "Acme v. Commerce", "reliability": "official", "kind": "court", "published_on": "2019-07-01"}]},
+    {"kind": "listing_announced", "id": "acme-removal-announced", "list": "us-bis-entity-list",
+     "party": {"key": "acme-widgets"}, "change": "remove", "published_on": "2020-01-20",
+     "sources": [{"title": "BIS to remove Acme", "reliability": "statement", "kind": "agency_announcement"}]},
     {"kind": "entity_delisted", "id": "acme-delisted", "list": "us-bis-entity-list", "party": {"key": "acme-widgets"},
      "effective_on": "2020-02-01", "published_on": "2020-01-30", "sources": _official("Acme removed")},
+    {"kind": "correction", "id": "acme-renamed", "corrects": "acme-listed",
+     "fields": {"party.name": "Acme Widgets Limited"}, "published_on": "2019-06-10",
+     "sources": _official("Acme listed, corrected")},
+    {"kind": "measure_proposed", "id": "sunset-proposed",
+     "measure": {"key": "sunset-rule", "title": "A rule that ends"}, "effective_on": "2019-05-01",
+     "published_on": "2019-05-01", "sources": _official("Sunset rule proposed")},
     {"kind": "measure_adopted", "id": "sunset-adopted", "measure": {"key": "sunset-rule", "title": "A rule that ends"},
      "effective_on": "2019-06-01", "published_on": "2019-05-30", "sources": _official("Sunset rule")},
     {"kind": "measure_expired", "id": "sunset-expired", "measure": {"key": "sunset-rule"},
@@ -302,6 +312,11 @@ def _entry(answer: dict[str, Any]) -> dict[str, Any]:
     return answer["lists"]["us-bis-entity-list"][0]
 
 
+def _amendment(answer: dict[str, Any]) -> dict[str, Any]:
+    """The first amendment of the history sample (the retraction of the press report dated 2019-05-17)."""
+    return next(item for item in answer["items"] if item["amendments"])["amendments"][0]
+
+
 def test_the_sample_is_sound(sample: dict[str, Any]) -> None:
     for kind, answer in sample.items():
         assert problems(answer, kind) == [], kind
@@ -331,7 +346,7 @@ def test_an_object_with_a_new_key_validates_though_this_release_would_not_write_
 def test_new_keys_validate_in_every_kind_of_output(sample: dict[str, Any]) -> None:
     changes: dict[str, Callable[[Any], None]] = {
         "diff": lambda a: a.update(window="(D1, D2]"),
-        "history": lambda a: a["items"][0]["amendments"][0].update(sources_axis="by source"),
+        "history": lambda a: _amendment(a).update(sources_axis="by source"),
         "log": lambda a: a[0]["sources"][0].update(pages="22689"),
         "report": lambda a: a.update(signed_by="someone", state={**a["state"], "as_known": True}),
     }
@@ -349,7 +364,7 @@ NEW_WORDS: dict[str, tuple[str, Callable[[Any, str], None]]] = {
     "measure status": ("diff", lambda a, w: next(c for c in a["measures"] if c["after"])["after"].update(status=w)),
     "action kind": ("diff", lambda a, w: a["took_effect"][0].update(kind=w)),
     "history status": ("history", lambda a, w: a["items"][0].update(status=w)),
-    "amendment kind": ("history", lambda a, w: a["items"][0]["amendments"][0].update(kind=w)),
+    "amendment kind": ("history", lambda a, w: _amendment(a).update(kind=w)),
     "logged kind": ("log", lambda a, w: a[0].update(kind=w)),
     "report": ("report", lambda a, w: a.update(report=w)),
 }
@@ -359,7 +374,8 @@ NEW_WORDS: dict[str, tuple[str, Callable[[Any, str], None]]] = {
 def test_an_unknown_lowercase_word_validates_though_this_release_would_not_write_it(
         sample: dict[str, Any], where: str) -> None:
     kind, change = NEW_WORDS[where]
-    for word in ("announced", "superseded_by_rule", "v2"):
+    for word in ("suspended", "superseded_by_rule", "v2"):
+        assert word not in _documented_words()
         answer = _changed(sample, kind, lambda a, w=word: change(a, w))
         assert problems(answer, kind) == [], word
         assert problems(answer, kind, strict=True) != [], word
@@ -414,7 +430,7 @@ WRONG_TYPES: dict[str, tuple[str, Callable[[Any], None]]] = {
     "lists an array": ("asOf", lambda a: a.update(lists=[])),
     "a detail a number": ("asOf", lambda a: _entry(a)["details"].update(license_policy=1)),
     "took_effect recorded_at a date": ("diff", lambda a: a["took_effect"][0].update(recorded_at="2024-03-01")),
-    "amendment retracted a string": ("history", lambda a: a["items"][0]["amendments"][0].update(retracted="no")),
+    "amendment retracted a string": ("history", lambda a: _amendment(a).update(retracted="no")),
     "log position a string": ("log", lambda a: a[0].update(position="3")),
     "log position zero": ("log", lambda a: a[0].update(position=0)),
     "log party without key": ("log", lambda a: next(x for x in a if "party" in x)["party"].pop("key")),

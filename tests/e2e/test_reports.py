@@ -83,23 +83,39 @@ def test_every_report_states_version_query_time_and_ledger(bundled: str, run_cli
 def test_changes_counts_kinds_and_shows_each_amendment_before_and_after(bundled: str, run_cli) -> None:
     data = json.loads(report(run_cli, bundled, "changes", "--format", "json"))
 
+    # Huawei and 37 affiliates on 2019-05-16, 48 affiliates on 2019-08-19 (the press report dated 2019-05-17 is
+    # retracted); the two EL rules, the TGL and the standards advisory opinion; the TGL's extension and Huawei's
+    # revised entry.
     assert {r["kind"]: r["count"] for r in data["summary"]["by_kind"]} == {
-        "entity_listed": 2, "entry_amended": 1, "measure_adopted": 3, "measure_amended": 1}
+        "entity_listed": 86, "entry_amended": 1, "measure_adopted": 4, "measure_amended": 1}
+    assert {"what": "list entries added (in force at the end, not at the start)", "count": 86} in (
+        data["summary"]["net"])
     tgl = next(b for b in data["measures"] if b["subject"] == "us-bis-huawei-tgl")
     extension = next(a for a in tgl["actions"] if a["kind"] == "measure_amended")
     assert extension["change"]["fields"] == [{"field": "expires_on", "before": "2019-08-19", "after": "2019-11-18"}]
     assert [a["effective_on"] for a in tgl["actions"]] == sorted(a["effective_on"] for a in tgl["actions"])
-    assert [c["id"] for c in data["corrections"]] == ["corr-2019-05-21-reuters-affiliate-count",
-                                                       "retr-2019-05-21-convergedigest-effective-date"]
+    (entries,) = data["lists"]
+    huawei = next(s for s in entries["subjects"] if s["subject"] == "us-bis-entity-list/huawei-technologies")
+    assert huawei["over_window"]["change"] == "added"  # announced at the start, in force at the end
+    assert {"field": "status", "before": "announced", "after": "in_force"} in huawei["over_window"]["fields"]
+    assert [c["id"] for c in data["corrections"]] == ["retr-2019-05-21-convergedigest-effective-date"]
     assert data["corrections"][0]["in_window"] == ["published"]
 
 
-def test_changes_lists_what_was_published_in_the_window_to_take_effect_later(bundled: str, run_cli) -> None:
-    data = json.loads(run_cli("report", "changes", "--from", "2019-05-14", "--to", "2019-05-15", "--format", "json",
-                              "--db", bundled).out)
+def test_changes_lists_what_was_published_in_the_window_to_take_effect_later_or_announced_in_it(
+        bundled: str, run_cli) -> None:
+    def pending(*axes: str) -> list[tuple[str, str | None, str]]:
+        result = run_cli("report", "changes", "--from", "2019-05-14", "--to", "2019-05-16", *axes, "--format", "json",
+                         "--db", bundled)
+        assert result.code == 0, result.err
+        return [(p["id"], p["effective_on"], p["published_on"]) for p in json.loads(result.out)["pending"]]
 
-    assert [(p["id"], p["effective_on"]) for p in data["pending"]] == [
-        ("el-2019-05-15-huawei-reuters-report", "2019-05-16")]
+    # By 2019-05-20 the public record held the press report that the listing would take effect on 2019-05-17; its
+    # retraction was published on 2019-05-21. The announcement of 2019-05-15 has no effective date.
+    assert pending("--published-by", "2019-05-20") == [
+        ("ann-2019-05-15-huawei-listing-announced", None, "2019-05-15"),
+        ("el-2019-05-17-huawei-convergedigest-report", "2019-05-17", "2019-05-16")]
+    assert pending() == [("ann-2019-05-15-huawei-listing-announced", None, "2019-05-15")]
 
 
 def test_changes_show_an_item_changed_by_dates_alone(bundled: str, run_cli) -> None:
@@ -112,21 +128,36 @@ def test_changes_show_an_item_changed_by_dates_alone(bundled: str, run_cli) -> N
     assert data["summary"]["by_dates_alone"] == 1
 
 
-def test_party_dossier_says_how_each_measure_names_the_party(bundled: str, run_cli) -> None:
+def test_party_dossier_says_why_each_measure_applies_to_the_party(bundled: str, run_cli) -> None:
     data = json.loads(report(run_cli, bundled, "party", "--format", "json"))
 
     reasons = {m["key"]: {(r["rule"], r["what"]) for r in m["reasons"]} for m in data["measures"]}
-    assert ("mentions", "Huawei Technologies Co., Ltd.") in reasons["us-bis-el-rule-2019-05-huawei"]
-    assert ("shares_source", "84 FR 43493") in reasons["us-bis-el-rule-2019-08-huawei-affiliates"]
-    assert "us-eo-13873" not in reasons  # the executive order does not name Huawei
-    assert "does not record which parties a measure concerns" in data["measures_method"]
+    assert reasons["us-bis-el-rule-2019-05-huawei"] == {("applies_to", "huawei-technologies")}
+    assert reasons["us-bis-huawei-tgl"] == {("applies_to", "huawei-technologies")}
+    assert "us-eo-13873" not in reasons  # the executive order does not say whom it applies to
+    assert "us-bis-el-rule-2020-08-huawei-affiliates" not in reasons  # it applies to 38 affiliates, not to Huawei
+    statuses = {m["key"]: m["status"] for m in data["measures"]}
+    assert (statuses["us-bis-huawei-tgl"], statuses["us-bis-huawei-de-minimis-draft-rule"]) == ("revoked", "withdrawn")
+    assert "its applies_to names the party" in data["measures_method"]
     assert data["party"]["aliases"] == ["华为", "華為", "华为技术有限公司", "華為技術有限公司"]
     (listing,) = data["listings"]
     assert listing["status"] == "in_force"
     assert [i["status"] for i in listing["timeline"]].count("retracted") == 1
     assert data["timeline"]["rows"][0]["periods"][:2] == [
-        {"from": "2019-05-15", "to": "2019-05-15", "status": "pending"},
+        {"from": "2019-05-15", "to": "2019-05-15", "status": "announced"},
         {"from": "2019-05-16", "to": None, "status": "in_force"}]
+
+
+def test_affiliate_dossier_lists_the_measures_that_include_affiliates_of_its_parent(bundled: str, run_cli) -> None:
+    result = run_cli("report", "party", "huawei-chile", "--as-of", "2020-09-01", "--format", "json", "--db", bundled)
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+
+    reasons = {m["key"]: {(r["rule"], r["what"]) for r in m["reasons"]} for m in data["measures"]}
+    assert reasons["us-bis-el-rule-2019-05-huawei"] == {("applies_to", "huawei-chile")}
+    assert reasons["us-bis-huawei-tgl"] == {("affiliate_of", "huawei-technologies")}
+    assert "us-bis-huawei-de-minimis-draft-rule" not in reasons  # it applies to Huawei, not to its affiliates
+    assert data["listings"][0]["entry"]["affiliate_of"] == "huawei-technologies"
 
 
 def test_party_dossier_draws_an_inline_svg_timeline(bundled: str, run_cli) -> None:
@@ -134,15 +165,23 @@ def test_party_dossier_draws_an_inline_svg_timeline(bundled: str, run_cli) -> No
 
     svg = html[html.index("<svg"):html.index("</svg>")]
     assert svg.count("<rect") >= 4
-    assert 'class="s-pending"' in svg
+    assert 'class="s-announced"' in svg  # Huawei's listing, announced on 2019-05-15
+    assert 'class="s-revoked"' in svg  # the TGL, revoked on 2020-08-17
     assert "<circle" in svg
 
 
-def test_party_that_is_not_in_the_ledger_is_an_error(bundled: str, run_cli) -> None:
-    result = run_cli("report", "party", "nokia", "--db", bundled)
+def test_party_that_is_not_in_the_ledger_gets_a_dossier_that_says_so(bundled: str, run_cli) -> None:
+    result = run_cli("report", "party", "nokia", "--as-of", "2020-09-01", "--format", "json", "--db", bundled)
+    html = run_cli("report", "party", "nokia", "--as-of", "2020-09-01", "--db", bundled)
 
-    assert result.code == 1
-    assert result.err.startswith("regledger: error: KEY:")
+    assert (result.code, result.err, html.code, html.err) == (0, "", 0, "")
+    data = json.loads(result.out)
+    assert (data["party"]["asked"], data["party"]["found"], data["party"]["key"]) == ("nokia", False, None)
+    assert (data["listings"], data["measures"], data["timeline"]["rows"]) == ([], [], [])
+    said = '"nokia": not on any list on 2020-09-01 (no party by that name in the ledger)'
+    assert data["notes"][0] == said
+    assert said in "".join(parsed(html.out).text)
+    assert "<svg" not in html.out
 
 
 def test_party_text_that_names_several_parties_is_an_error(sqlite_db: str, run_cli, write_timeline) -> None:
@@ -275,4 +314,4 @@ def test_a_hostile_party_name_survives_json_unchanged(sqlite_db: str, run_cli, w
 
     assert data["party"]["names"] == [HOSTILE_NAME]
     assert data["party"]["aliases"] == HOSTILE_ALIASES
-    assert [m["key"] for m in data["measures"]] == ["hostile-rule"]
+    assert [(m["key"], m["title"]) for m in data["measures"]] == [("hostile-rule", f"Rule on {RTL_NAME}")]

@@ -21,16 +21,16 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.conftest import EXAMPLE, ROOT
 from tests.e2e.report_kit import PINNED_EPOCH
-from tests.fixtures.compat.make_snapshots import as_released, masked
+from tests.fixtures.compat.make_snapshots import masked
 
 FOLDERS = ("domain", "projections", "adapters", "templates")
 SOURCES = ("pyproject.toml", "README.md")
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-ANSWERS = json.loads((ROOT / "tests" / "fixtures" / "compat" / "query-answers.json").read_text(encoding="utf-8"))
-AS_OF = ["as-of", "2019-05-17", "--party", "huawei"]
+AS_OF = ["as-of", "2019-05-17", "--party", "Huawei Technologies"]
 REPORT = ["report", "changes", "--from", "2019-05-15", "--to", "2020-08-31", "--format", "html"]
 TIMEOUT = 300
 
@@ -134,19 +134,29 @@ def test_the_fresh_environment_imports_regledger_from_the_wheel(venv: Path) -> N
 
 def test_the_installed_command_records_answers_a_query_and_writes_a_report(venv: Path, run_cli, monkeypatch,
                                                                             tmp_path: Path) -> None:
+    """The installed command answers as the source tree does: the same JSON answer (the party found through the
+    name normaliser, Huawei in force since 2019-05-16) and the same report, byte for byte."""
     regledger, db = str(venv / "bin" / "regledger"), str(tmp_path / "huawei.db")
+    actions = len(yaml.safe_load(EXAMPLE.read_text(encoding="utf-8")))
     recorded = _run([regledger, "record", str(EXAMPLE), "--db", db], cwd=tmp_path)
     answer = _run([regledger, *AS_OF, "--format", "json", "--db", db], cwd=tmp_path)
     report = _run([regledger, *REPORT, "-o", "wheel.html", "--db", db], cwd=tmp_path, SOURCE_DATE_EPOCH=PINNED_EPOCH)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", PINNED_EPOCH)
     monkeypatch.chdir(tmp_path)
+    answer_from_tree = run_cli(*AS_OF, "--format", "json", "--db", db)
     from_tree = run_cli(*REPORT, "-o", "tree.html", "--db", db)
 
     assert recorded.returncode == 0, recorded.stderr
-    assert "recorded 36 action(s)" in recorded.stdout
+    assert f"recorded {actions} action(s)" in recorded.stdout
     assert answer.returncode == 0, answer.stderr
-    released = next(item["answer"] for item in ANSWERS if item["query"] == AS_OF)
-    assert masked(as_released(json.loads(answer.stdout))) == released
+    installed = json.loads(answer.stdout)
+    assert installed["filter"]["matches"] == [
+        {"party": "huawei-technologies", "name": "Huawei Technologies Co., Ltd.", "rule": "name"}]
+    [entry] = installed["lists"]["us-bis-entity-list"]
+    assert (entry["party"], entry["status"], entry["listed_on"]) == ("huawei-technologies", "in_force", "2019-05-16")
+    assert "84 FR 22961" in [citation["citation"] for citation in entry["citations"]]
+    assert answer_from_tree.code == 0, answer_from_tree.err
+    assert masked(installed) == masked(json.loads(answer_from_tree.out))
     assert report.returncode == 0, report.stderr
     html = (tmp_path / "wheel.html").read_text(encoding="utf-8")
     assert "<title>Changes after 2019-05-15 through 2020-08-31 · regledger</title>" in html

@@ -184,10 +184,14 @@ def test_log_and_reports_leave_a_forged_row_out_and_warn_of_it(victim: str, tmp_
     _plant(victim, None, _forged_delisting(victim, tmp_path, write_timeline))
 
     log = run_cli("log", "--format", "json", "--db", victim)
-    report = run_cli("report", "party", "huawei", "--as-of", "2019-06-01", "--format", "markdown", "--db", victim)
-    data = run_cli("report", "party", "huawei", "--as-of", "2019-06-01", "--format", "json", "--db", victim)
+    report = run_cli("report", "party", "huawei-technologies", "--as-of", "2019-06-01", "--format", "markdown",
+                     "--db", victim)
+    data = run_cli("report", "party", "huawei-technologies", "--as-of", "2019-06-01", "--format", "json",
+                   "--db", victim)
 
     assert log.code == 0
+    assert report.code == 0, report
+    assert data.code == 0, data
     assert log.out == honest_log
     assert "1 row(s) regledger did not write" in log.err
     assert "**Warning:**" in report.out

@@ -1,6 +1,7 @@
-"""How the read models answer an as-of on each store: one statement for one party's state (its rows and whether the
-whole state has any, read together), and answers that follow the ledger when it changes under an open source (the
-decoded items are keyed by their rows' text; what one answer learns is forgotten when it is given).
+"""How the read models answer an as-of on each store: two statements for one party's state (its rows and whether
+the whole state has any, read together; then the measures and positions its whole position takes in), and answers
+that follow the ledger when it changes under an open source (the decoded items are keyed by their rows' text; what
+one answer learns is forgotten when it is given).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from regledger.adapters.readmodels.sql import OPEN_TIME
 from regledger.adapters.wiring import SET_UP_LOCK
 from regledger.domain import action_adapter
 from regledger.projections import Query
-from tests.unit.fold_kit import delisted, listed
+from tests.unit.fold_kit import adopted, delisted, listed
 
 
 def _record(ledger: Any, *actions: dict[str, Any]) -> None:
@@ -48,17 +49,29 @@ def _counted(model: ModelSource, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return statements
 
 
-def test_one_party_as_of_is_one_statement_listed_or_not(ledger: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    _record(ledger, _named(listed("huawei", "2019-05-16"), "Huawei"), _named(listed("zte", "2020-01-10"), "ZTE"))
+def test_one_party_as_of_is_two_statements_listed_or_not(ledger: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A party's as-of is its whole position (docs/query-output.md): its entries, and the measures that apply to it
+    and the positions about it. The read models answer it in two statements, whether the party is listed or not:
+    the party's rows together with whether the whole state has any (so that an empty answer can say why without a
+    third), then the state's rows for D, of which the measures and positions are kept (no party column selects a
+    measure: whom it applies to is in its item, `applies_to` and `include_affiliates`, read against the party's
+    affiliation). Neither statement is repeated, and the first is the party's alone. (The second reads list entries
+    and meetings too and drops them; a narrower read would not change the count.)"""
+    _record(ledger, _named(listed("huawei", "2019-05-16"), "Huawei"), _named(listed("zte", "2020-01-10"), "ZTE"),
+            adopted("tgl", "2019-05-20", applies_to=["huawei"]))
     model, fold = open_source(ledger, views_of(ledger, SET_UP_LOCK)), FoldSource(stored_entries(ledger))
     assert isinstance(model, ModelSource)
     statements = _counted(model, monkeypatch)
 
-    for day, party in [("2019-06-01", "huawei"), ("2019-06-01", "zte"), ("2021-01-01", "zte")]:
+    for day, party, measures in [("2019-06-01", "huawei", ["tgl"]), ("2019-06-01", "zte", []),
+                                 ("2021-01-01", "zte", [])]:
         statements.clear()
         query = Query(date.fromisoformat(day))
-        assert model.state(query, (None, {party})) == fold.state(query, (None, {party}))
-        assert len(statements) == 1, statements
+        answer = model.state(query, (None, {party}))
+        assert answer == fold.state(query, (None, {party}))
+        assert [m.key for m in answer.measures] == measures
+        assert len(statements) == 2, statements
+        assert "party IN" in statements[0]  # the party's own rows first, not the whole state's
 
     before_anything = Query(date(2019, 1, 1))  # the whole state is empty: the answer says why, as the fold's does
     assert model.state(before_anything, (None, {"zte"})) == fold.state(before_anything, (None, {"zte"}))

@@ -24,6 +24,7 @@ from regledger.adapters.services import (
 )
 from regledger.adapters.wiring import open_stores
 from regledger.domain.values import Reliability
+from regledger.projections import Diff
 from tests.conftest import EXAMPLE, ROOT
 
 FEDERAL_REGISTER = ROOT / "tests" / "fixtures" / "federal-register"
@@ -58,7 +59,8 @@ def test_recording_stores_each_action_once(db: str) -> None:
     with open_stores(db, write=queries.WRITES) as stores:
         logged = queries.log(stores)
 
-    assert (first.recorded, first.skipped, again.recorded, again.skipped) == (36, 0, 0, 36)
+    assert len(actions) > 0
+    assert (first.recorded, first.skipped, again.recorded, again.skipped) == (len(actions), 0, 0, len(actions))
     assert first.recorded_at is not None
     assert again.recorded_at is None
     assert sorted(s.action.id or "" for s in logged) == sorted(a.action.id or "" for a in actions)
@@ -66,6 +68,9 @@ def test_recording_stores_each_action_once(db: str) -> None:
 
 
 def test_as_of_cuts_the_state_to_the_party_an_alias_names(recorded: str) -> None:
+    """Published by 2019-05-17 the rule is on public inspection (since 2019-05-16), not yet in the Federal Register
+    (2019-05-21): the entry is official, citing the public-inspection document and no Federal Register page. The
+    party's state is its whole position: the rule that listed it applies to it."""
     with open_stores(recorded, write=queries.WRITES) as stores:
         selected = queries.as_of(stores, Axes(published_by=date(2019, 5, 17)).on(date(2019, 5, 17)),
                                  Selection(party="華為"))
@@ -73,7 +78,13 @@ def test_as_of_cuts_the_state_to_the_party_an_alias_names(recorded: str) -> None
     assert [(m.party, m.rule) for m in selected.matches] == [(HUAWEI, "alias")]
     assert list(selected.answer.lists) == [ENTITY_LIST]
     [entry] = selected.answer.lists[ENTITY_LIST]
-    assert (entry.party, entry.listed_on, entry.reliability) == (HUAWEI, date(2019, 5, 16), "attributed")
+    assert (entry.party, entry.listed_on, entry.reliability) == (HUAWEI, date(2019, 5, 16), "official")
+    kinds = [citation.kind for citation in entry.citations]
+    assert "public_inspection" in kinds
+    assert "federal_register" not in kinds
+    assert all(citation.published_on <= date(2019, 5, 17) for citation in entry.citations)
+    assert [measure.key for measure in selected.answer.measures] == ["us-bis-el-rule-2019-05-huawei"]
+    assert selected.answer.meetings == ()
 
 
 def test_as_of_names_the_input_of_an_unknown_list(recorded: str) -> None:
@@ -84,16 +95,27 @@ def test_as_of_names_the_input_of_an_unknown_list(recorded: str) -> None:
     assert "no-such-list" in refused.value.problem
 
 
-def test_diff_shows_the_press_report_confirmed_by_the_rule(recorded: str) -> None:
+def _huawei_transitions(answer: Diff) -> list[tuple[date, str | None, str | None]]:
+    """Huawei's entry's status transitions in the window: (day, from, to)."""
+    return [(t.on, t.before, t.after) for t in answer.transitions if t.subject == f"{ENTITY_LIST}/{HUAWEI}"]
+
+
+def test_diff_shows_the_announced_listing_added_by_the_rule(recorded: str) -> None:
+    """Announced on 2019-05-15 (the agency and the press), in force from 2019-05-16 by the rule: not in force on D1
+    and in force on D2, so added (by legal effect), its announcement as its state before."""
     with open_stores(recorded, write=queries.WRITES) as stores:
         selected = queries.diff(stores, Window(date(2019, 5, 15), date(2019, 5, 21)), Axes())
 
-    [change] = selected.answer.lists[ENTITY_LIST].amended
-    assert change.key == HUAWEI
+    changes = selected.answer.lists[ENTITY_LIST]
+    assert HUAWEI not in [change.key for change in (*changes.amended, *changes.removed)]
+    [change] = [change for change in changes.added if change.key == HUAWEI]
     assert change.before is not None
     assert change.after is not None
-    assert (change.before.reliability, change.after.reliability) == ("attributed", "official")
+    assert (change.before.status, change.after.status) == ("announced", "in_force")
+    assert (change.before.reliability, change.after.reliability) == ("statement", "official")
+    assert change.after.listed_on == date(2019, 5, 16)
     assert change.after.details["license_policy"] == "Presumption of denial"
+    assert _huawei_transitions(selected.answer) == [(date(2019, 5, 16), "announced", "in_force")]
 
 
 def test_diff_under_a_minimum_tier_leaves_out_the_press(recorded: str) -> None:
@@ -101,8 +123,15 @@ def test_diff_under_a_minimum_tier_leaves_out_the_press(recorded: str) -> None:
         selected = queries.diff(stores, Window(date(2019, 5, 15), date(2019, 5, 21)),
                                 Axes(min_reliability=Reliability.OFFICIAL), Selection(list_key=ENTITY_LIST))
 
-    [added] = selected.answer.lists[ENTITY_LIST].added
-    assert (added.key, selected.list_key) == (HUAWEI, ENTITY_LIST)
+    changes = selected.answer.lists[ENTITY_LIST]
+    [added] = [change for change in changes.added if change.key == HUAWEI]
+    assert selected.list_key == ENTITY_LIST
+    assert added.before is None  # the announcement rests on an agency statement and the press: not official
+    assert added.after is not None
+    assert (added.after.status, added.after.reliability) == ("in_force", "official")
+    assert all(citation.reliability == "official" for citation in added.after.citations)
+    assert (changes.pending, changes.announced) == ((), ())
+    assert _huawei_transitions(selected.answer) == [(date(2019, 5, 16), None, "in_force")]
 
 
 def test_a_window_that_runs_backward_is_refused() -> None:
@@ -112,14 +141,24 @@ def test_a_window_that_runs_backward_is_refused() -> None:
     assert (refused.value.start, refused.value.end) == (date(2019, 5, 21), date(2019, 5, 15))
 
 
-def test_history_gives_each_listing_action_with_its_correction(recorded: str) -> None:
+def test_history_gives_each_listing_action_with_its_retraction(recorded: str) -> None:
+    """Huawei's entry, action by action: the announcement (no effective date), the rule, the press report of a
+    wrong effective date retracted on 2019-05-21, and the rules that amended the entry."""
     with open_stores(recorded, write=queries.WRITES) as stores:
-        result = queries.history(stores, "huawei", Axes())
+        result = queries.history(stores, HUAWEI, Axes())
 
-    first = result.items[0]
-    assert (first.id, first.status) == ("el-2019-05-15-huawei-reuters-report", "corrected")
-    [change] = first.amendments[0].changes
-    assert (change.before, change.after) == ("70", "68")
+    assert [(item.id, item.kind, item.status) for item in result.items] == [
+        ("ann-2019-05-15-huawei-listing-announced", "listing_announced", "recorded"),
+        ("el-2019-05-16-huawei", "entity_listed", "recorded"),
+        ("el-2019-05-17-huawei-convergedigest-report", "entity_listed", "retracted"),
+        ("el-2019-08-19-huawei-entry-revised", "entry_amended", "recorded"),
+        ("el-2020-05-15-huawei-footnote-1", "entry_amended", "recorded"),
+    ]
+    assert result.items[0].effective_on is None
+    [retraction] = result.items[2].amendments
+    assert (retraction.kind, retraction.id, retraction.published_on) == (
+        "retraction", "retr-2019-05-21-convergedigest-effective-date", date(2019, 5, 21))
+    assert all(not item.amendments for item in result.items if item.status == "recorded")
     assert {item.subject for item in result.items} == {f"{ENTITY_LIST}/{HUAWEI}"}
 
 
@@ -132,7 +171,7 @@ def test_history_names_the_input_of_an_unknown_subject(recorded: str) -> None:
 
 def test_a_party_report_is_data_with_the_circumstances_it_was_produced_in(recorded: str) -> None:
     with open_stores(recorded, write=reports.WRITES) as stores:
-        report = reports.party(stores, "huawei", Axes(), date(2020, 1, 20), "asked by a test")
+        report = reports.party(stores, HUAWEI, Axes(), date(2020, 1, 20), "asked by a test")
         ledger = stores.settings.display
 
     assert report.kind == "party"

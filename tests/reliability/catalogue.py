@@ -547,8 +547,6 @@ QUERIES = [
            "--known-at"),
     _query("published-by-month-13", ("as-of", "2019-06-01", "--published-by", "2019-13-01"), "--published-by"),
     _query("unknown-list", ("as-of", "2019-06-01", "--list", "no-such-list"), "no-such-list"),
-    _query("unknown-party", ("as-of", "2019-06-01", "--party", "nobody"), "nobody"),
-    _query("hostile-party", ("as-of", "2019-06-01", "--party", HOSTILE + "\nforged"), "party"),
     _query("hostile-list", ("diff", "2019-01-01", "2019-06-01", "--list", HOSTILE), "list"),
     _query("unknown-subject", ("history", "no-such-subject"), "no-such-subject"),
     _query("empty-subject", ("history", ""), "subject"),
@@ -569,8 +567,6 @@ def _report(name: str, args: tuple[str, ...], says: str, status: int = 1) -> Cas
 
 
 REPORTS = [
-    _report("party-unknown", ("party", "nobody"), "nobody"),
-    _report("party-hostile", ("party", HOSTILE + "\nforged"), "KEY"),
     _report("party-as-of-bad", ("party", "huawei", "--as-of", "2019-02-30"), "--as-of"),
     _report("party-known-at-before-calendar", ("party", "huawei", "--known-at", "0001-01-01T00:00:00+01:00"),
             "--known-at"),

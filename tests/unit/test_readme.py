@@ -20,7 +20,7 @@ def test_the_first_screen_holds_a_run_command_and_a_test_command() -> None:
     assert run in first_screen
     assert test in first_screen
     assert "regledger record examples/huawei-2019-2020.yaml" in run
-    assert "regledger as-of 2019-05-17 --party huawei" in run
+    assert "regledger as-of 2019-05-17 --published-by 2019-05-17 --party \"Huawei Technologies\"" in run
     assert "regledger diff 2019-05-15 2019-05-21" in run
     assert "pytest" in test
 
