@@ -14,6 +14,7 @@ from .meeting import Meeting, MeetingState, meeting_step
 from .party import Party
 from .position import Position, PositionState, position_step
 from .recording import RecordRun
+from .screening_run import ScreeningRun
 from .snapshot import ImportedSnapshot, ListSnapshot
 from .subject import Subject
 from .values import Reliability, Source
@@ -41,6 +42,7 @@ __all__ = [
     "RecordRun",
     "Reliability",
     "Retraction",
+    "ScreeningRun",
     "Source",
     "Subject",
     "action_adapter",

@@ -140,8 +140,11 @@ def checkpoint_command(key_path: Path | None, output: Path | None, force: bool) 
 @_key_option("Sign the bundle's checkpoint with this private key (default: a new key made for this bundle only, "
              "whose public key the bundle carries).")
 @click.option("--force", is_flag=True, help="Replace BUNDLE when it exists.")
+@click.option("--include-screenings", is_flag=True,
+              help="Include the recorded screening runs (left out by default: they name clients).")
 @db_option
-def export_command(bundle: Path, until: str | None, key_path: Path | None, force: bool) -> None:
+def export_command(bundle: Path, until: str | None, key_path: Path | None, force: bool,
+                   include_screenings: bool) -> None:
     """Write BUNDLE: a self-contained SQLite ledger of the events recorded up to T, their hash chain and a signed
     checkpoint. Anyone can check it with `verify-bundle BUNDLE` and query it with `--db BUNDLE`, without the
     original database."""
@@ -149,7 +152,8 @@ def export_command(bundle: Path, until: str | None, key_path: Path | None, force
     key = checkpoints.read_private_key(key_path) if key_path else None
     with ledger_stores(write=bundles.WRITES) as stores:
         exported = bundles.export(stores, bundle, moment, key, force=force,
-                                  progress=StepLines(lambda step: f"export: {step}"))
+                                  progress=StepLines(lambda step: f"export: {step}"),
+                                  include_screenings=include_screenings)
     checkpoint = exported.checkpoint
     signer = "a key made for this bundle only" if exported.bundle_local_key else f"key {checkpoint.fingerprint}"
     click.echo(f"exported {checkpoint.size} events recorded up to {rfc3339(moment)} to {bundle} "
@@ -157,6 +161,10 @@ def export_command(bundle: Path, until: str | None, key_path: Path | None, force
     if exported.left_out:
         click.echo(f"note: {exported.left_out} event(s) recorded at or before T were stored after a later one and "
                    "are left out: a bundle is a prefix of the ledger", err=True)
+    if exported.screenings_left_out:
+        click.echo(f"note: {exported.screenings_left_out} screening run(s) left out (they name clients; "
+                   "--include-screenings keeps them): the bundle's chain is its own, and its checkpoint also states "
+                   "the ledger's head over the whole prefix", err=True)
 
 
 @cli.command("verify-bundle")

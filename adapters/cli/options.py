@@ -15,12 +15,14 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from pathlib import Path
 from typing import Any, Final, TypeVar
 
 import click
 from eventsourcing.persistence import PersistenceError
 
 from regledger.adapters.errors import InputError, RegledgerError, one_line
+from regledger.adapters.safe_text import safe_text
 from regledger.adapters.services.inputs import Axes, BackwardWindowError, Selection, UnknownNameError, Window
 from regledger.adapters.store.opening import refusal
 from regledger.adapters.wiring import Stores, open_stores
@@ -45,6 +47,7 @@ __all__ = [
     "parse_until",
     "selection_options",
     "window",
+    "write_output",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -241,3 +244,17 @@ def _applied(options: list[Callable[[Command], Command]], command: Command) -> C
     for option in reversed(options):
         command = option(command)
     return command
+
+
+def write_output(text: str, path: Path | None, said: Callable[[Path], str] | None = None) -> None:
+    """`text` on standard output, or into `path` (`-o`; InputError naming it when it cannot be written), then what
+    `said` says of the file written, on standard error."""
+    if path is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise InputError(f"-o: cannot write {path}: {error.strerror or error}") from None
+    if said is not None:
+        click.echo(safe_text(said(path)), err=True)

@@ -23,10 +23,9 @@ from regledger.adapters.cli.options import (
     parse_day,
     parse_moment,
     window,
+    write_output,
 )
-from regledger.adapters.errors import InputError
 from regledger.adapters.render.reports.environment import FORMATS, render
-from regledger.adapters.safe_text import safe_text
 from regledger.adapters.services import reports
 
 __all__ = ["changes_command", "party_command", "replay_command", "snapshot_command"]
@@ -100,12 +99,4 @@ def _asked(words: list[str], axes: AxisOptions) -> str:
 
 
 def _emit(report: reports.Report, output: str, path: Path | None) -> None:
-    text = render(report.data, output)
-    if path is None:
-        click.echo(text, nl=False)
-        return
-    try:
-        path.write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise InputError(f"-o: cannot write {path}: {error.strerror or error}") from None
-    click.echo(safe_text(f"wrote the {report.kind} report ({output}) to {path}"), err=True)
+    write_output(render(report.data, output), path, lambda to: f"wrote the {report.kind} report ({output}) to {to}")

@@ -17,9 +17,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from eventsourcing.utils import get_topic
 
 from regledger.adapters.errors import InputError, StoreError
-from regledger.adapters.integrity.chain import GENESIS, ChainStore, StoredRow, catch_up
+from regledger.adapters.integrity.chain import GENESIS, ChainStore, StoredRow, catch_up, link
 from regledger.adapters.integrity.checkpoint import Checkpoint, parse_checkpoint, sign_checkpoint
 from regledger.adapters.integrity.guards import install_sqlite_guards
 from regledger.adapters.integrity.labels import recorded_at
@@ -34,10 +35,12 @@ from regledger.adapters.progress import Progress
 from regledger.adapters.store.opening import ledger_on, opening
 from regledger.adapters.store.settings import parse_store
 from regledger.adapters.store.sql import SQLITE, Cursor, Transaction
+from regledger.domain.screening_run import ScreeningRun
 
 __all__ = ["BundleCheck", "Exported", "export_bundle", "verify_bundle"]
 
 CHECKPOINTS = "regledger_checkpoints"
+SCREENING_TOPIC = get_topic(ScreeningRun.Recorded)  # a recorded screening run's events: left out unless asked for
 _INSERT = "INSERT INTO stored_events (rowid, originator_id, originator_version, topic, state) VALUES (?, ?, ?, ?, ?)"
 
 
@@ -48,6 +51,7 @@ class Exported:
     checkpoint: Checkpoint
     left_out: int  # events recorded at or before the moment but after one recorded later (left out of the prefix)
     bundle_local_key: bool
+    screenings_left_out: int = 0  # screening runs in the prefix, left out (they name clients)
 
 
 def _moment(event: StoredRow) -> datetime:
@@ -57,29 +61,55 @@ def _moment(event: StoredRow) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _copy_prefix(source: ChainStore, target: ChainStore, until: datetime,
-                 progress: Progress | None) -> tuple[int, datetime | None, int]:
-    """Copy the events up to the first one recorded after `until`: how many, the last one's recording time, and
-    how many later events were recorded at or before `until` all the same (left out: a bundle is a prefix).
-    `progress` hears step "copy", of at most every stored event."""
+@dataclass
+class _Prefix:
+    """What copying a prefix found: its events in the ledger (`size`, their chain's digest `digest`), those copied,
+    the last copied one's recording time, the screening runs left out, and later events recorded at or before the
+    moment (left out: a bundle is a prefix)."""
+
+    size: int = 0
+    digest: bytes = GENESIS
+    copied: int = 0
+    last: datetime | None = None
+    screenings: int = 0
+    left_out: int = 0
+
+
+def _copy_prefix(source: ChainStore, target: ChainStore, until: datetime, progress: Progress | None, *,
+                 include_screenings: bool) -> _Prefix:
+    """Copy the events up to the first one recorded after `until`, screening runs only with `include_screenings`
+    (they name clients); the ledger's chain digest over the whole prefix is recomputed on the way. `progress`
+    hears step "copy", of at most every stored event."""
     total = source.count_events() if progress else None
-    size, last, left_out, stopped, after = 0, None, 0, False, 0
+    prefix, stopped, after = _Prefix(), False, 0
     while page := source.events(after):
         after = page[-1].notification_id
         cut = 0 if stopped else next((i for i, e in enumerate(page) if _moment(e) > until), len(page))
         if cut:
-            _copy(target, page[:cut])
-            size, last = size + cut, _moment(page[cut - 1])
+            for event in page[:cut]:
+                prefix.digest = link(prefix.digest, event)
+            kept = [e for e in page[:cut] if include_screenings or e.topic != SCREENING_TOPIC]
+            if kept:
+                _copy(target, kept)
+                prefix.last = _moment(kept[-1])
+            prefix.size += cut
+            prefix.copied += len(kept)
+            prefix.screenings += cut - len(kept)
             if progress:
-                progress("copy", size, total)
+                progress("copy", prefix.size, total)
         stopped = stopped or cut < len(page)
-        left_out += sum(_moment(e) <= until for e in page[cut:])
-    return size, last, left_out
+        prefix.left_out += sum(_moment(e) <= until for e in page[cut:])
+    return prefix
 
 
 def export_bundle(source: ChainStore, until: datetime, path: Path, key: Ed25519PrivateKey | None, *,
-                  force: bool = False, progress: Progress | None = None) -> Exported:
+                  force: bool = False, progress: Progress | None = None,
+                  include_screenings: bool = False) -> Exported:
     """Write the bundle of the events recorded up to `until` to `path`, signed with `key` (or a bundle-local key).
+
+    Screening runs (they name clients) are left out unless `include_screenings`: the bundle's chain is then its own,
+    over the events it holds, and its checkpoint also states the ledger's size and head digest over the whole
+    prefix (`ledger_size_with_screenings`, `ledger_head_with_screenings`), checked against the ledger's chain.
 
     `progress` hears how far the long steps have got: "copy" (the events copied) and "chain" (the events chained).
     """
@@ -91,18 +121,23 @@ def export_bundle(source: ChainStore, until: datetime, path: Path, key: Ed25519P
     _remove(partial)
     try:
         with _new_bundle(partial) as store:
-            size, last, left_out = _copy_prefix(source, store, until, progress)
-            catch_up(store, 5000, progress, total=size)
-            digest = _checked_head(source, store, size)
-            checkpoint = sign_checkpoint(key or Ed25519PrivateKey.generate(), size, digest, last,
-                                         until=until.isoformat().replace("+00:00", "Z"))
+            prefix = _copy_prefix(source, store, until, progress, include_screenings=include_screenings)
+            catch_up(store, 5000, progress, total=prefix.copied)
+            digest = _checked_head(source, store, prefix)
+            extra = {"until": until.isoformat().replace("+00:00", "Z")}
+            if prefix.screenings:
+                extra.update(screening_runs_left_out=str(prefix.screenings),
+                             ledger_size_with_screenings=str(prefix.size),
+                             ledger_head_with_screenings=prefix.digest.hex())
+            checkpoint = sign_checkpoint(key or Ed25519PrivateKey.generate(), prefix.copied, digest, prefix.last,
+                                         **extra)
             _store_checkpoint(store, checkpoint)
         _single_file(partial)
     except BaseException:
         _remove(partial)
         raise
     partial.replace(path)
-    return Exported(checkpoint, left_out, key is None)
+    return Exported(checkpoint, prefix.left_out, key is None, prefix.screenings)
 
 
 @contextmanager
@@ -120,15 +155,16 @@ def _new_bundle(path: Path) -> Iterator[ChainStore]:
         ledger.close()
 
 
-def _checked_head(source: ChainStore, bundle: ChainStore, size: int) -> bytes:
-    """The bundle's head digest, once it is the one the original's chain holds at that size."""
+def _checked_head(source: ChainStore, bundle: ChainStore, prefix: _Prefix) -> bytes:
+    """The bundle's head digest, once the ledger's chain holds at the prefix's size the digest recomputed from the
+    prefix's events, and (when nothing was left out) the bundle's chain ends in that very digest."""
     head = bundle.head()
     digest = head.digest if head else GENESIS
-    chained = source.link_at(size) if size else None
-    if size and chained is None:
-        raise StoreError(f"the ledger's chain does not cover its first {size} events: run `regledger verify`")
-    if digest != (chained.digest if chained else GENESIS):
-        raise StoreError(f"the ledger does not verify within its first {size} events: run `regledger verify`")
+    chained = source.link_at(prefix.size) if prefix.size else None
+    if prefix.size and chained is None:
+        raise StoreError(f"the ledger's chain does not cover its first {prefix.size} events: run `regledger verify`")
+    if prefix.digest != (chained.digest if chained else GENESIS) or (not prefix.screenings and digest != prefix.digest):
+        raise StoreError(f"the ledger does not verify within its first {prefix.size} events: run `regledger verify`")
     return digest
 
 

@@ -10,6 +10,7 @@ Each module says in `WRITES` how to open the stores for its use cases:
     checkpoints  checkpoint (keygen needs no store)           WRITES = True
     repair       repair_chain                                 WRITES = True
     queries      as_of, diff, history, log                    WRITES = False
+    screening    screen                                       WRITES = False
     reports      changes, snapshot, party, replay             WRITES = False
     checks       verify, check_views                          WRITES = False
     bundles      export (verify_bundle opens its own file)    WRITES = False

@@ -26,13 +26,15 @@ WRITES: Final = False
 
 
 def export(stores: Stores, bundle: Path, until: datetime, key: Ed25519PrivateKey | None = None, *,
-           force: bool = False, progress: Progress = silent) -> Exported:
+           force: bool = False, progress: Progress = silent, include_screenings: bool = False) -> Exported:
     """Write `bundle`: the events recorded up to `until` (a prefix of the ledger), their chain and a checkpoint
     signed with `key` (default: a key made for this bundle only). InputError when `bundle` exists and not `force`.
-    `progress("copy" | "chain", events, total)` hears the two passes."""
+    `progress("copy" | "chain", events, total)` hears the two passes. Screening runs (they name clients) are left
+    out unless `include_screenings`."""
     store = chain_of(stores)
     with store_failures():
-        return export_bundle(store, until, bundle, key, force=force, progress=progress)
+        return export_bundle(store, until, bundle, key, force=force, progress=progress,
+                             include_screenings=include_screenings)
 
 
 def verify_bundle(bundle: Path, public_key: Path | None = None, progress: Progress = silent) -> BundleCheck:
