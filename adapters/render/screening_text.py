@@ -86,6 +86,9 @@ def _status(status: ListStatus) -> Iterator[str]:
     since = f", listed on {status.listed_on}" if status.listed_on else ""
     public = "on the public record by this date" if status.public_by_date else \
         "NOT on the public record by this date (its sources are dated later)"
+    if status.status == "not_listed" and status.public_by_date:  # nothing was on record to be public: say no more
+        yield f"{I2}{status.list}: {STATUS_WORDS[status.status]}{since}."
+        return
     yield f"{I2}{status.list}: {STATUS_WORDS[status.status]}{since}; {public}."
     if status.citations:
         yield sources(status.citations, I3)
