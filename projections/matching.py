@@ -45,9 +45,10 @@ The score is `0.85 x tokens + 0.15 x characters` plus the adjustments, kept with
 decimals. Defaults: `DEFAULT_THRESHOLD` 0.88 (a `match` at or above), `DEFAULT_REVIEW` 0.75 (`possible` at or
 above). Measured on `tests/fixtures/screening/evaluation.csv` (see its test for the figures asserted).
 
-The index (`Matcher`): each listed name is indexed by its strong tokens in every view (with their skeletons), its
-longer words with one letter left out (for typos), the initials of each run of its tokens, its words' consonants,
-and the character 3-grams of each view written without spaces. A row's candidates are the names sharing a strong
+The index (`Matcher`): each listed name is indexed by its strong tokens in every view (with their skeletons), two or
+three adjacent tokens of a Latin view joined, its words of four letters or more with one letter left out (for
+typos), the initials of each run of its tokens, its words' consonants, and the character 3-grams of each view
+written without spaces. A row's candidates are the names sharing a strong
 token that is not a generic word (or, for a longer word, one with a letter left out), one of the row's short
 words as initials, its consonants when it is written in Arabic or Hebrew, or at least half of its 3-grams. Every
 candidate is then scored in full; `Matcher.exhaustive` gives every name and `Matcher.match_exhaustive` scores them all,
@@ -59,11 +60,15 @@ phrase choice (a rare reading of a character can be wrong); Arabic transliterati
 and their consonant rule also takes a different word with the same consonants (`Hawaii`) for the same word;
 legal forms written in another script than the list knows (`Ko Ltd` in Cyrillic letters) count as words; a
 name that is a translation rather than a transliteration (`Ulan Qab` for `Wulanchabu`) is found only through a
-recorded alias; the index is built in memory for each run. Bump `MATCHER_VERSION` whenever a score can change.
+recorded alias. A screening takes its candidates from the read models' screening index (the same keys, stored by
+adapters/readmodels, looked up by `query_keys`), or from this in-memory index when the read models are behind.
+Bump `MATCHER_VERSION` whenever a score or a candidate can change (2: the typo keys reach words of four letters,
+adjacent tokens are joined, and abbreviations by a word's beginning are indexed).
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -76,10 +81,11 @@ from rapidfuzz.distance import OSA, Indel
 
 from . import names as names_
 
-__all__ = ["DEFAULT_REVIEW", "DEFAULT_THRESHOLD", "GENERIC_WORDS", "GLOSSARY", "MATCHER_VERSION", "Counterparty",
-           "Feature", "Match", "Matcher", "Name", "library_versions", "score"]
+__all__ = ["DEFAULT_REVIEW", "DEFAULT_THRESHOLD", "GENERIC_WORDS", "GLOSSARY", "GRAM_SHARE", "MATCHER_VERSION",
+           "Counterparty", "Feature", "Match", "Matcher", "Name", "QueryKeys", "best_per_party", "index_keys",
+           "library_versions", "query_keys", "score"]
 
-MATCHER_VERSION = "1"
+MATCHER_VERSION = "2"
 DEFAULT_THRESHOLD = 0.88
 DEFAULT_REVIEW = 0.75
 
@@ -439,10 +445,16 @@ def _grams(text: str) -> set[str]:
     return {padded[i:i + 3] for i in range(len(padded) - 2)}
 
 
+TYPO_LENGTH = 4  # the shortest word a typo is allowed in (`_alike`): it is indexed with each letter left out
+
+
 def _keys(form: _Form, query: bool = False) -> tuple[set[str], set[str]]:
-    """The index keys of a name: its tokens in every view (and their skeletons), and the character 3-grams of each
-    view written without spaces; each word of five letters or more that is not generic with each of its letters
-    left out in turn (`-huaei`: a typo or a swap of two letters leaves one of these in common). A listed name is
+    """The index keys of a name: its tokens in every view (and their skeletons), two or three adjacent tokens of a
+    Latin view joined (`tianjin` for `tian jin`: the scorer joins them too), and the character 3-grams of each
+    view written without spaces; each word of four letters or more that is not generic with each of its letters
+    left out in turn (`-huaei`: a typo or a swap of two letters leaves one of these in common); each word's stem
+(without a plural `s`) and its beginnings of three letters or more, so that a word that begins another is found
+either way (`kire` for `kiresun`; a listed name's stems meet a row's beginnings and the reverse). A listed name is
     also indexed by its initials (`^ht`) and its words' consonants
     (`~hv`); a query looks these up only for a token that may be initials, and for a name in Arabic or Hebrew."""
     abjad = bool({"arabic", "hebrew"} & set(form.views[0].script.split("+")))
@@ -450,8 +462,17 @@ def _keys(form: _Form, query: bool = False) -> tuple[set[str], set[str]]:
     grams: set[str] = set()
     for view in form.views:
         tokens.update(view.tokens)
-        tokens.update("-" + t[:i] + t[i + 1:] for t in view.tokens if len(t) >= 5 and t not in GENERIC_WORDS
+        tokens.update("-" + t[:i] + t[i + 1:] for t in view.tokens if len(t) >= TYPO_LENGTH and t not in GENERIC_WORDS
                       for i in range(len(t)))
+        tokens.update("".join(view.tokens[i:i + size]) for size in (2, 3) for i in range(len(view.tokens) - size + 1)
+                      if view.script == "latin")
+        for t in view.tokens:  # abbreviations: `<` a stem looks up the words it begins, `>` a word's beginnings
+            if t in GENERIC_WORDS or not t.isalpha():
+                continue
+            stem = t[:-1] if t.endswith("s") and len(t) > 3 else t
+            if len(stem) >= 3:
+                tokens.add((">" if query else "<") + stem)
+            tokens.update(("<" if query else ">") + t[:size] for size in range(3, len(t)))
         tokens.update(_skeleton(t) for t in view.tokens if view.script == "latin")
         grams |= _grams("".join(view.tokens))
         if view.script != "latin":
@@ -466,10 +487,52 @@ def _keys(form: _Form, query: bool = False) -> tuple[set[str], set[str]]:
     return tokens, grams
 
 
+GRAM_SHARE = 0.5  # a candidate shares at least this share of the query's 3-grams (or a strong token)
+GRAM_MARK = "#"  # a 3-gram's index key starts with it: a token (folded, punctuation as spaces) never does
+
+
+def index_keys(text: str) -> frozenset[str]:
+    """The keys a listed name is indexed under: its tokens (see `_keys`) and its 3-grams (marked `GRAM_MARK`)."""
+    tokens, grams = _keys(_form(text))
+    return frozenset(tokens | {GRAM_MARK + g for g in grams})
+
+
+@dataclass(frozen=True)
+class QueryKeys:
+    """What a row's name looks up: its tokens (a name holding one is a candidate; generic words left out), and its
+    3-grams (marked `GRAM_MARK`) with how many of them a name must hold to be a candidate."""
+
+    tokens: tuple[str, ...]
+    grams: tuple[str, ...]
+    needed: int
+
+
+def query_keys(text: str) -> QueryKeys:
+    """The index keys a row's name looks up (the same rule as `Matcher.candidates`)."""
+    tokens, grams = _keys(_form(text), query=True)
+    needed = max(2, GRAM_SHARE * len(grams))
+    return QueryKeys(tuple(sorted(t for t in tokens if t not in GENERIC_WORDS)),
+                     tuple(sorted(GRAM_MARK + g for g in grams)), math.ceil(needed))
+
+
+def best_per_party(row: Counterparty, names: Iterable[Name], floor: float) -> list[Match]:
+    """The best match per party among `names` scoring at least `floor`, by score (highest first), then party key;
+    of a party's names that score the same, a name before an alias, then the first by text."""
+    best: dict[str, Match] = {}
+    for name in names:
+        found = score(row, name)
+        if found.score >= floor:
+            held = best.get(found.name.party)
+            if held is None or (found.score, held.name.kind, held.name.text) > (held.score, found.name.kind,
+                                                                                found.name.text):
+                best[found.name.party] = found
+    return sorted(best.values(), key=lambda m: (-m.score, m.name.party))
+
+
 class Matcher:
     """Names indexed in memory by their tokens and character 3-grams, for screening rows against them."""
 
-    GRAM_SHARE = 0.5  # a candidate shares at least this share of the query's 3-grams (or a strong token)
+    GRAM_SHARE = GRAM_SHARE
 
     def __init__(self, names: Iterable[Name]) -> None:
         self.names: tuple[Name, ...] = tuple(names)
@@ -512,12 +575,4 @@ class Matcher:
 
     @staticmethod
     def _best(row: Counterparty, names: Iterable[Name], floor: float) -> list[Match]:
-        best: dict[str, Match] = {}
-        for name in names:
-            found = score(row, name)
-            if found.score >= floor:
-                held = best.get(found.name.party)
-                if held is None or (found.score, held.name.kind, held.name.text) > (held.score, found.name.kind,
-                                                                                    found.name.text):
-                    best[found.name.party] = found
-        return sorted(best.values(), key=lambda m: (-m.score, m.name.party))
+        return best_per_party(row, names, floor)

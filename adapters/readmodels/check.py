@@ -5,7 +5,9 @@ published, expiry, meeting, comment-closing dates) and the day before and after 
 axes once: P open (half the time) or a candidate day; T open (half the time), a record run's recorded_at, or the
 microsecond before one; the minimum tier open (two times in six) or one of the four tiers. For those axes it
 compares, at four candidate days, the whole state and the state of one party drawn from the directory; a diff
-between two candidate days; and the history of one subject drawn from those recorded. Answers are compared whole
+between two candidate days; the history of one subject drawn from those recorded; and the screening index's keys of
+one party drawn from the directory as known at T (the keys of every name and alias the fold's screening directory
+holds for it then). Answers are compared whole
 (every item, its citations and the notes).
 """
 
@@ -17,6 +19,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from regledger.adapters.readmodels.reader import ViewReader
 from regledger.domain.history import Entry
 from regledger.domain.values import Reliability
 from regledger.projections import Query, diff, history, select_state
@@ -24,7 +27,9 @@ from regledger.projections.answers import model_diff, model_history, model_state
 from regledger.projections.explain import why_empty
 from regledger.projections.fold import state_at
 from regledger.projections.items import State
+from regledger.projections.matching import index_keys
 from regledger.projections.model_store import ModelStore
+from regledger.projections.screening import screening_directory
 from regledger.projections.subjects import SubjectKey, group_by_subject, label, resolve_all
 from regledger.projections.temporal import items_of
 
@@ -72,7 +77,20 @@ def check_views(entries: list[Entry], view: ModelStore, samples: int, seed: int)
         found += _compare(f"history {label(subject)} {_axes(asked)}", history(entries, (subject,), asked),
                           model_history(view, (subject,), asked))
         compared += 2
+        if parties and isinstance(view, ViewReader):
+            party = rng.choice(parties)
+            found += _compare(f"screening index of {party} {_axes(asked)}",
+                              _screening_keys(groups, party, axes.known_at), view.screening_keys(party, axes.known_at))
+            compared += 1
     return Checked(compared, tuple(found))
+
+
+def _screening_keys(groups: dict[SubjectKey, list[Entry]], party: str, known_at: datetime | None) -> set[str]:
+    """The index keys of every name and alias of `party` the fold's screening directory holds as known at
+    `known_at` (from the party's listings' entries)."""
+    mine = [e for subject, group in groups.items() if subject[0] == "listing" and subject[2] == party for e in group]
+    names = screening_directory(mine, known_at).names
+    return {key for name in names if name.party == party for key in index_keys(name.text)}
 
 
 def _candidate_days(entries: list[Entry]) -> list[date]:

@@ -27,13 +27,14 @@ if TYPE_CHECKING:
 
 __all__ = ["READ_MODEL_VERSION", "ROW_MODULES", "ReadModels", "behind", "bring_up_to_date", "views_of"]
 
-READ_MODEL_VERSION = 5
+READ_MODEL_VERSION = 6
 
 # The modules whose code decides what a row holds: the actions and their steps, the fold and its items, the rows'
-# computation and layout (package -> modules).
+# computation and layout, the screening index's names and keys (package -> modules).
 ROW_MODULES = {
     "domain": ("actions", "values", "history", "listing", "measure", "meeting", "position"),
-    "projections": ("fold", "items", "query", "subjects", "diff", "parties", "temporal", "sweep", "units", "codec"),
+    "projections": ("fold", "items", "query", "subjects", "diff", "parties", "temporal", "sweep", "units", "codec",
+                    "names", "matching", "screening"),
     "adapters.readmodels": ("sql", "writer"),
 }
 

@@ -34,6 +34,7 @@ from regledger.domain.values import STORED
 from regledger.projections.codec import effect_of, item_of
 from regledger.projections.diff import TookEffect
 from regledger.projections.explain import Evidence
+from regledger.projections.matching import QueryKeys
 from regledger.projections.model_store import Selection
 from regledger.projections.names import key as lookup_key
 from regledger.projections.parties import PartyNames
@@ -61,6 +62,19 @@ _CHOSEN = ("WITH chosen AS (SELECT kind, item FROM {items} WHERE {where}{chosen}
 _SPANS = ("SELECT kind, item, d_from, d_to FROM {items} WHERE {where} AND ? < d_from AND d_from <= ?{chosen} "
           "UNION ALL SELECT kind, item, d_from, d_to FROM {items} WHERE {where} AND ? < d_to AND d_to <= ? "
           "AND d_from <= ?{chosen}")
+
+# The screening index's candidates: the parties with a name holding one of the row's tokens, or enough of its 3-grams
+# (counted per name), known by a moment; each arm served by the covering (token, t_from, party, nix) index.
+_BY_WORD = "SELECT party FROM {screen_keys} WHERE token IN ({tokens}) AND t_from <= ?"
+_BY_WORDS = ("SELECT party FROM {screen_keys} WHERE token IN ({tokens}) AND t_from <= ? GROUP BY party, nix "
+             "HAVING COUNT(DISTINCT token) >= ?")
+# How many names hold a key (known by a moment), counted up to a limit: one arm per key, each an index range scan
+# that stops at the limit.
+_HOLDERS = ("SELECT CAST(? AS TEXT) AS token, COUNT(*) AS n FROM (SELECT 1 FROM {screen_keys} WHERE token = ? "
+            "AND t_from <= ? LIMIT ?) AS held")
+RARE = 300  # a token held by more names than this is frequent: it finds candidates only with another token
+_BY_GRAMS = ("SELECT party FROM {screen_keys} WHERE token IN ({grams}) AND t_from <= ? GROUP BY party, nix "
+             "HAVING COUNT(*) >= ?")
 
 
 class ViewReader:
@@ -190,6 +204,44 @@ class ViewReader:
                           tuple(units), count=len(units))
         return [Entry(r["nid"], undo_moment(r["recorded_at"]),
                       action_adapter.validate_json(r["action"], context=STORED)) for r in rows]
+
+    def screening_candidates(self, keys: QueryKeys, known_at: datetime | None) -> set[str]:
+        """The parties with a name known by `known_at` (None: now) that holds one of the row's rare tokens, or at
+        least `keys.needed` of its 3-grams (`matching.query_keys`). A token is rare when at most `RARE` names hold
+        it; a row whose tokens are all frequent looks them all up, and a name must then hold two of them (or the
+        one, when the row has one). Two statements: how many names hold each token (counted up to `RARE` + 1),
+        then the candidates."""
+        until = moment(known_at, OPEN_TIME - 1)
+        holders: dict[str, int] = {}
+        if keys.tokens:
+            counted = self._fetch(self.dialect.sql(" UNION ALL ".join([_HOLDERS] * len(keys.tokens))),
+                                  tuple(p for key in keys.tokens for p in (key, key, until, RARE + 1)))
+            holders = {row[0]: row[1] for row in counted}
+        tokens = [t for t in keys.tokens if holders.get(t, 0)]
+        rare = [t for t in tokens if holders[t] <= RARE]
+        arms, params, marks = list[str](), list[Any](), dict[str, str]()
+        if rare:
+            arms.append(_BY_WORD)
+            params += [*rare, until]
+            marks["tokens"] = ", ".join("?" * len(rare))
+        elif tokens:
+            arms.append(_BY_WORDS)
+            params += [*tokens, until, min(2, len(tokens))]
+            marks["tokens"] = ", ".join("?" * len(tokens))
+        if keys.grams:
+            arms.append(_BY_GRAMS)
+            params += [*keys.grams, until, keys.needed]
+            marks["grams"] = ", ".join("?" * len(keys.grams))
+        if not arms:
+            return set()
+        statement = self.dialect.sql(" UNION ".join(arms), tokens=marks.get("tokens", ""), grams=marks.get("grams", ""))
+        return {row[0] for row in self._fetch(statement, tuple(params))}
+
+    def screening_keys(self, party: str, known_at: datetime | None) -> set[str]:
+        """The screening index's keys of one party's names known by `known_at` (None: now)."""
+        rows = self.rows("SELECT token FROM {screen_keys} WHERE party = ? AND t_from <= ?",
+                         (party, moment(known_at, OPEN_TIME - 1)))
+        return {row["token"] for row in rows}
 
     def evidence(self) -> Evidence:
         """The facts behind an empty answer's explanation, read off the entries' indexes."""

@@ -49,6 +49,9 @@ TABLES = {
                 "list_key TEXT, party TEXT, label TEXT NOT NULL",
     "parties": "party TEXT PRIMARY KEY, names TEXT NOT NULL, aliases TEXT NOT NULL",
     "names": "normalised TEXT NOT NULL, party TEXT NOT NULL",
+    # the screening index: each key (token or 3-gram, `matching.index_keys`) of each name or alias a party was ever
+    # recorded under (`nix`: the name's number within the party), from when that name was first known (t_from)
+    "screen_keys": "token TEXT NOT NULL, party TEXT NOT NULL, nix BIGINT NOT NULL, t_from BIGINT NOT NULL",
     "dirty": "unit TEXT PRIMARY KEY, since BIGINT NOT NULL, stamp BIGINT NOT NULL",
     "runs": "recorded_at BIGINT PRIMARY KEY",
     "batches": "first_nid BIGINT NOT NULL, last_nid BIGINT NOT NULL, events BIGINT NOT NULL, actions BIGINT NOT NULL",
@@ -70,6 +73,8 @@ INDEXES = {
     "subjects_list": "subjects (list_key)",
     "names_normalised": "names (normalised)",
     "names_party": "names (party)",
+    "screen_keys_token": "screen_keys (token, t_from, party, nix)",  # covering the candidates' look-up
+    "screen_keys_party": "screen_keys (party)",
 }
 
 

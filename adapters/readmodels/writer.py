@@ -28,8 +28,10 @@ from regledger.domain.actions import Action
 from regledger.domain.history import Entry
 from regledger.domain.values import STORED
 from regledger.projections.codec import effect_data, item_data
+from regledger.projections.matching import index_keys
 from regledger.projections.names import key as lookup_key
 from regledger.projections.parties import directory
+from regledger.projections.screening import screening_directory
 from regledger.projections.subjects import SubjectKey, label, subject_of
 from regledger.projections.units import Version, unit_of, versions
 
@@ -182,6 +184,7 @@ class ViewWriter:
         parties = [(unit.removeprefix("party:"),) for unit, _ in marks if unit.startswith("party:")]
         cursor.executemany(sql("DELETE FROM {parties} WHERE party = ?"), parties)
         cursor.executemany(sql("DELETE FROM {names} WHERE party = ?"), parties)
+        cursor.executemany(sql("DELETE FROM {screen_keys} WHERE party = ?"), parties)
         for table, columns in _INSERTS.items():
             cursor.executemany(sql("INSERT INTO {table} ({columns}) VALUES ({marks})", table=table,
                                    count=columns.count(",") + 1, columns=columns),
@@ -196,6 +199,7 @@ _INSERTS = {
     "floors": "unit, t_from, t_to, p_floor",
     "parties": "party, names, aliases",
     "names": "normalised, party",
+    "screen_keys": "token, party, nix, t_from",
 }
 
 
@@ -208,6 +212,7 @@ class _Rows:
     floors: list[tuple[Any, ...]]
     parties: list[tuple[Any, ...]]
     names: list[tuple[Any, ...]]
+    screen_keys: list[tuple[Any, ...]]
 
 
 def _unit_rows(unit: str, found: list[Version], entries: list[Entry]) -> _Rows:
@@ -215,13 +220,29 @@ def _unit_rows(unit: str, found: list[Version], entries: list[Entry]) -> _Rows:
               for v in found if v.model.floor is not None]
     parties: list[tuple[Any, ...]] = []
     names: list[tuple[Any, ...]] = []
+    screen_keys: list[tuple[Any, ...]] = []
     if unit.startswith("party:"):
+        screen_keys = _screen_key_rows(unit.removeprefix("party:"), entries)
         party = unit.removeprefix("party:")
         known = directory(entries).get(party)
         if known is not None:
             parties = [(party, dump(list(known.names)), dump(list(known.aliases)))]
             names = [(n, party) for n in sorted({lookup_key(n) for n in (party, *known.names, *known.aliases)} - {""})]
-    return _Rows(list(_item_rows(unit, found)), list(_effect_rows(unit, found)), floors, parties, names)
+    return _Rows(list(_item_rows(unit, found)), list(_effect_rows(unit, found)), floors, parties, names, screen_keys)
+
+
+def _screen_key_rows(party: str, entries: list[Entry]) -> list[tuple[Any, ...]]:
+    """The screening index's rows of one party: each key of each name and alias it was ever screened under (on any
+    list: `screening_directory` on the entries known at each recording moment), from the moment it was first known.
+    A name, once known, stays known at every later moment (entries are only added), so a row never ends."""
+    first: dict[str, int] = {}
+    for at in sorted({e.recorded_at for e in entries}):
+        for found in screening_directory(entries, at).names:
+            if found.party == party:
+                first.setdefault(found.text, moment(at))
+    ordered = sorted(first.items(), key=lambda item: (item[1], item[0]))
+    return [(token, party, nix, known) for nix, (text, known) in enumerate(ordered)
+            for token in sorted(index_keys(text))]
 
 
 def _listing_keys(subject: SubjectKey) -> tuple[str | None, str | None]:

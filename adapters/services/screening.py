@@ -1,8 +1,13 @@
 """Screening counterparties (`screen`): each row's name against every name and alias of every party, each match
 with the party's status on each of its lists on the row's date, and a decision (projections/screening.py).
 
-The names come from the ledger as recorded by `known_at` (every party ever on a list, only the one list when
-`list_key` is given); the matcher's index over them is built in memory for each run (projections/matching.py). The
+The names are those recorded by `known_at` (every party ever on a list, only the one list when `list_key` is given).
+When the read models are current, a row's candidates come from their screening index (the parties with a name
+holding one of the row's rare tokens or enough of its 3-grams, known by `known_at`: two statements per row, see
+`ViewReader.screening_candidates`), and only those parties' names are loaded (from the read models' entries, each
+party once per screening) and scored; when they are absent or behind, every name is read from the ledger and indexed
+in memory (projections/matching.py `Matcher`), as the queries fall back to the fold. Both paths score with the same
+scorer; the in-memory index does not leave out frequent tokens, so on a large ledger it finds more candidates. The
 statuses come from the same as-of answers as `regledger as-of` (`queries.as_of`, read models or fold), asked once per
 distinct date; `removed` from the party's history on that list (`queries.history`). Reads only (`WRITES` is False).
 """
@@ -10,10 +15,12 @@ distinct date; `removed` from the party's history on that list (`queries.history
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Final
+from typing import Final, Protocol
 
 from regledger.adapters.errors import InputError
+from regledger.adapters.readmodels.lifecycle import ReadModels, behind
 from regledger.adapters.readmodels.source import stored_entries
 from regledger.adapters.services import queries
 from regledger.adapters.services.inputs import Axes, Selection
@@ -26,8 +33,12 @@ from regledger.projections.matching import (
     DEFAULT_THRESHOLD,
     MATCHER_VERSION,
     Counterparty,
+    Match,
     Matcher,
+    Name,
+    best_per_party,
     library_versions,
+    query_keys,
 )
 from regledger.projections.screening import (
     BadRow,
@@ -43,7 +54,8 @@ from regledger.projections.screening import (
     screening_directory,
 )
 
-__all__ = ["WRITES", "check_thresholds", "ledger_position", "screen", "today"]
+__all__ = ["WRITES", "InMemory", "Indexed", "NamesToScreen", "check_thresholds", "ledger_position", "names_to_screen",
+           "screen", "today"]
 
 WRITES: Final = False
 
@@ -83,13 +95,13 @@ def screen(stores: Stores, rows: Sequence[CounterpartyRow], options: ScreenOptio
     axes = Axes(options.published_by, options.known_at, options.min_reliability)
     statuses = _Statuses(stores, axes, options.list_key)
     statuses.state(on)  # an unknown list is refused before anything is matched
-    found = screening_directory(stored_entries(stores.ledger), options.known_at, options.list_key)
-    matcher = Matcher(found.names)
+    names = names_to_screen(stores, options.known_at, options.list_key)
     results = []
     for row in rows:
         day = row.date or on
-        matches = matcher.match(Counterparty(row.name, row.country, row.address), review)
-        hits = tuple(PartyHit(m, found.party_names.get(m.name.party), statuses.of(found, m.name.party, day))
+        matches = names.match(Counterparty(row.name, row.country, row.address), review)
+        hits = tuple(PartyHit(m, names.party_name(m.name.party), statuses.of(names.lists(m.name.party), m.name.party,
+                                                                             day))
                      for m in matches)
         results.append(RowResult(row.row, row.id, row.name, row.country, row.address, day, row.date is not None,
                                  decide(hits, threshold, review), hits))
@@ -101,6 +113,100 @@ def screen(stores: Stores, rows: Sequence[CounterpartyRow], options: ScreenOptio
         matcher_version=MATCHER_VERSION, libraries=library_versions(), ledger_size=size, ledger_head=head,
         bad_rows=tuple(bad_rows), notes=statuses.notes(),
     )
+
+
+class NamesToScreen(Protocol):
+    """Where a screening's candidates come from: the names of the parties a row's name may match, each party's
+    display name and lists (under the screening's known-at and list)."""
+
+    source: str  # "read models" | "memory"
+
+    def match(self, row: Counterparty, floor: float) -> list[Match]: ...
+
+    def party_name(self, party: str) -> str | None: ...
+
+    def lists(self, party: str) -> tuple[str, ...]: ...
+
+
+@dataclass
+class InMemory:
+    """Every name of every party, read from the ledger and indexed in memory (`matching.Matcher`): the path when
+    the read models are absent or behind."""
+
+    found: ScreeningDirectory
+    source: str = "memory"
+
+    def __post_init__(self) -> None:
+        self.matcher = Matcher(self.found.names)
+
+    def match(self, row: Counterparty, floor: float) -> list[Match]:
+        """The best match per party among the index's candidates."""
+        return self.matcher.match(row, floor)
+
+    def party_name(self, party: str) -> str | None:
+        """The party's display name."""
+        return self.found.party_names.get(party)
+
+    def lists(self, party: str) -> tuple[str, ...]:
+        """The lists the party is on (under the known-at and list)."""
+        return self.found.lists.get(party, ())
+
+
+@dataclass
+class Indexed:
+    """The candidates from the read models' screening index (two statements per row), and only their names, loaded
+    from the read models' entries and read as the in-memory path reads them (`screening_directory`), each party
+    once per screening; scored by the same scorer."""
+
+    view: ReadModels
+    known_at: datetime | None
+    list_key: str | None
+    source: str = "read models"
+    _names: dict[str, tuple[Name, ...]] = field(default_factory=dict)
+    _party_names: dict[str, str | None] = field(default_factory=dict)
+    _lists: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def candidates(self, row: Counterparty) -> list[Name]:
+        """Every name (under the known-at and list) of each party the index points to for the row."""
+        parties = sorted(self.view.screening_candidates(query_keys(row.name), self.known_at))
+        self._load([p for p in parties if p not in self._names])
+        return [name for party in parties for name in self._names[party]]
+
+    def match(self, row: Counterparty, floor: float) -> list[Match]:
+        """The best match per party among the index's candidates."""
+        return best_per_party(row, self.candidates(row), floor)
+
+    def party_name(self, party: str) -> str | None:
+        """The party's display name."""
+        return self._party_names.get(party)
+
+    def lists(self, party: str) -> tuple[str, ...]:
+        """The lists the party is on (under the known-at and list)."""
+        return self._lists.get(party, ())
+
+    def _load(self, parties: list[str]) -> None:
+        for start in range(0, len(parties), LOAD_PAGE):
+            page = parties[start:start + LOAD_PAGE]
+            found = screening_directory(self.view.unit_entries([f"party:{p}" for p in page]), self.known_at,
+                                        self.list_key)
+            grouped: dict[str, list[Name]] = {p: [] for p in page}
+            for name in found.names:
+                grouped.setdefault(name.party, []).append(name)
+            self._names.update((p, tuple(names)) for p, names in grouped.items())
+            self._party_names.update(found.party_names)
+            self._lists.update(found.lists)
+
+
+LOAD_PAGE = 500  # parties whose entries are read in one statement
+
+
+def names_to_screen(stores: Stores, known_at: datetime | None, list_key: str | None) -> NamesToScreen:
+    """The read models' screening index when they are current, else every name read from the ledger and indexed in
+    memory (the read models absent, or behind the ledger: `regledger project` brings them up to date)."""
+    view = stores.views
+    if view is not None and view.installed() and behind(stores.ledger, view) is None:
+        return Indexed(view, known_at, list_key)
+    return InMemory(screening_directory(stored_entries(stores.ledger), known_at, list_key))
 
 
 class _Statuses:
@@ -123,10 +229,10 @@ class _Statuses:
             self._states[(day, public)] = {(e.list_key, e.party): e for es in answer.lists.values() for e in es}
         return self._states[(day, public)]
 
-    def of(self, found: ScreeningDirectory, party: str, day: date) -> tuple[ListStatus, ...]:
+    def of(self, lists: Iterable[str], party: str, day: date) -> tuple[ListStatus, ...]:
         """The party's status on each of its lists on `day`, and whether the public record showed it by then."""
         result = []
-        for list_key in found.lists.get(party, ()):
+        for list_key in lists:
             entry = self.state(day).get((list_key, party))
             public = self.state(day, public=True).get((list_key, party))
             listed_on, citations = (entry.listed_on, entry.citations) if entry is not None else (None, ())
