@@ -11,10 +11,11 @@ import json
 import re
 from datetime import date
 from functools import cached_property
-from typing import Annotated, Any, Literal, Self, cast
+from typing import Annotated, Any, Literal, Self, cast, get_args
 
 from pydantic import AfterValidator, Field, TypeAdapter, ValidationError, ValidationInfo, model_validator
 
+from .cfr import CfrReference
 from .values import (
     Frozen,
     Key,
@@ -31,8 +32,13 @@ from .values import (
 )
 
 __all__ = [
+    "ACTIVITIES",
     "ANNOUNCEMENT_KINDS",
+    "ITEM_TYPES",
     "KINDS",
+    "PARTY_ROLES",
+    "REVIEW_POLICIES",
+    "RULE_ROLES",
     "Action",
     "ActionBase",
     "Announcement",
@@ -133,15 +139,78 @@ _date = date  # the field `date` of meeting actions shadows the type inside thei
 ActionId = Annotated[str, AfterValidator(_check_action_id)]
 Country = Annotated[str, AfterValidator(_check_country)]
 Text = tuple[Line, ...]
-Details = Annotated[dict[str, Prose | tuple[Prose, ...]], AfterValidator(_check_names)]
+Details = Annotated[dict[str, Prose | tuple[Prose, ...]], AfterValidator(_check_names)]  # typed below (_check_details)
 
-# Typed measure parameters; any other snake_case name keeps its value as given.
+# The vocabulary of the rules the determination reads (docs/determination.md): a measure's role (`rule`), the
+# transaction roles of 15 CFR 748.5(c)-(f), the activities a general authorization names, item types, ECCNs.
+RuleRole = Literal["de_minimis", "country_group", "party_roles", "fdp_entity_list", "general_authorization",
+                   "licence_exclusion"]
+PartyRole = Literal["purchaser", "intermediate_consignee", "ultimate_consignee", "end_user"]
+Activity = Literal["existing_network_operation", "existing_device_support", "security_vulnerability_disclosure",
+                   "standards_5g", "standards_contribution"]
+ItemType = Literal["commodity", "software", "technology"]
+ReviewPolicy = Literal["presumption_of_denial", "case_by_case", "presumption_of_approval", "unknown"]
+RULE_ROLES: tuple[str, ...] = get_args(RuleRole)
+PARTY_ROLES: tuple[str, ...] = get_args(PartyRole)
+ACTIVITIES: tuple[str, ...] = get_args(Activity)
+ITEM_TYPES: tuple[str, ...] = get_args(ItemType)
+REVIEW_POLICIES: tuple[str, ...] = get_args(ReviewPolicy)
+
+
+def _check_eccn(value: str) -> str:
+    if not re.fullmatch(r"EAR99|[0-9][A-E][0-9]{3}(\.[a-z0-9.]+)?", value):
+        msg = f"{value!r} is not an ECCN (e.g. 3E001, 5A992.c) or EAR99"
+        raise ValueError(msg)
+    return value
+
+
+def _check_snake(value: str) -> str:
+    if not _SNAKE.fullmatch(value):
+        msg = f"{value!r} is not a snake_case name"
+        raise ValueError(msg)
+    return value
+
+
+Eccn = Annotated[str, AfterValidator(_check_eccn)]
+Percent = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
+Names = tuple[Annotated[str, AfterValidator(_check_snake)], ...]  # parameter or detail names (e.g. `gaps`)
+
+# Typed measure parameters; any other snake_case name keeps its value as given (a single string or number).
 _PARAMETER_TYPES: dict[str, TypeAdapter[Any]] = {
-    "de_minimis_percent": TypeAdapter(Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]),
+    "de_minimis_percent": TypeAdapter(Percent),
     "foreign_direct_product_footnote": TypeAdapter(Line),
     "wind_down_ends_on": TypeAdapter(LegalDate),
     "entries_designated": TypeAdapter(Annotated[int, Field(ge=0)]),
     "affiliates_added": TypeAdapter(Annotated[int, Field(ge=0)]),
+    "rule": TypeAdapter(RuleRole),
+    "de_minimis_country_groups": TypeAdapter(dict[Line, Percent]),  # country group -> its threshold
+    "country_group": TypeAdapter(Line),
+    "countries": TypeAdapter(tuple[Country, ...]),
+    "party_roles": TypeAdapter(tuple[PartyRole, ...]),
+    "fdp_footnote": TypeAdapter(Line),
+    "fdp_technology_eccns": TypeAdapter(tuple[Eccn, ...]),
+    "fdp_software_eccns": TypeAdapter(tuple[Eccn, ...]),
+    "fdp_plant_eccns": TypeAdapter(tuple[Eccn, ...]),
+    "fdp_technology_origin": TypeAdapter(Literal["us", "subject_to_ear"]),
+    "fdp_requires_footnote_development": TypeAdapter(bool),
+    "fdp_knowledge": TypeAdapter(tuple[Literal["destined_to", "incorporated_into", "party"], ...]),
+    "authorized_activities": TypeAdapter(tuple[Activity, ...]),
+    "contract_executed_on_or_before": TypeAdapter(LegalDate),
+    "certification_required": TypeAdapter(bool),
+    "excluded_item_types": TypeAdapter(tuple[ItemType, ...]),
+    "excluded_eccns": TypeAdapter(tuple[Eccn, ...]),
+    "excluded_reasons_for_control": TypeAdapter(tuple[Line, ...]),  # the item's only reasons (e.g. [AT])
+    "excluded_activities": TypeAdapter(tuple[Activity, ...]),
+    "gaps": TypeAdapter(Names),  # the parameters the record marks as not confirmed
+}
+_BOOLEAN_PARAMETERS = frozenset({"fdp_requires_footnote_development", "certification_required"})
+# Typed entry details (other details are text or lists of text, as given).
+_DETAIL_TYPES: dict[str, TypeAdapter[Any]] = {
+    "licence_scope": TypeAdapter(Literal["all_items_subject_to_ear"]),
+    "licence_review_policy": TypeAdapter(ReviewPolicy),
+    "licence_exclusions": TypeAdapter(tuple[Line, ...]),  # keys of the measures that carve items out of the entry
+    "footnotes": TypeAdapter(tuple[Line, ...]),
+    "gaps": TypeAdapter(Names),
 }
 
 
@@ -153,7 +222,7 @@ def _check_parameters(mapping: dict[str, Any], info: ValidationInfo) -> dict[str
     checked = {}
     for name, value in mapping.items():
         adapter = _PARAMETER_TYPES.get(name)
-        if adapter is not None and isinstance(value, bool):
+        if adapter is not None and isinstance(value, bool) and name not in _BOOLEAN_PARAMETERS:
             msg = f"{name}: expected a {name.rsplit('_', 1)[-1]} value, not true/false"
             raise ValueError(msg)
         if adapter is None and not stored and not isinstance(value, (str, int, float, bool)):
@@ -178,7 +247,9 @@ def _typed(name: str, adapter: TypeAdapter[Any], value: Any, info: ValidationInf
 
 def _single_value_problem(value: Any) -> str | None:
     """Why a parameter's value is not acceptable input: text with control characters or a line break, or a number
-    JSON cannot carry exactly."""
+    JSON cannot carry exactly; in a list or mapping (typed parameters), those of `data_problem`."""
+    if isinstance(value, tuple | list | dict):
+        return data_problem(value)
     return text_problem(value) if isinstance(value, str) else number_problem(value)
 
 
@@ -211,6 +282,15 @@ def _exact_data(value: Any, info: ValidationInfo) -> Any:
 
 
 Parameters = Annotated[dict[str, Any], AfterValidator(_check_parameters)]
+
+
+def _check_details(mapping: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:
+    """The typed details (`_DETAIL_TYPES`) as their types make them; the others as given."""
+    return {name: value if (adapter := _DETAIL_TYPES.get(name)) is None else _typed(name, adapter, value, info)
+            for name, value in mapping.items()}
+
+
+EntryDetails = Annotated[Details, AfterValidator(_check_details)]
 
 
 class PartyRef(Frozen):
@@ -353,6 +433,13 @@ class _Listing(ActionBase):
     party: PartyRef
 
 
+class _Codified(Frozen):
+    """Where the change sits in the Code of Federal Regulations (`15 CFR 744.11`, `15 CFR part 744, supplement no. 4`):
+    parsed and stored as canonical lines (`cfr.CfrReference`); absent at rest when not given."""
+
+    cfr: tuple[CfrReference, ...] | None = None
+
+
 class _Announcement(ActionBase):
     """A statement that something *will* happen: no effective date; it counts from its own published_on."""
 
@@ -382,21 +469,21 @@ class ListingAnnounced(_Announcement):
     change: Literal["add", "remove"] = "add"
 
 
-class EntityListed(_Listing):
+class EntityListed(_Listing, _Codified):
     """A party is added to a list (again while listed: a confirmation; after a delisting: a relisting)."""
 
     kind: Literal["entity_listed"]
-    details: Details | None = None
+    details: EntryDetails | None = None
 
 
-class EntryAmended(_Listing):
+class EntryAmended(_Listing, _Codified):
     """A listed party's entry changes: details given replace, aliases/addresses/name given replace."""
 
     kind: Literal["entry_amended"]
-    details: Details | None = None
+    details: EntryDetails | None = None
 
 
-class EntityDelisted(_Listing):
+class EntityDelisted(_Listing, _Codified):
     """A party is removed from a list."""
 
     kind: Literal["entity_delisted"]
@@ -414,7 +501,7 @@ class _Applies(Frozen):
     include_affiliates: bool | None = None  # read as false when not given
 
 
-class MeasureAnnounced(_Announcement, _Applies):
+class MeasureAnnounced(_Announcement, _Applies, _Codified):
     """An agency or a press report says a measure will be made (or changed)."""
 
     kind: Literal["measure_announced"]
@@ -423,7 +510,7 @@ class MeasureAnnounced(_Announcement, _Applies):
     parameters: Parameters | None = None
 
 
-class MeasureDrafted(_Measure, _Applies):
+class MeasureDrafted(_Measure, _Applies, _Codified):
     """A draft rule is sent for review (e.g. to OMB) without being published as a proposal."""
 
     kind: Literal["measure_drafted"]
@@ -431,7 +518,7 @@ class MeasureDrafted(_Measure, _Applies):
     parameters: Parameters | None = None
 
 
-class MeasureProposed(_Measure, _Applies):
+class MeasureProposed(_Measure, _Applies, _Codified):
     """A rule is proposed, optionally with a comment period."""
 
     kind: Literal["measure_proposed"]
@@ -447,7 +534,7 @@ class CommentPeriodOpened(_Measure):
     comments_close_on: LegalDate
 
 
-class MeasureAdopted(_Measure, _Applies):
+class MeasureAdopted(_Measure, _Applies, _Codified):
     """A measure is adopted: in force from effective_on, through expires_on when given."""
 
     kind: Literal["measure_adopted"]
@@ -455,7 +542,7 @@ class MeasureAdopted(_Measure, _Applies):
     parameters: Parameters | None = None
 
 
-class MeasureAmended(_Measure, _Applies):
+class MeasureAmended(_Measure, _Applies, _Codified):
     """A measure changes: a new expires_on extends it (even after a lapse); parameters given replace."""
 
     kind: Literal["measure_amended"]
@@ -471,7 +558,7 @@ class MeasureWithdrawn(_Measure):
     kind: Literal["measure_withdrawn"]
 
 
-class MeasureRevoked(_Measure):
+class MeasureRevoked(_Measure, _Codified):
     """An adopted measure is ended by a later rule (or guidance rescinded), from effective_on."""
 
     kind: Literal["measure_revoked"]

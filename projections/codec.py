@@ -53,12 +53,13 @@ def _unfree(value: Any) -> Any:
 
 
 def _cites(citations: tuple[Citation, ...]) -> list[list[Any]]:
-    return [[c.citation, c.document_number, c.url, c.title, c.publisher, c.reliability, _day(c.published_on), c.kind]
-            for c in citations]
+    return [[c.citation, c.document_number, c.url, c.title, c.publisher, c.reliability, _day(c.published_on), c.kind,
+             *([list(c.cfr)] if c.cfr else [])] for c in citations]
 
 
 def _uncites(data: list[list[Any]]) -> tuple[Citation, ...]:
-    return tuple(Citation(c[0], c[1], c[2], c[3], c[4], c[5], date.fromisoformat(c[6]), c[7]) for c in data)
+    return tuple(Citation(c[0], c[1], c[2], c[3], c[4], c[5], date.fromisoformat(c[6]), c[7],
+                          tuple(c[8]) if len(c) > 8 else ()) for c in data)  # no 9th element: nothing codified
 
 
 def _pending(changes: tuple[PendingChange, ...]) -> list[list[Any]]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from typing import Any
 
@@ -43,6 +43,7 @@ class Citation:
     reliability: str
     published_on: date  # the source's, else its action's
     kind: str  # the source's kind, else "other"
+    cfr: tuple[str, ...] = ()  # where the citing actions say the change is codified (`15 CFR 744.11`), canonical
 
     def label(self) -> str:
         """The shortest human reference."""
@@ -53,9 +54,12 @@ def citations_of(actions: Iterable[ActionBase]) -> tuple[Citation, ...]:
     """The sources of `actions`, in order, each once (the first of those with the same reference and tier)."""
     seen: dict[tuple[Any, ...], Citation] = {}
     for action in actions:
+        codified = tuple(ref.text() for ref in getattr(action, "cfr", None) or ())
         for s, day in zip(action.sources, action.source_dates(), strict=True):
             reference = (s.citation, s.document_number, s.url, s.title, s.publisher, s.reliability.value)
-            seen.setdefault(reference, Citation(*reference, day, s.kind or "other"))
+            found = seen.setdefault(reference, Citation(*reference, day, s.kind or "other", codified))
+            if not set(codified) <= set(found.cfr):  # the same source cited by actions codified elsewhere
+                seen[reference] = replace(found, cfr=tuple(dict.fromkeys((*found.cfr, *codified))))
     return tuple(seen.values())
 
 

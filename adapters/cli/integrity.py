@@ -13,12 +13,12 @@ from typing import Any
 import click
 
 from regledger.adapters.cli.groups import cli
-from regledger.adapters.cli.log_format import rfc3339
 from regledger.adapters.cli.options import db_option, ledger_stores, parse_until
 from regledger.adapters.cli.progress import StepLines
 from regledger.adapters.errors import InputError, one_line
 from regledger.adapters.integrity.checkpoint import Checkpoint
 from regledger.adapters.integrity.verify import Verification
+from regledger.adapters.render.log_format import rfc3339
 from regledger.adapters.services import bundles, checkpoints, checks
 
 __all__ = [

@@ -12,7 +12,7 @@ import functools
 import re
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -22,6 +22,8 @@ import click
 from eventsourcing.persistence import PersistenceError
 
 from regledger.adapters.errors import InputError, RegledgerError, one_line
+from regledger.adapters.render.answers_text import citation_style
+from regledger.adapters.render.citations import STYLES
 from regledger.adapters.safe_text import safe_text
 from regledger.adapters.services.inputs import Axes, BackwardWindowError, Selection, UnknownNameError, Window
 from regledger.adapters.store.opening import refusal
@@ -46,6 +48,8 @@ __all__ = [
     "parse_moment",
     "parse_until",
     "selection_options",
+    "text_citation_style",
+    "text_style",
     "window",
     "write_output",
 ]
@@ -258,3 +262,24 @@ def write_output(text: str, path: Path | None, said: Callable[[Path], str] | Non
         raise InputError(f"-o: cannot write {path}: {error.strerror or error}") from None
     if said is not None:
         click.echo(safe_text(said(path)), err=True)
+
+
+# --- the citation style of text memos -----------------------------------------------------------------------------
+
+_STYLE = "regledger.citation_style"  # the click context's meta key for --citation-style
+
+
+def text_citation_style(command: Command) -> Command:
+    """`--citation-style plain|bluebook` (default plain) for a text memo's sources; JSON carries both forms."""
+    def keep(ctx: click.Context, _: click.Parameter, value: str) -> str:
+        ctx.meta[_STYLE] = value
+        return value
+
+    return click.option("--citation-style", type=click.Choice(STYLES), default="plain", expose_value=False,
+                        callback=keep, help="plain (the default): sources as recorded; bluebook: as a legal memo "
+                                            "cites them, e.g. '84 Fed. Reg. 22,961 (May 21, 2019)'.")(command)
+
+
+def text_style() -> AbstractContextManager[None]:
+    """The text memo's citation style for the command being run (`--citation-style`, default plain)."""
+    return citation_style(click.get_current_context().meta.get(_STYLE, "plain"))

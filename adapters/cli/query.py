@@ -22,6 +22,8 @@ from regledger.adapters.cli.options import (
     ledger_stores,
     parse_day,
     selection_options,
+    text_citation_style,
+    text_style,
     window,
 )
 from regledger.adapters.render.answers_json import diff_json, history_json, state_json
@@ -30,15 +32,19 @@ from regledger.adapters.services import Selection, queries
 
 __all__ = ["as_of", "diff_command", "history_command"]
 
-
 def _emit(output: str, as_json: Callable[[], dict[str, Any]], as_text: Callable[[], str]) -> None:
-    click.echo(json.dumps(as_json(), indent=2, ensure_ascii=False) if output == "json" else as_text())
+    if output == "json":
+        click.echo(json.dumps(as_json(), indent=2, ensure_ascii=False))
+        return
+    with text_style():
+        click.echo(as_text())
 
 
 @cli.command("as-of")
 @click.argument("day", metavar="D")
 @selection_options
 @axis_options()
+@text_citation_style
 @db_option
 def as_of(day: str, selection: Selection, axes: AxisOptions) -> None:
     """The rules as of D: list entries, measures by status, meetings and positions, each with its sources.
@@ -59,6 +65,7 @@ def as_of(day: str, selection: Selection, axes: AxisOptions) -> None:
 @click.argument("end", metavar="D2")
 @selection_options
 @axis_options()
+@text_citation_style
 @db_option
 def diff_command(start: str, end: str, selection: Selection, axes: AxisOptions) -> None:
     """What changed after D1 through D2: actions that took effect, entries added, amended and removed, measures
@@ -74,6 +81,7 @@ def diff_command(start: str, end: str, selection: Selection, axes: AxisOptions) 
 @cli.command("history")
 @click.argument("subject", metavar="SUBJECT")
 @axis_options()
+@text_citation_style
 @db_option
 def history_command(subject: str, axes: AxisOptions) -> None:
     """The timeline of SUBJECT in legal-effect order, with each action's three dates and what each correction

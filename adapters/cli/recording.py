@@ -7,8 +7,8 @@ from pathlib import Path
 import click
 
 from regledger.adapters.cli.groups import cli
-from regledger.adapters.cli.log_format import log_json, log_text, rfc3339
 from regledger.adapters.cli.options import db_option, format_option, ledger_stores
+from regledger.adapters.render.log_format import log_json, log_text, rfc3339
 from regledger.adapters.safe_text import safe_text
 from regledger.adapters.services import queries, recording
 

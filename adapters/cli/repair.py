@@ -10,11 +10,11 @@ from __future__ import annotations
 import click
 
 from regledger.adapters.cli.groups import cli
-from regledger.adapters.cli.log_format import rfc3339
 from regledger.adapters.cli.options import db_option, ledger_stores
 from regledger.adapters.errors import shown
 from regledger.adapters.integrity.chain import StoredRow
 from regledger.adapters.integrity.repair import Repair, Run, Tail, repair_note
+from regledger.adapters.render.log_format import rfc3339
 from regledger.adapters.services import repair as service
 
 __all__ = ["repair_chain_command"]

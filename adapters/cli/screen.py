@@ -16,7 +16,6 @@ from typing import Any
 import click
 
 from regledger.adapters.cli.groups import cli, report_group
-from regledger.adapters.cli.log_format import rfc3339
 from regledger.adapters.cli.options import (
     AxisOptions,
     axis_options,
@@ -25,11 +24,21 @@ from regledger.adapters.cli.options import (
     in_our_words,
     ledger_stores,
     parse_day,
+    text_citation_style,
+    text_style,
     write_output,
 )
+from regledger.adapters.cli.reports import FORMAT_HELP, LEGEND_KEY, emit_document, legend_option, refuse_terminal
 from regledger.adapters.errors import InputError
 from regledger.adapters.importers.counterparties import BadRowsError, one_counterparty, read_counterparties
-from regledger.adapters.render.screening_certificate import certificate_html, certificate_markdown
+from regledger.adapters.render.documents import (
+    DOCUMENT_FORMATS,
+    document,
+    legend_html,
+    legend_markdown,
+)
+from regledger.adapters.render.log_format import rfc3339
+from regledger.adapters.render.screening_certificate import certificate_html, certificate_markdown, certificate_masthead
 from regledger.adapters.render.screening_csv import bad_rows_csv, screening_csv
 from regledger.adapters.render.screening_json import bad_rows_json, screening_json
 from regledger.adapters.render.screening_text import bad_rows_text, screening_text
@@ -58,6 +67,7 @@ __all__ = ["replay_command", "screen_command", "screening_report_command", "scre
 @click.option("--record", is_flag=True,
               help="Store the run in the ledger as evidence (its run id in the output; `regledger screenings`).")
 @axis_options(("text", "json", "csv"), "text", "text: a memo; json (docs/screening.md); csv: one line per match.")
+@text_citation_style
 @db_option
 def screen_command(file: Path | None, *, name: str | None, country: str | None, address: str | None,
                    on: str | None, list_key: str | None, threshold: float | None, review_threshold: float | None,
@@ -130,7 +140,8 @@ def _rendered(result: Screening, output: str, document: dict[str, Any] | None = 
         return json.dumps(document or screening_json(result), indent=2, ensure_ascii=False) + "\n"
     if output == "csv":
         return screening_csv(result)
-    return screening_text(result) + "\n"
+    with text_style():
+        return screening_text(result) + "\n"
 
 
 def _write(text: str, path: Path | None, done: str | None) -> None:
@@ -236,20 +247,35 @@ def _replay_json(replayed: screening_runs.Replay) -> dict[str, Any]:
 
 @report_group.command("screening")
 @click.argument("run_id", metavar="RUN_ID")
-@format_option(("html", "markdown", "json"), "html", "html: one self-contained file; markdown; json.")
+@format_option(("html", "markdown", "json", *DOCUMENT_FORMATS), "html", FORMAT_HELP)
+@legend_option
 @click.option("--key", "key_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Sign the certificate with this checkpoint private key (a PEM file written by `keygen`).")
 @click.option("-o", "--output", "out_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the certificate to FILE (UTF-8) instead of standard output.")
+              help="Write the certificate to FILE (UTF-8; pdf and docx: binary) instead of standard output.")
 @db_option
 def screening_report_command(run_id: str, output: str, key_path: Path | None, out_file: Path | None) -> None:
     """The certificate of a recorded screening run: each row, its decision and evidence, the list citations, the
     axes, the ledger's head (and whether the chain still holds it), and with --key a signature."""
+    legend = click.get_current_context().meta.get(LEGEND_KEY)
+    if output in DOCUMENT_FORMATS:
+        refuse_terminal(output, out_file)
+    if legend and key_path and output == "json":
+        raise InputError("--legend: a signed certificate's JSON cannot carry a legend its signature does not cover; "
+                         "sign it without one, or give --format html, markdown, pdf or docx")
     key = checkpoints.read_private_key(key_path) if key_path else None
     with ledger_stores(write=screening_runs.WRITES) as stores:
-        document = screening_runs.certificate(stores, run_id, key)
+        certificate = screening_runs.certificate(stores, run_id, key)
+    said = "wrote the screening certificate to {}".format
+    if output in DOCUMENT_FORMATS:
+        html = legend_html(certificate_html(certificate), legend)
+        emit_document(document(html, output, certificate_masthead(certificate, legend)), output, out_file, said)
+        return
     if output == "json":
-        text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+        text = json.dumps({**certificate, "legend": legend} if legend else certificate, indent=2,
+                          ensure_ascii=False) + "\n"
+    elif output == "html":
+        text = legend_html(certificate_html(certificate), legend)
     else:
-        text = certificate_html(document) if output == "html" else certificate_markdown(document)
-    write_output(text, out_file, lambda path: f"wrote the screening certificate to {path}")
+        text = legend_markdown(certificate_markdown(certificate), legend)
+    write_output(text, out_file, said)

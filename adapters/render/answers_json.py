@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
+from regledger.adapters.render.citations import bluebook
 from regledger.domain.values import Reliability
 from regledger.projections import Change, Diff, History, HistoryItem, PartyMatch, Query
 from regledger.projections.diff import Transition
@@ -15,6 +16,7 @@ __all__ = [
     "attribution",
     "axes_json",
     "citation_json",
+    "codified_at",
     "diff_json",
     "entry_json",
     "history_json",
@@ -71,12 +73,19 @@ def state_json(state: State, list_key: str | None = None, party: str | None = No
 
 
 def citation_json(citation: Citation) -> dict[str, Any]:
-    """A source: citation, document_number, url, title, publisher, reliability, published_on, kind."""
-    return {
+    """A source: citation, document_number, url, title, publisher, reliability, published_on, kind, cfr (where the
+    citing actions say the change is codified) and `bluebook`, the source as a legal memo cites it."""
+    found = {
         "citation": citation.citation, "document_number": citation.document_number, "url": citation.url,
         "title": citation.title, "publisher": citation.publisher, "reliability": citation.reliability,
-        "published_on": plain(citation.published_on), "kind": citation.kind,
+        "published_on": plain(citation.published_on), "kind": citation.kind, "cfr": list(citation.cfr),
     }
+    return {**found, "bluebook": bluebook(found)}
+
+
+def codified_at(citations: Sequence[Citation]) -> list[str]:
+    """The CFR places the sources of an item name, each once, in order (an entry's or measure's `cfr`)."""
+    return list(dict.fromkeys(place for c in citations for place in c.cfr))
 
 
 def _cites(citations: Sequence[Citation]) -> list[dict[str, Any]]:
@@ -113,7 +122,7 @@ def entry_json(entry: ListEntry) -> dict[str, Any]:
         "status": entry.status, "listed_on": plain(entry.listed_on), "details": plain(entry.details),
         "details_provenance": _provenance(entry.details_provenance),
         "reliability": entry.reliability, "citations": _cites(entry.citations), "pending": _pending(entry),
-        "affiliate_of": entry.affiliate_of, "announced": _announced(entry),
+        "affiliate_of": entry.affiliate_of, "announced": _announced(entry), "cfr": codified_at(entry.citations),
     }
 
 
@@ -128,7 +137,7 @@ def measure_json(measure: MeasureView) -> dict[str, Any]:
         "reliability": measure.reliability, "citations": _cites(measure.citations), "pending": _pending(measure),
         "drafted_on": plain(measure.drafted_on), "revoked_on": plain(measure.revoked_on),
         "applies_to": list(measure.applies_to), "include_affiliates": measure.include_affiliates,
-        "announced": _announced(measure),
+        "announced": _announced(measure), "cfr": codified_at(measure.citations),
     }
 
 

@@ -7,9 +7,13 @@ terminal (see `safe_text`)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from regledger.adapters.render.answers_json import attribution, plain
+from regledger.adapters.render.answers_json import attribution, citation_json, plain
+from regledger.adapters.render.citations import Style, bluebook, cite_order
 from regledger.adapters.safe_text import safe_lines
 from regledger.projections import Change, Diff, History, HistoryItem, PartyMatch, Query
 from regledger.projections.diff import Transition
@@ -24,7 +28,10 @@ from regledger.projections.items import (
     name_of,
 )
 
-__all__ = ["STATUS_ORDER", "STATUS_WORDS", "axes", "diff_text", "history_text", "state_text"]
+__all__ = [
+    "STATUS_ORDER", "STATUS_WORDS", "axes", "citation_style", "diff_text", "history_text", "moment_words", "sources",
+    "state_text",
+]
 
 STATUS_ORDER = ("in_force", "pending", "proposed", "draft", "announced", "expired", "revoked", "withdrawn")
 STATUS_WORDS = {"in_force": "In force", "pending": "Pending (published, not yet in effect)", "proposed": "Proposed",
@@ -36,6 +43,18 @@ RULES = {"key": "its key", "name": "its name", "alias": "an alias", "substring":
 I1, I2 = "  ", "      "
 MATCHES_SHOWN = 5  # parties a party query names one by one in the text memo
 T = TypeVar("T")
+_STYLE: ContextVar[Style] = ContextVar("citation_style", default="plain")  # set only by `citation_style`
+
+
+@contextmanager
+def citation_style(style: Style) -> Iterator[None]:
+    """Within the block, `sources` writes citations in `style` (the memos' default is plain): how the command line's
+    `--citation-style` reaches every memo without a parameter through each of its helpers."""
+    token = _STYLE.set(style)
+    try:
+        yield
+    finally:
+        _STYLE.reset(token)
 
 
 def axes(query: Query) -> list[str]:
@@ -45,11 +64,20 @@ def axes(query: Query) -> list[str]:
         published = f"only what had been published by {query.published_by}"
     known = "everything recorded so far"
     if query.known_at:
-        known = f"only what regledger had recorded by {plain(query.known_at)}"
+        known = f"only what regledger had recorded by {moment_words(query.known_at)}"
     tier = "every tier"
     if query.min_reliability:
         tier = f"only tier {query.min_reliability.value} or stronger"
     return [f"Public record: {published}.", f"Our record: {known}.", f"Sources: {tier}."]
+
+
+def moment_words(moment: datetime) -> str:
+    """A moment as a memo says it, to the second in UTC: `2019-05-21 14:02:07 UTC`, or `the end of 2019-05-21 (UTC)`
+    for a day's last instant (a date given as `--known-at`)."""
+    found = moment.astimezone(UTC)
+    if (found.hour, found.minute, found.second, found.microsecond) == (23, 59, 59, 999_999):
+        return f"the end of {found.date()} (UTC)"
+    return f"{found:%Y-%m-%d %H:%M:%S} UTC"
 
 
 def _matches(party: str | None, matches: Sequence[PartyMatch]) -> list[str]:
@@ -68,7 +96,12 @@ def _matches(party: str | None, matches: Sequence[PartyMatch]) -> list[str]:
 
 def sources(citations: Sequence[Citation], indent: str = I2) -> str:
     """`Sources: …`, each with its tier, its kind and date (when a kind is given), publisher, document number and
-    URL."""
+    URL; in the bluebook style (`citation_style`), each as a legal memo cites it with its tier, official first."""
+    if _STYLE.get() == "bluebook":
+        cited = cite_order([citation_json(c) for c in citations])
+        found = "; ".join(f"{bluebook(c)} ({c['reliability']})" for c in cited)
+        return f"{indent}Sources: {found or 'none'}."
+
     def one(c: Citation) -> str:
         dated = f"{c.kind.replace('_', ' ')} {c.published_on}" if c.kind != "other" else None
         extra = [c.reliability, dated, c.publisher, f"doc. {c.document_number}" if c.document_number else None,
@@ -228,7 +261,15 @@ def _position_lines(position: PositionView) -> Iterator[str]:
 
 
 def _value(value: Any) -> str:
-    return ", ".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
+    """A value in words: a list comma-separated ("none" when empty), a mapping as `key: value` pairs, a whole
+    number without its `.0`."""
+    if isinstance(value, list | tuple):
+        return ", ".join(map(_value, value)) if value else "none"
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_value(v)}" for k, v in value.items()) if value else "none"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 # -- diff ----------------------------------------------------------------------------------------------------------

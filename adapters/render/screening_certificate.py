@@ -1,13 +1,19 @@
 """The certificate of a recorded screening run (`report screening RUN_ID`) as Markdown or one self-contained HTML
 file, from its JSON document (`services.screening_runs.certificate`): the run, its axes, the matcher, the ledger's
-head and whether it still holds, each row with its decision, matches, statuses and citations, and the signature."""
+head and whether it still holds, each row with its decision, matches, statuses and citations, and the signature.
+The ledger is named by its size and head digest, never by where it is stored; times read to the second in UTC and
+sources as a legal memo cites them (`citations.bluebook`)."""
 
 from __future__ import annotations
 
 from html import escape
 from typing import Any
 
-__all__ = ["certificate_html", "certificate_markdown"]
+from regledger.adapters.render.citations import bluebook, cite_order
+from regledger.adapters.render.documents.masthead import Masthead, masthead
+from regledger.adapters.render.reports.filters import moment
+
+__all__ = ["certificate_html", "certificate_markdown", "certificate_masthead"]
 
 
 def _facts(document: dict[str, Any]) -> list[tuple[str, str]]:
@@ -16,7 +22,7 @@ def _facts(document: dict[str, Any]) -> list[tuple[str, str]]:
     libraries = ", ".join(f"{name} {version}" for name, version in sorted(run["matcher"]["libraries"].items()))
     facts = [
         ("Run", document["run_id"]),
-        ("Recorded at", document["recorded_at"]),
+        ("Recorded at", moment(document["recorded_at"])),
         ("Date for rows without one", f"{run['on']}{' (today, UTC, by default)' if run['on_default'] else ''}"),
         ("Published by", run["published_by"] or "open (everything published)"),
         ("Known at", run["known_at"] or "open (everything recorded by the run)"),
@@ -44,7 +50,7 @@ def _chain(chain: dict[str, Any]) -> str:
 def _statuses(match: dict[str, Any]) -> list[str]:
     found = []
     for status in match["lists"]:
-        cited = "; ".join(c["citation"] or c["title"] or c["url"] or "" for c in status["citations"])
+        cited = "; ".join(bluebook(c) for c in cite_order(status["citations"]))  # official sources first
         found.append(f"{status['list']}: {status['status']}, listed on {status['listed_on'] or '-'}, public by the "
                      f"date: {'yes' if status['public_by_date'] else 'no'}{f' [{cited}]' if cited else ''}")
     return found
@@ -96,3 +102,14 @@ def certificate_html(document: dict[str, Any]) -> str:
             f"{escape(document['run_id'])}</title><style>body{{font-family:sans-serif;max-width:60em;margin:auto}}"
             "th{text-align:left;vertical-align:top;padding-right:1em}</style></head><body>"
             f"<h1>Screening certificate</h1><table>{facts}</table>{''.join(rows)}</body></html>\n")
+
+
+def certificate_masthead(certificate: dict[str, Any], legend: str | None) -> Masthead:
+    """The running header of a certificate document: the run, its axes, the ledger's size and head when it ran."""
+    run = certificate["run"]
+    axes = {"on": run.get("on"), "published_by": run.get("published_by"), "known_at": run.get("known_at"),
+            "min_reliability": run.get("min_reliability")}
+    ledger = run.get("ledger") or {}
+    return masthead({"title": f"Screening certificate, run {certificate['run_id']}", "axes": axes,
+                     "ledger_size": ledger.get("size"), "ledger_head": ledger.get("head"),
+                     "produced_at": certificate["recorded_at"]}, legend)

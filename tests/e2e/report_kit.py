@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from html.parser import HTMLParser
 from importlib.metadata import version
 from pathlib import Path
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from regledger.adapters import open_ledger
-from regledger.adapters.render.reports.filters import md
+from regledger.adapters.render.reports.filters import md, moment
 from regledger.adapters.store.settings import parse_store
 from tests.conftest import ROOT
 
@@ -26,7 +27,10 @@ REPORTS = {  # each report on the bundled case: its arguments after `regledger r
     "snapshot": ["snapshot", "2020-03-01"],
     "party": ["party", "huawei-technologies", "--as-of", "2020-09-01"],
     "replay": ["replay", "--until", "2100-01-01"],
+    "knowledge": ["knowledge", "2019-05-17"],
 }
+
+_HEAD = re.compile(r'(head digest |"ledger_head": ")[0-9a-f]{64}')
 
 HOSTILE_NAME = "<script>alert(1)</script> \"Double\" & 'single' quotes <b>bold</b> [link](javascript:x) | *star* `tick`"
 LONG_NAME = "Very Long Holdings " + "x" * 1981  # 2,000 characters
@@ -35,12 +39,15 @@ HOSTILE_ALIASES = [LONG_NAME, RTL_NAME, "華為", "עברית בע״מ"]
 
 
 def normalise(text: str, db: str) -> str:
-    """The text with the volatile parts replaced: recorded_at stamps, the version, the ledger."""
+    """The text with the volatile parts replaced: recorded_at stamps (as RFC 3339 and as the reports print them, to
+    the second), the version, the ledger's head digest (it chains the recording times) and its place."""
     with open_ledger(db) as ledger:
         stamps = {s.recorded_at for s in ledger.stored_actions()}
     for stamp in stamps:
         rfc3339 = stamp.isoformat().replace("+00:00", "Z")
         text = text.replace(rfc3339, "<RECORDED_AT>").replace(rfc3339.replace("T", " ", 1), "<RECORDED_AT>")
+        text = text.replace(moment(rfc3339), "<RECORDED_AT>")
+    text = _HEAD.sub(lambda m: m.group(1) + "<HEAD>", text)
     release = version("regledger")
     text = text.replace(f'"regledger_version": "{release}"', '"regledger_version": "<VERSION>"')
     text = text.replace(f"regledger {release}", "regledger <VERSION>")

@@ -14,7 +14,8 @@ ENTRY_KEYS = {"party", "name", "aliases", "status", "listed_on", "details", "cit
 MEASURE_KEYS = {"key", "title", "status", "effective_on", "expires_on", "parameters", "citations"}
 MEETING_KEYS = {"key", "title", "status", "date"}
 POSITION_KEYS = {"actor", "subject", "stance", "reliability", "citations"}
-CITATION_KEYS = {"citation", "document_number", "url", "title", "publisher", "reliability", "published_on", "kind"}
+CITATION_KEYS = {"citation", "document_number", "url", "title", "publisher", "reliability", "published_on", "kind",
+                 "cfr", "bluebook"}
 
 TGL = {"kind": "measure_adopted", "id": "tgl",
        "measure": {"key": "us-bis-huawei-tgl", "title": "Temporary General License"},

@@ -103,7 +103,7 @@ def test_the_foreign_direct_product_rule_is_in_force_through_the_announcement_of
     measure = _measure(case("2020-05-15", "--published-by", "2020-05-15"), FDP)
 
     assert measure["status"] == "in_force"
-    assert _kinds(measure) == {"agency_announcement"}
+    assert _kinds(measure) == {"agency_announcement", "public_inspection"}  # both dated the day it took effect
     assert "85 FR 29849" not in _cited(measure)
 
 

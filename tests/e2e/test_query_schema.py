@@ -130,6 +130,7 @@ SUBJECTS = ["huawei", "us-bis-entity-list/huawei-technologies", "us-bis-huawei-t
 REPORTS: list[tuple[str, ...]] = [
     ("changes", "--from", "2019-05-15", "--to", "2020-08-31"), ("snapshot", "2020-03-01"),
     ("party", "huawei-technologies", "--as-of", "2020-09-01"), ("replay", "--until", "2100-01-01"),
+    ("knowledge", "2019-05-17", "--citation-style", "plain"),
 ]
 REPORT_AXES: list[tuple[str, ...]] = [(), ("--published-by", "2019-05-17"), ("--min-reliability", "official")]
 
@@ -179,7 +180,7 @@ def _every_problem(outputs: Outputs, *, strict: bool) -> list[str]:
 
 
 VOCABULARIES = ("status", "kind", "timing", "rule", "stance", "certainty", "report", "reliability", "from", "to",
-                "change")
+                "change", "citation_style")
 
 
 def _documented_words() -> set[str]:

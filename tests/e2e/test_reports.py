@@ -77,22 +77,38 @@ def test_every_report_states_version_query_time_and_ledger(bundled: str, run_cli
         assert data["produced_at"] == "2026-01-01T00:00:00Z"
         assert data["axes"]["min_reliability"] == "attributed"
         assert "Sources: only tier attributed or stronger." in data["axes_text"]
-        assert data["ledger"] == parse_store(bundled).display
+        assert data["ledger"] == f"{data['ledger_size']} events, head digest {data['ledger_head']}"
+        assert data["ledger_size"] > 0
+        assert re.fullmatch(r"[0-9a-f]{64}", data["ledger_head"])
+
+
+def test_no_report_names_where_the_ledger_is_stored(bundled: str, run_cli) -> None:
+    place = parse_store(bundled).display
+    for name in REPORTS:
+        for output in ("html", "markdown", "json"):
+            assert place not in report(run_cli, bundled, name, "--format", output), (name, output)
 
 
 def test_changes_counts_kinds_and_shows_each_amendment_before_and_after(bundled: str, run_cli) -> None:
     data = json.loads(report(run_cli, bundled, "changes", "--format", "json"))
 
     # Huawei and 37 affiliates on 2019-05-16, 48 affiliates on 2019-08-19 (the press report dated 2019-05-17 is
-    # retracted); the two EL rules, the TGL and the standards advisory opinion; the TGL's extension and Huawei's
-    # revised entry.
+    # retracted); the two EL rules, the TGL, the standards advisory opinion and the Entity List's party roles as BIS
+    # notices stated them (us-bis-el-party-roles-notices, from 2019-05-16); the TGL's extension and Huawei's revised
+    # entry.
     assert {r["kind"]: r["count"] for r in data["summary"]["by_kind"]} == {
-        "entity_listed": 86, "entry_amended": 1, "measure_adopted": 4, "measure_amended": 1}
+        "entity_listed": 86, "entry_amended": 1, "measure_adopted": 5, "measure_amended": 1}
     assert {"what": "list entries added (in force at the end, not at the start)", "count": 86} in (
         data["summary"]["net"])
     tgl = next(b for b in data["measures"] if b["subject"] == "us-bis-huawei-tgl")
     extension = next(a for a in tgl["actions"] if a["kind"] == "measure_amended")
-    assert extension["change"]["fields"] == [{"field": "expires_on", "before": "2019-08-19", "after": "2019-11-18"}]
+    assert extension["change"]["fields"] == [
+        {"field": "expires_on", "before": "2019-08-19", "after": "2019-11-18"},
+        {"field": "parameters.authorized_activities",
+         "before": ["existing_network_operation", "existing_device_support", "security_vulnerability_disclosure",
+                    "standards_5g"],
+         "after": ["existing_network_operation", "existing_device_support", "security_vulnerability_disclosure"]},
+        {"field": "parameters.certification_required", "before": None, "after": True}]  # the narrowed terms
     assert [a["effective_on"] for a in tgl["actions"]] == sorted(a["effective_on"] for a in tgl["actions"])
     (entries,) = data["lists"]
     huawei = next(s for s in entries["subjects"] if s["subject"] == "us-bis-entity-list/huawei-technologies")

@@ -244,3 +244,19 @@ def test_bad_rows_refused_whole_or_skipped(run_cli: Any, bundled: str, tmp_path:
     assert "\x00" not in memo.out
     assert skipped["bad_rows"][0] == {
         "row": 1, "column": "name", "problem": "missing (required)"}
+
+
+def test_the_text_memo_cites_in_the_style_asked(run_cli: Any, bundled: str) -> None:
+    def memo(*style: str) -> str:
+        result = run_cli("screen", "--name", "Huawei Technologies Co. Ltd", "--on", "2019-05-17", *style,
+                         "--db", bundled)
+        assert result.code == 0, result.err
+        return str(result.out)
+
+    plain, bluebook = memo(), memo("--citation-style", "bluebook")
+    assert "84 FR 22961" in plain
+    assert "Fed. Reg." not in plain
+    assert "84 Fed. Reg. 22,961 (May 21, 2019) (codified at 15 C.F.R. pt. 744, supp. 4)" in bluebook
+    assert plain == memo("--citation-style", "plain")
+    refused = run_cli("screen", "--name", "Huawei", "--citation-style", "apa", "--db", bundled)
+    assert refused.code == 2

@@ -5,6 +5,7 @@ unseen by every answer; `screenings` lists runs; `screenings replay` finds no di
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -159,8 +160,9 @@ def test_the_certificate_of_a_run(run_cli: Any, bundled: str, rows: Path, tmp_pa
     markdown = run_cli("report", "screening", run_id, "--format", "markdown", "--db", bundled).out
     assert "## Row 1 (id c1): Huawei Technologies Co. Ltd" in markdown
     assert "decision **match**" in markdown
-    assert "84 FR 22961" in markdown
+    assert "84 Fed. Reg. 22,961 (May 21, 2019) (codified at 15 C.F.R. pt. 744, supp. 4)" in markdown  # memo form
     assert document["ledger"]["head"] in markdown
+    assert re.search(r"\| Recorded at \| \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \|", markdown)  # to the second
     out = tmp_path / "certificate.html"
     written = run_cli("report", "screening", run_id, "-o", str(out), "--db", bundled)
     assert written.code == 0, written.err

@@ -3,6 +3,7 @@ printing) is not needed to record, ask, report, verify or import."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -153,6 +154,7 @@ def test_history_gives_each_listing_action_with_its_retraction(recorded: str) ->
         ("el-2019-05-17-huawei-convergedigest-report", "entity_listed", "retracted"),
         ("el-2019-08-19-huawei-entry-revised", "entry_amended", "recorded"),
         ("el-2020-05-15-huawei-footnote-1", "entry_amended", "recorded"),
+        ("el-2020-06-18-huawei-standards-exclusion", "entry_amended", "recorded"),
     ]
     assert result.items[0].effective_on is None
     [retraction] = result.items[2].amendments
@@ -172,12 +174,14 @@ def test_history_names_the_input_of_an_unknown_subject(recorded: str) -> None:
 def test_a_party_report_is_data_with_the_circumstances_it_was_produced_in(recorded: str) -> None:
     with open_stores(recorded, write=reports.WRITES) as stores:
         report = reports.party(stores, HUAWEI, Axes(), date(2020, 1, 20), "asked by a test")
-        ledger = stores.settings.display
+        place = stores.settings.display
 
     assert report.kind == "party"
     assert report.data["party"]["key"] == HUAWEI
+    ledger = f"{report.data['ledger_size']} events, head digest {report.data['ledger_head']}"  # never its place
     assert (report.data["command"], report.data["ledger"]) == ("asked by a test", ledger)
     assert (report.produced.command, report.produced.ledger) == ("asked by a test", ledger)
+    assert place not in json.dumps(report.data)
     assert [listing["list"] for listing in report.data["listings"]] == [ENTITY_LIST]
 
 

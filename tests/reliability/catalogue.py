@@ -579,7 +579,7 @@ REPORTS = [
     _report("snapshot-timestamp", ("snapshot", "2019-06-01T00:00:00"), "D"),
     _report("snapshot-no-such-folder", ("snapshot", "2019-06-01", "-o", "{TMP}/no/such/folder/r.html"), "-o"),
     _report("snapshot-to-directory", ("snapshot", "2019-06-01", "-o", "{TMP}"), "-o", 2),
-    _report("snapshot-format-pdf", ("snapshot", "2019-06-01", "--format", "pdf"), "--format", 2),
+    _report("snapshot-format-rtf", ("snapshot", "2019-06-01", "--format", "rtf"), "--format", 2),
 ]
 
 # -- calendar ends: valid, if odd, and answered (exit 0) ---------------------------------------------------------------

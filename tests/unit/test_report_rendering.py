@@ -9,8 +9,18 @@ import pytest
 from jinja2 import StrictUndefined, UndefinedError
 
 from regledger.adapters.render.reports.environment import environment, render, tidy_markdown
-from regledger.adapters.render.reports.filters import cite_label, is_web_url, md, md_url, shown, words
-from regledger.adapters.render.reports.svg import svg_layout
+from regledger.adapters.render.reports.filters import (
+    cite_label,
+    is_web_url,
+    label,
+    list_name,
+    md,
+    md_url,
+    moment,
+    shown,
+    words,
+)
+from regledger.adapters.render.reports.svg import LABEL_PX, fit_label, svg_layout, text_width
 from regledger.adapters.safe_text import safe_data
 from tests.conftest import ROOT
 
@@ -89,9 +99,53 @@ def test_timeline_layout_places_bars_in_date_order_and_runs_open_ones_to_the_edg
     assert pending["x"] < in_force["x"]
     assert in_force["open"] is True
     assert in_force["x"] + in_force["w"] == pytest.approx(layout["width"] - 16, abs=1)
-    assert layout["rows"][1]["label"].endswith("…")
+    assert [line["text"] for line in layout["rows"][1]["lines"]] == [
+        "A measure with a title far longer than the", "label column can hold"]
     assert layout["rows"][1]["full_label"].startswith("A measure")
     assert [t["label"] for t in layout["ticks"]] == sorted(t["label"] for t in layout["ticks"])
+
+
+@pytest.mark.parametrize("label", [
+    "Foreign-produced direct product rule (General Prohibition Three) applied to Entity List entities with a "
+    "footnote 1 designation (Huawei and its listed affiliates)",
+    "华为技术有限公司" * 6, "W" * 80, "Huawei Technologies Research & Development Belgium NV",
+])
+def test_timeline_labels_are_measured_to_fit_their_column_on_two_lines_at_most(label: str) -> None:
+    lines = fit_label(label)
+
+    assert 1 <= len(lines) <= 2
+    assert all(text_width(line) <= LABEL_PX for line in lines)
+    whole = "".join(label.split())
+    shown = "".join("".join(lines).split())
+    assert shown == whole or (lines[-1].endswith("…") and whole.startswith(shown[:-1]))
+
+
+def test_a_label_that_is_cut_keeps_its_full_text_in_the_tooltip() -> None:
+    long = {"label": "Addition of Certain Entities to the Entity List and Revision of Entries on the Entity List: 46 "
+                     "additional Huawei non-U.S. affiliates", "events": [],
+            "periods": [{"from": "2019-08-19", "to": None, "status": "in_force"}]}
+
+    (row,) = svg_layout({"rows": [long]})["rows"]
+
+    assert row["lines"][-1]["text"].endswith("…")
+    assert row["full_label"] == long["label"]
+    assert text_width("W") > text_width("i")  # measured, not counted
+
+
+def test_field_paths_read_as_labels_and_unknown_names_are_spelt_out() -> None:
+    assert label("details.license_policy") == "Licence review policy (as worded)"
+    assert label("details.license_requirement") == "Licence requirement (as worded)"
+    assert label("expires_on") == "Valid through"
+    assert label("parameters.fdp_technology_eccns") == "FDP technology ECCNs"
+    assert label("details.non_us_affiliates_listed_with_huawei") == "Non-U.S. affiliates listed with Huawei"
+    assert list_name("us-bis-entity-list") == "Entity List (BIS)"
+    assert list_name("a-list-of-our-own") == "a-list-of-our-own"
+
+
+def test_times_read_to_the_second_in_utc() -> None:
+    assert moment("2026-12-06T07:08:59.178557Z") == "2026-12-06 07:08:59 UTC"
+    assert moment("2019-05-16T18:00:00-04:00") == "2019-05-16 22:00:00 UTC"
+    assert moment(None) == "—"
 
 
 def test_timeline_layout_of_nothing_is_empty() -> None:

@@ -25,6 +25,7 @@ __all__ = [
     "change_json",
     "header",
     "item_of",
+    "ledger_identity",
     "produced_now",
     "snapshot_report",
     "state_changes",
@@ -36,12 +37,22 @@ _SAME = {"citations", "pending", "announced", "list_key", "party", "key", "actor
 
 @dataclass(frozen=True)
 class Produced:
-    """The circumstances of a report: the command that asked for it, the ledger it read, the moment it was made."""
+    """The circumstances of a report: the command that asked for it, the ledger it read (by its size and head
+    digest, never by where it is stored), the moment it was made and the form its citations take."""
 
     command: str
-    ledger: str
+    ledger: str  # in words: `174 events, head digest 3f2a…` (`ledger_identity`)
     moment: datetime
     ledger_notes: tuple[str, ...] = ()  # what the reader must know about the ledger (rows regledger did not write)
+    ledger_size: int | None = None  # events in the hash chain (or stored, for a store that keeps no chain)
+    ledger_head: str | None = None  # the chain's head digest (hex), None without a chain
+    citation_style: str = "bluebook"  # bluebook | plain: how the HTML and Markdown formats write sources
+
+
+def ledger_identity(size: int, head: str | None) -> str:
+    """The ledger in words, by its size and head digest: what a reader can check with `regledger verify`."""
+    events = f"{size} event{'' if size == 1 else 's'}"
+    return f"{events}, head digest {head}" if head else f"{events} (this store keeps no hash chain)"
 
 
 def produced_now() -> datetime:
@@ -61,6 +72,9 @@ def header(kind: str, title: str, produced: Produced, query: Query, *, window: d
         "regledger_version": version("regledger"),
         "produced_at": plain(produced.moment),
         "ledger": produced.ledger,
+        "ledger_size": produced.ledger_size,
+        "ledger_head": produced.ledger_head,
+        "citation_style": produced.citation_style,
         "command": produced.command,
         "axes": {**plain(window), **axes_json(query)},
         "axes_text": [legal, *axes(query)],

@@ -1,11 +1,13 @@
 """Rendering reports: the one jinja2 Environment (autoescape on, strict undefined) over the templates shipped in
-the `regledger.templates` package, and the three formats (HTML, Markdown, JSON).
+the `regledger.templates` package, and the formats (HTML, Markdown, JSON; PDF and Word).
 
 A report is a JSON-ready dict built by `data`, `changes`, `party` or `replay`; its `report` field names the template
-(`changes.html`, `changes.md`, …). Its stored text reaches the templates made safe (`safe_text`: control
-characters, escape sequences and bidi overrides escaped), and HTML keeps autoescape and `<bdi>` isolation on top of
-that; JSON reports are the exact data. Templates find their filters (`filters`) and the SVG timeline layout (`svg`) on
-the environment.
+(`changes.html`, `changes.md`, …). PDF and Word documents are made from the HTML (`render_document`, through
+`regledger.adapters.render.documents`), so every report kind has every format with no code of its own; a legend,
+when given, is the first and last line of HTML and Markdown, a `legend` key of JSON, and on every page of a
+document. Its stored text reaches the templates made safe (`safe_text`: control characters, escape sequences and
+bidi overrides escaped), and HTML keeps autoescape and `<bdi>` isolation on top of that; JSON reports are the
+exact data. Templates find their filters (`filters`) and the SVG timeline layout (`svg`) on the environment.
 """
 
 from __future__ import annotations
@@ -18,13 +20,23 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from regledger.adapters.render.answers_text import STATUS_ORDER, STATUS_WORDS
+from regledger.adapters.render.documents import (
+    DOCUMENT_FORMATS,
+    DocumentError,
+    document,
+    legend_html,
+    legend_markdown,
+    masthead,
+)
 from regledger.adapters.render.reports.filters import FILTERS, TESTS
 from regledger.adapters.render.reports.svg import svg_layout
 from regledger.adapters.safe_text import safe_data
 
-__all__ = ["FORMATS", "environment", "render", "tidy_markdown"]
+__all__ = ["DOCUMENT_FORMATS", "FORMATS", "TEXT_FORMATS", "environment", "render", "render_any", "render_document",
+           "tidy_markdown"]
 
-FORMATS = ("html", "markdown", "json")
+TEXT_FORMATS = ("html", "markdown", "json")
+FORMATS = TEXT_FORMATS + DOCUMENT_FORMATS
 _TRAILING = re.compile(r"[ \t]+\n")
 _BLANKS = re.compile(r"\n{3,}")
 _SUFFIX = {"html": "html", "markdown": "md"}
@@ -48,14 +60,28 @@ def environment() -> Environment:
     return env
 
 
-def render(report: dict[str, Any], output: str) -> str:
-    """The report as `output`: html, markdown or json. JSON is the exact data; HTML and Markdown render it with
-    every string made safe first (`safe_data`), so no template can show a control character, escape sequence or
-    bidi override raw, whichever filter or macro it passes through."""
+def render(report: dict[str, Any], output: str, legend: str | None = None) -> str:
+    """The report as `output`: html, markdown or json (TEXT_FORMATS). JSON is the exact data; HTML and Markdown
+    render it with every string made safe first (`safe_data`), so no template can show a control character, escape
+    sequence or bidi override raw, whichever filter or macro it passes through."""
+    if output not in TEXT_FORMATS:
+        raise DocumentError(f"format: {output!r} is a document, made by render_document, not text")
     if output == "json":
-        return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+        return json.dumps({**report, "legend": legend} if legend else report, indent=2, ensure_ascii=False) + "\n"
     text = environment().get_template(f"{report['report']}.{_SUFFIX[output]}").render(r=safe_data(report))
-    return tidy_markdown(text) if output == "markdown" else text
+    if output == "markdown":
+        return legend_markdown(tidy_markdown(text), legend)
+    return legend_html(text, legend)
+
+
+def render_document(report: dict[str, Any], output: str, legend: str | None = None) -> bytes:
+    """The report as a PDF or Word document (DOCUMENT_FORMATS), made from its HTML."""
+    return document(render(report, "html", legend), output, masthead(report, legend))
+
+
+def render_any(report: dict[str, Any], output: str, legend: str | None = None) -> str | bytes:
+    """The report in any of FORMATS: text for html, markdown and json; bytes for pdf and docx."""
+    return render_document(report, output, legend) if output in DOCUMENT_FORMATS else render(report, output, legend)
 
 
 def tidy_markdown(text: str) -> str:

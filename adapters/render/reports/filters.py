@@ -10,16 +10,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from regledger.adapters.render.answers_json import attribution
+from regledger.adapters.render.citations import Style, cfr_bluebook, cite_order, cite_parts
 from regledger.domain.values import Reliability
 
 __all__ = [
-    "FILTERS", "KIND_WORDS", "TESTS", "cite_label", "day", "is_web_url", "md", "md_url", "moment", "shown", "words",
+    "FIELD_LABELS", "FILTERS", "KIND_WORDS", "LIST_NAMES", "TESTS", "cite_label", "day", "is_web_url", "label",
+    "list_name", "md", "md_url",
+    "moment", "shown", "words",
 ]
 
 NONE = "—"
@@ -43,8 +47,73 @@ def day(value: str | None) -> str:
 
 
 def moment(value: str | None) -> str:
-    """An RFC 3339 timestamp, `T` read as a space so that it wraps and reads on paper, or a dash."""
-    return value.replace("T", " ", 1) if value else NONE
+    """An RFC 3339 timestamp to the second in UTC, as it reads on paper (`2019-05-16 14:02:07 UTC`), or a dash; the
+    JSON keeps the exact moment."""
+    if not value:
+        return NONE
+    try:
+        found = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return value.replace("T", " ", 1)
+    if found.tzinfo is None:
+        return f"{found:%Y-%m-%d %H:%M:%S}"
+    return f"{found.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC"
+
+
+# Field paths and detail/parameter names in words (a name not here is spelt out from its words: `_spelt`)
+FIELD_LABELS: Mapping[str, str] = {
+    "status": "Status", "name": "Name", "aliases": "Aliases", "country": "Country", "addresses": "Addresses",
+    "listed_on": "Listed since", "reliability": "Tier of the best source", "affiliate_of": "Affiliate of",
+    "title": "Title", "proposed_on": "Proposed on", "effective_on": "In force from", "expires_on": "Valid through",
+    "withdrawn_on": "Withdrawn on", "revoked_on": "Revoked on", "drafted_on": "Draft sent for review on",
+    "comments_close_on": "Comments close on", "applies_to": "Applies to", "include_affiliates": "Includes affiliates",
+    "date": "Date", "timing": "Timing", "outcome": "Outcome", "stance": "Stance", "certainty": "Certainty",
+    "stated_on": "Stated on", "published_on": "Published on", "actor_name": "Actor", "details": "Entry terms",
+    "parameters": "Parameters", "cfr": "CFR", "party": "Party", "measure": "Measure", "note": "Note",
+    "license_requirement": "Licence requirement (as worded)", "license_policy": "Licence review policy (as worded)",
+    "licence_requirement": "Licence requirement", "licence_review_policy": "Licence review policy (coded)",
+    "licence_scope": "Licence scope (coded)", "licence_exclusions": "Licence exclusions", "footnotes": "Footnotes",
+    "non_us_affiliates_listed_with_huawei": "Non-U.S. affiliates listed with Huawei",
+    "foreign_direct_product_footnote": "Foreign direct product rule footnote", "fdp_footnote": "FDP rule footnote",
+    "de_minimis_percent": "De minimis threshold (%)", "wind_down_ends_on": "Wind-down ends on",
+    "affiliates_added": "Affiliates added", "entries_designated": "Entries designated", "gaps": "Gaps in the record",
+    "rule": "Role of the rule", "national_emergency_continued_beyond": "National emergency continued beyond",
+}
+# Control lists by name (the Consolidated Screening List's sources, `importers.screening_read.SOURCES`)
+LIST_NAMES: Mapping[str, str] = {
+    "us-bis-entity-list": "Entity List (BIS)", "us-bis-meu-list": "Military End-User List (BIS)",
+    "us-bis-unverified-list": "Unverified List (BIS)", "us-bis-denied-persons": "Denied Persons List (BIS)",
+    "us-ofac-sdn": "Specially Designated Nationals List (OFAC)", "us-ofac-fse": "Foreign Sanctions Evaders (OFAC)",
+    "us-ofac-ssi": "Sectoral Sanctions Identifications List (OFAC)", "us-ofac-capta": "CAPTA List (OFAC)",
+    "us-ofac-cmic": "Non-SDN Chinese Military-Industrial Complex Companies List (OFAC)",
+    "us-ofac-ns-mbs": "Non-SDN Menu-Based Sanctions List (OFAC)",
+    "us-ofac-plc": "Palestinian Legislative Council List (OFAC)",
+    "us-state-isn": "Nonproliferation Sanctions (State)", "us-state-dtc": "ITAR Debarred (State)",
+}
+
+
+def list_name(key: str | None) -> str:
+    """A control list's name (`us-bis-entity-list` → `Entity List (BIS)`), else its key."""
+    return LIST_NAMES.get(key or "", key or NONE)
+
+
+_ACRONYMS = {"us": "U.S.", "fdp": "FDP", "eccns": "ECCNs", "eccn": "ECCN", "cfr": "CFR", "ear": "EAR", "tgl": "TGL",
+             "omb": "OMB", "eo": "EO"}
+
+
+def _spelt(name: str) -> str:
+    """`fdp_technology_eccns` → `FDP technology ECCNs`: a snake_case name in words, its first letter a capital."""
+    found = " ".join(_ACRONYMS.get(w, w) for w in name.split("_") if w)
+    return found[:1].upper() + found[1:]
+
+
+def label(path: str | None) -> str:
+    """A field path in words: `details.license_policy` → `Licence review policy`, `status` → `Status`; the path
+    itself stays in the JSON and in the reports' reference column."""
+    if not path:
+        return NONE
+    last = path.rsplit(".", 1)[-1]
+    return FIELD_LABELS.get(path) or FIELD_LABELS.get(last) or _spelt(last)
 
 
 def words(kind: str | None) -> str:
@@ -103,8 +172,39 @@ def md_url(value: str) -> Markup:
     return Markup(f"<{encoded}>")  # noqa: S704 - the destination is encoded above
 
 
+def _md_run(text: str) -> str:
+    """A run of a citation for Markdown: escaped like `md`, its edge spaces kept (runs are joined)."""
+    text = _MD_SPECIAL.sub(r"\\\1", " ".join(text.splitlines()))
+    return "".join(_HTML_SPECIAL.get(c, c) for c in text)
+
+
+def cite_html(citation: Mapping[str, Any], style: Style = "bluebook") -> Markup:
+    """A source in `style` for HTML: escaped, titles in `<i>`."""
+    runs = (f"<i>{escape(p.text)}</i>" if p.italic else str(escape(p.text)) for p in cite_parts(citation, style))
+    return Markup("".join(runs))  # noqa: S704 - every run escaped above
+
+
+def cite_md(citation: Mapping[str, Any], style: Style = "bluebook") -> Markup:
+    """A source in `style` for Markdown: escaped, titles in `*…*`."""
+    runs = (f"*{_md_run(p.text).strip()}*" if p.italic else _md_run(p.text) for p in cite_parts(citation, style))
+    return Markup("".join(runs))  # noqa: S704 - every run escaped by `_md_run`
+
+
+def cfr_cite(reference: str, style: Style = "bluebook") -> str:
+    """A CFR place in `style`: `15 C.F.R. pt. 744, supp. 4` (bluebook) or as stored, `15 CFR part 744, supplement
+    no. 4` (plain)."""
+    return cfr_bluebook(reference) if style == "bluebook" else reference
+
+
+def cite_sorted(citations: list[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """Sources in memo order (`citations.cite_order`): official first, then by tier, kind and date."""
+    return cite_order(citations)
+
+
 FILTERS: dict[str, Callable[..., Any]] = {
     "day": day, "moment": moment, "words": words, "tier_rank": tier_rank, "cite_label": cite_label,
     "shown": shown, "md": md, "md_url": md_url, "attribution": attribution,
+    "cite_html": cite_html, "cite_md": cite_md, "cite_sorted": cite_sorted, "cfr": cfr_cite, "label": label,
+    "list_name": list_name,
 }
 TESTS: dict[str, Callable[..., bool]] = {"web_url": is_web_url}

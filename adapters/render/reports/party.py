@@ -17,6 +17,7 @@ from typing import Any
 from regledger.adapters.errors import InputError
 from regledger.adapters.render.answers_json import history_json, item_json, plain
 from regledger.adapters.render.reports.data import Produced, header, item_of
+from regledger.adapters.render.reports.filters import list_name
 from regledger.domain.history import Entry
 from regledger.projections import (
     ListEntry,
@@ -48,14 +49,18 @@ MEASURES_METHOD = (
 )
 
 
-def party_report(entries: Iterable[Entry], text: str, query: Query, produced: Produced) -> dict[str, Any]:
-    """The dossier of the one party `text` names (key, name or alias) under `query` (statuses as of its date); a
-    dossier saying that no party has that name when none does; InputError when it names several."""
+def party_report(entries: Iterable[Entry], text: str, query: Query, produced: Produced, *,
+                 today: bool = False) -> dict[str, Any]:
+    """The dossier of the one party `text` names (key, name or alias) under `query` (statuses as of its date, which
+    `today` says was not asked for but taken as the day it is produced, UTC); a dossier saying that no party has
+    that name when none does; InputError when it names several."""
     entries = list(entries)
+    day = f"today (UTC), {query.as_of}" if today else str(query.as_of)
+    dated = {"as_of_text": day, "as_of_default": today}
     try:
         matches = match_parties(directory(entries), text)
     except NotFoundError as error:
-        return _nobody(text, error.suggestions, query, produced)
+        return {**_nobody(text, error.suggestions, query, produced, day), **dated}
     if len(matches) > 1:
         found = "; ".join(f"{m.party} ({m.name or 'no name'})" for m in matches)
         raise InputError(f"KEY: {text!r} names {len(matches)} parties: {found}; give one key")
@@ -69,8 +74,9 @@ def party_report(entries: Iterable[Entry], text: str, query: Query, produced: Pr
     measures = _measures(resolved, key, parents, query)
     legal = f"Legal effect: each listing's and measure's status on {query.as_of}; timelines show every visible action."
     return {
-        **header("party", f"Dossier: {names['names'][-1] if names['names'] else key}", produced, query,
-                 window={"as_of": query.as_of}, legal=legal),
+        **header("party", f"Dossier: {names['names'][-1] if names['names'] else key}, as of {day}",
+                 produced, query, window={"as_of": query.as_of}, legal=legal),
+        **dated,
         "party": {"key": key, **names, "affiliate_of": list(parents), "asked": text, "found": True,
                   "suggestions": []},
         "listings": [_listing(s, views[s], timelines[s]) for s in listings],
@@ -82,11 +88,12 @@ def party_report(entries: Iterable[Entry], text: str, query: Query, produced: Pr
     }
 
 
-def _nobody(text: str, suggestions: Sequence[str], query: Query, produced: Produced) -> dict[str, Any]:
+def _nobody(text: str, suggestions: Sequence[str], query: Query, produced: Produced, day: str) -> dict[str, Any]:
     """The dossier of a text that names no party: on no list on D, no party by that name, the closest names."""
     legal = f"Legal effect: the ledger as of {query.as_of}."
     return {
-        **header("party", f"Dossier: {text}", produced, query, window={"as_of": query.as_of}, legal=legal),
+        **header("party", f"Dossier: {text}, as of {day}", produced, query, window={"as_of": query.as_of},
+                 legal=legal),
         "party": {"key": None, "names": [], "aliases": [], "countries": [], "names_visible": False,
                   "affiliate_of": [], "asked": text, "found": False, "suggestions": list(suggestions)},
         "listings": [],
@@ -141,7 +148,7 @@ def _setter(pairs: list[tuple[Entry, Fact]], day: date) -> str | None:
 
 
 def _listing_row(subject: SubjectKey, resolved: Resolved, query: Query) -> dict[str, Any]:
-    return _row(subject[1], "listing", subject, resolved.get(subject, []), query)
+    return _row(list_name(subject[1]), "listing", subject, resolved.get(subject, []), query)
 
 
 def _measure_row(measure: dict[str, Any], resolved: Resolved, query: Query) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from regledger.adapters.render.answers_json import plain
+from regledger.adapters.render.answers_text import moment_words
 from regledger.adapters.render.reports.changes import action_json
 from regledger.adapters.render.reports.data import Produced, header, state_changes
 from regledger.domain.actions import Action
@@ -44,7 +45,7 @@ def replay_report(entries: Iterable[Entry], query: Query, until: datetime | None
     legal = ("Legal effect: each record's change is shown as of its own effective date (a correction's or "
              "retraction's: that of the action it amends).")
     return {
-        **header("replay", "Replay of the ledger" + (f" up to {plain(cut)}" if cut else ""), produced, query,
+        **header("replay", "Replay of the ledger" + (f" up to {moment_words(cut)}" if cut else ""), produced, query,
                  window={"until": cut}, legal=legal),
         "method": REPLAY_METHOD,
         "recorded": len(shown),

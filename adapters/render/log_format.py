@@ -13,7 +13,7 @@ from regledger.adapters.store.ledger import StoredAction
 from regledger.domain.actions import Action, Correction, ListingAction, MeasureAction, PositionStated, Retraction
 from regledger.domain.values import best_source
 
-__all__ = ["log_json", "log_text", "rfc3339", "subject_label"]
+__all__ = ["log_item", "log_json", "log_text", "rfc3339", "subject_label"]
 
 
 def rfc3339(moment: datetime) -> str:
@@ -23,7 +23,7 @@ def rfc3339(moment: datetime) -> str:
 
 def log_json(stored: Sequence[StoredAction]) -> str:
     """The stored actions as a JSON list, in recording order."""
-    return json.dumps([_item(s) for s in stored], indent=2, ensure_ascii=False)
+    return json.dumps([log_item(s) for s in stored], indent=2, ensure_ascii=False)
 
 
 def log_text(stored: Sequence[StoredAction]) -> str:
@@ -32,7 +32,8 @@ def log_text(stored: Sequence[StoredAction]) -> str:
     return safe_lines(_line(s) for s in stored) if stored else "the ledger is empty"
 
 
-def _item(stored: StoredAction) -> dict[str, Any]:
+def log_item(stored: StoredAction) -> dict[str, Any]:
+    """One stored action as `regledger log --format json` writes it."""
     data = stored.action.as_data()
     return {
         "position": stored.position,
