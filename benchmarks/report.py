@@ -99,11 +99,23 @@ def _machine(results: list[dict[str, Any]]) -> str:
 
 def write_markdown(folder: Path) -> Path:
     """Write RESULTS.md from every result file in `folder`; its path."""
-    results = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*-*.json"))]
+    results = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*-*.json"))
+               if not p.name.startswith(_OTHERS)]  # the other benchmarks' results: in sections of their own
     results.sort(key=lambda r: (r["store"], r["size"]))
     lines = ["| " + " | ".join(name for name, _ in COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
     lines += ["| " + " | ".join(cell(r) for _, cell in COLUMNS) + " |" for r in results]
     text = HEADER + "\n".join(lines) + "\n\n" + (_machine(results) if results else "")
     target = folder / "RESULTS.md"
+    old = target.read_text(encoding="utf-8") if target.exists() else ""
+    for heading in _KEPT:  # the other benchmarks' sections are kept as they are, in this order
+        if heading in old:
+            rest = old.split(heading, 1)[1]
+            end = rest.find("\n## ")
+            text += "\n" + heading + (rest[:end] if end >= 0 else rest).rstrip("\n") + "\n"
     target.write_text(text, encoding="utf-8")
     return target
+
+
+_OTHERS = ("web-", "screening-")  # result files of benchmarks.web_load and benchmarks.screening
+# The sections benchmarks.screening (screening_report.HEADING) and benchmarks.web_load (WEB_HEADING) write.
+_KEPT = ("## Screening counterparties", "## The web application under load")

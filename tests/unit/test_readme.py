@@ -25,6 +25,15 @@ def test_the_first_screen_holds_a_run_command_and_a_test_command() -> None:
     assert "pytest" in test
 
 
+def test_the_first_screen_holds_the_command_that_serves_the_bundled_case() -> None:
+    first_screen = "\n".join(README.splitlines()[:30])
+    serve = _commands()[2]
+
+    assert serve in first_screen
+    assert "regledger record examples/huawei-2019-2020.yaml --db huawei.db" in serve
+    assert serve.endswith("regledger serve --db huawei.db")
+
+
 def test_ci_runs_exactly_the_readme_test_command() -> None:
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     test = _commands()[1]

@@ -4,7 +4,7 @@ every package declares its exports and ships `py.typed`, every command has help.
 The layers, from the top (docs/architecture.md says what each holds). A module may import its own package and any
 package of a lower rank, never another package of its own rank or of a higher one:
 
-    7  regledger.adapters.cli
+    7  regledger.adapters.cli, .web                     (the shells: command line, web application and API)
     6  regledger.adapters.services
     5  regledger.adapters.wiring                          (the composition root)
     4  regledger.adapters.importers
@@ -44,7 +44,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("regledger.adapters.importers",),
     ("regledger.adapters.wiring",),
     ("regledger.adapters.services",),
-    ("regledger.adapters.cli",),
+    ("regledger.adapters.cli", "regledger.adapters.web"),
 )
 PACKAGE_ROOT = "regledger.adapters"
 RANKS = {package: rank for rank, packages in enumerate(LAYERS) for package in packages} | {PACKAGE_ROOT: len(LAYERS)}

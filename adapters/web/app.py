@@ -1,0 +1,91 @@
+"""The web application: `create_app(config)` builds the FastAPI application over the services — the pages
+(`pages`), their JSON twins, the HTTP API (`api`), the write endpoints and the security layer (`security`,
+`writes`) — with jinja2 templates from the package (`templates/web/`, autoescape on, strict undefined) and its own
+static files at /static/ (nothing is fetched from elsewhere).
+
+`app_from_environment()` builds it from the configuration `regledger serve` passes in environment variables: the
+factory uvicorn imports in each of several worker processes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib.metadata import version
+from importlib.resources import files
+from pathlib import Path
+
+import jinja2
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from regledger.adapters.web import api, determine, pages, security, tools, writes
+from regledger.adapters.web.config import WebConfig, from_environment
+from regledger.adapters.web.errors import install_handlers
+from regledger.adapters.web.filters import install_filters
+from regledger.adapters.wiring import open_stores
+
+__all__ = ["app_from_environment", "create_app", "lifespan", "templates_folder"]
+
+
+def templates_folder() -> Path:
+    """The package's templates (`regledger/templates`), holding `web/` and the reports' templates."""
+    return Path(str(files("regledger.templates")))
+
+
+def _templates() -> Jinja2Templates:
+    """The pages' templates: autoescape on, undefined names an error."""
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates_folder()),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    install_filters(environment)
+    return Jinja2Templates(env=environment)
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """While a server runs the application: the ledger's stores opened once, read-only, for every request to share
+    (their connection pools are safe across threads; every answer still reads the store afresh), closed at the
+    end. Without a server (a test client outside `with`), each request opens its own (`deps.stores`)."""
+    config: WebConfig = app.state.config
+    with open_stores(config.db, write=False) as shared:
+        app.state.shared_stores = shared
+        try:
+            yield
+        finally:
+            app.state.shared_stores = None
+
+
+def create_app(config: WebConfig) -> FastAPI:
+    """The application for `config`: read-only unless `config.write`."""
+    app = FastAPI(
+        title="regledger",
+        version=version("regledger"),
+        description="The rules as of any date, as published by any date, as known at any time: the command line's "
+                    "answers in its JSON.",
+        openapi_url="/api/v1/openapi.json",
+        docs_url=None,  # FastAPI's interactive docs load scripts from a CDN: not served
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.config = config
+    app.state.templates = _templates()
+    security.install(app, config)
+    app.include_router(writes.router)
+    app.include_router(determine.router)  # before api: its GET /api/v1/reports/determination explains the POST
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.include_router(tools.router)
+    app.mount("/static", StaticFiles(directory=templates_folder() / "web" / "static"), name="static")
+    install_handlers(app)
+    return app
+
+
+def app_from_environment() -> FastAPI:
+    """The application as `regledger serve` configured it (environment variables `REGLEDGER_SERVE_*`)."""
+    return create_app(from_environment())

@@ -1,0 +1,118 @@
+"""What every page shows besides its answer: the axes as given (kept in every link), the banner of a view that is
+not "today, as published, as known now" (like eCFR's bar over a past date), paging (`Page`: one page of rows with
+links to the next and previous), and the one way a page answers — HTML, or its JSON twin."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any, TypeVar
+
+from fastapi import Request
+from fastapi.responses import Response
+
+from regledger.adapters.safe_text import safe_data
+from regledger.adapters.web.deps import templates_of, wants_json
+from regledger.adapters.web.filters import url_with
+from regledger.adapters.web.inputs import TIERS, AxisParams, Paging
+from regledger.adapters.web.responses import whole_json
+
+__all__ = ["Page", "View", "answer", "banner_text", "page_of", "today"]
+
+T = TypeVar("T")
+
+
+def today() -> date:
+    """Today in UTC: the date of `/` and of a page's "back to today"."""
+    return datetime.now(UTC).date()
+
+
+def banner_text(axes: AxisParams, day: date | None) -> str:
+    """What the banner says when the view is not today's as published and as known now; empty when it is."""
+    parts = []
+    if day is not None and day != today():
+        parts.append(f"The rules as they stood on {day} (legal effect), not today.")
+    if axes.published_by:
+        parts.append(f"Only what the public record showed by {axes.published_by}.")
+    if axes.known_at:
+        parts.append(f"Only what regledger had recorded by {axes.known_at}.")
+    if axes.min_reliability:
+        parts.append(f"Only sources of tier {axes.min_reliability} or stronger.")
+    return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class View:
+    """A page's frame: its axes, the query to keep in links, its banner."""
+
+    axes: AxisParams
+    day: date | None = None
+    selection: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def axes_query(self) -> dict[str, str]:
+        """The axis parameters given, for links to other pages under the same axes."""
+        return self.axes.given()
+
+    @property
+    def query(self) -> dict[str, str]:
+        """The axes and the selection, for links to this page's other pages."""
+        return {**self.axes.given(), **self.selection}
+
+    @property
+    def banner(self) -> str:
+        """The banner's text (empty: no banner)."""
+        return banner_text(self.axes, self.day)
+
+    @property
+    def today_url(self) -> str:
+        """The same view, today, as published and as known now."""
+        return url_with(f"/as-of/{today()}", self.selection)
+
+    @property
+    def tiers(self) -> list[str]:
+        """The tiers, strongest first."""
+        return TIERS.split(", ")
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of rows: the rows, where they start, how many there are in all, and the links around it."""
+
+    rows: list[Any]
+    number: int
+    size: int
+    total: int
+    next: str | None
+    previous: str | None
+
+    @property
+    def pages(self) -> int:
+        """How many pages the rows fill (at least one)."""
+        return max(1, -(-self.total // self.size))
+
+    def json(self) -> dict[str, Any]:
+        """The page's place, as the JSON twin gives it (`next`: the link to the next page, or null)."""
+        return {"number": self.number, "size": self.size, "total": self.total, "pages": self.pages,
+                "next": self.next, "previous": self.previous}
+
+
+def page_of(rows: Sequence[T], paging: Paging, path: str, query: dict[str, Any]) -> Page:
+    """The page `paging` of `rows`, its links keeping `query`."""
+    start = paging.start
+    shown = list(rows[start:start + paging.size])
+    more = start + paging.size < len(rows)
+    return Page(shown, paging.number, paging.size, len(rows),
+                url_with(path, query, page=paging.number + 1) if more else None,
+                url_with(path, query, page=paging.number - 1) if paging.number > 1 else None)
+
+
+def answer(request: Request, template: str, twin: Any, context: dict[str, Any], status: int = 200) -> Response:
+    """The page: its JSON twin when the request wants JSON, else the template rendered with `context` (its stored
+    text made safe: control characters, escape sequences and bidi overrides escaped; autoescape does the rest)."""
+    if wants_json(request):
+        return whole_json(twin, status)
+    shown = {name: safe_data(value) if isinstance(value, dict | list) else value for name, value in context.items()}
+    return templates_of(request).TemplateResponse(
+        request, template, shown, status_code=status)

@@ -1,0 +1,291 @@
+"""The pages: each renders on the bundled case with what a reader looks for, every axis in its URL; each has a
+JSON twin (`?format=json` or `Accept: application/json`) that is the command line's JSON (cut to the page, with a
+link to the next); paging and search; the banner of a view that is not today's; bad input as a 4xx error page with
+the command line's one-line message; no inline script or style anywhere."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from regledger.adapters.web.views import today
+from tests.web.web_kit import TestClient, bundled, cli_json, cli_text, client_of, web
+
+__all__ = ["bundled", "web"]  # the fixtures, imported for pytest to find
+
+PAGES = {
+    "/as-of/2019-05-17?published_by=2019-05-17": ["The rules as of 2019-05-17", "Huawei Technologies Co., Ltd.",
+                                                  "FR Doc. 2019-10616 (public inspection)", "us-bis-entity-list"],
+    "/diff/2019-05-15/2020-08-31": ["What changed after 2019-05-15 through 2020-08-31", "Side by side",
+                                    "Every status transition in the window", "Change log"],
+    "/parties/huawei-technologies": ["Huawei Technologies Co., Ltd.", "華為", "<svg", "Measures that apply",
+                                     "Positions about it"],
+    "/parties/shanghai-hisilicon-technologies": ["Shanghai HiSilicon Technologies Co., Ltd.", "<svg"],
+    "/history?subject=huawei-technologies": ["History of", "us-bis-entity-list/huawei-technologies"],
+    "/log": ["The ledger's log", "Head digest", "Verify the hash chain", "Stored actions"],
+    "/screen?name=Huawei+Technologies&on=2019-06-01": ["Results", "match", "Huawei Technologies Co., Ltd."],
+    "/reports": ["Change log of a window", "Snapshot of a date", "Dossier of a party", "Replay",
+                 "Certificate of a recorded screening run"],
+    "/diff": ["Compare two dates"],
+    "/history": ["History of a subject"],
+}
+
+
+@pytest.mark.parametrize("path", sorted(PAGES))
+def test_each_page_renders_what_a_reader_looks_for(web: TestClient, path: str) -> None:
+    response = web.get(path)
+
+    assert response.status_code == 200, response.text[:800]
+    assert response.headers["content-type"].startswith("text/html")
+    for text in PAGES[path]:
+        assert text in response.text, text
+    assert "<script" not in response.text
+    assert " style=" not in response.text
+    assert "<style" not in response.text
+
+
+def test_the_measure_and_meeting_pages_show_status_and_history(web: TestClient, bundled: str) -> None:
+    state = cli_json(bundled, "as-of", "2020-09-01", "--format", "json")
+    measure, meeting = state["measures"][0]["key"], state["meetings"][0]["key"]
+
+    measure_page = web.get(f"/measures/{measure}", params={"as_of": "2020-09-01"})
+    meeting_page = web.get(f"/meetings/{meeting}", params={"as_of": "2020-09-01"})
+
+    assert measure_page.status_code == meeting_page.status_code == 200
+    assert "On 2020-09-01" in measure_page.text
+    assert "Every visible action" in measure_page.text
+    assert state["measures"][0]["title"].split(":")[0][:20] in measure_page.text
+    assert web.get(f"/measures/{measure}", params={"format": "json"}).json()["items"] == cli_json(
+        bundled, "history", measure, "--format", "json")["items"][:50]
+
+
+def test_the_home_page_is_today(web: TestClient) -> None:
+    response = web.get("/", follow_redirects=False)
+
+    assert response.status_code == 307
+    assert response.headers["location"] == f"/as-of/{today()}"
+
+
+def test_the_banner_shows_only_when_the_view_is_not_today_as_published_as_known_now(web: TestClient) -> None:
+    now = web.get(f"/as-of/{today()}").text
+    past = web.get("/as-of/2019-05-17").text
+    published = web.get(f"/as-of/{today()}", params={"published_by": "2019-05-17"}).text
+
+    assert 'class="banner"' not in now
+    assert 'class="banner"' in past
+    assert "The rules as they stood on 2019-05-17" in past
+    assert "Only what the public record showed by 2019-05-17" in published
+
+
+def test_the_forms_lead_to_dated_addresses_keeping_every_axis(web: TestClient) -> None:
+    as_of = web.get("/as-of", params={"date": "2019-05-17", "published_by": "2019-05-16", "min_reliability": ""},
+                    follow_redirects=False)
+    diff = web.get("/diff", params={"from": "2019-05-15", "to": "2020-08-31", "known_at": "2100-01-01"},
+                   follow_redirects=False)
+
+    assert as_of.headers["location"] == "/as-of/2019-05-17?published_by=2019-05-16"
+    assert diff.headers["location"] == "/diff/2019-05-15/2020-08-31?known_at=2100-01-01"
+
+
+@pytest.mark.parametrize(("suffix", "headers"), [("&format=json", {}), ("", {"accept": "application/json"})])
+def test_the_as_of_twin_is_the_command_lines_json_cut_to_the_page(bundled: str, suffix: str,
+                                                                  headers: dict[str, str]) -> None:
+    small = client_of(bundled, page_size=10)
+    whole = cli_json(bundled, "as-of", "2020-09-01", "--published-by", "2020-08-31", "--format", "json")
+    rows = [(key, e) for key, entries in whole["lists"].items() for e in entries]
+
+    first = small.get(f"/as-of/2020-09-01?published_by=2020-08-31{suffix}", headers=headers).json()
+    second = small.get(first["page"]["next"] + suffix, headers=headers).json()
+
+    assert first["page"]["total"] == len(rows) > 20
+    assert first["page"]["next"] == "/as-of/2020-09-01?published_by=2020-08-31&page=2"
+    assert [(k, e) for k, es in first["lists"].items() for e in es] == rows[:10]
+    assert [(k, e) for k, es in second["lists"].items() for e in es] == rows[10:20]
+    assert {k: v for k, v in first.items() if k not in {"lists", "page"}} == {
+        k: v for k, v in whole.items() if k != "lists"}
+
+
+def test_the_last_page_has_no_next_and_a_page_past_the_end_is_empty(bundled: str) -> None:
+    small = client_of(bundled, page_size=100)
+    first = small.get("/as-of/2020-09-01", params={"format": "json"}).json()
+    pages = first["page"]["pages"]
+
+    last = small.get("/as-of/2020-09-01", params={"format": "json", "page": pages}).json()
+    beyond = small.get("/as-of/2020-09-01", params={"format": "json", "page": pages + 1}).json()
+
+    assert last["page"]["next"] is None
+    assert last["page"]["previous"]
+    assert beyond["lists"] == {}
+
+
+def test_the_entries_are_searchable(web: TestClient) -> None:
+    found = web.get("/as-of/2020-09-01", params={"q": "hisilicon", "format": "json"}).json()
+    page = web.get("/as-of/2020-09-01", params={"q": "hisilicon"}).text
+
+    names = [e["name"] for entries in found["lists"].values() for e in entries]
+    assert names
+    assert all("hisilicon" in (n + " ".join(e["aliases"])).casefold() for entries in
+                         found["lists"].values() for e in entries for n in [e["name"]])
+    assert 'value="hisilicon"' in page
+
+
+def test_the_diff_and_history_twins_are_the_command_lines_json_cut_to_the_page(web: TestClient, bundled: str) -> None:
+    diff = web.get("/diff/2019-05-15/2020-08-31", params={"format": "json"}).json()
+    history = web.get("/history", params={"subject": "huawei-technologies", "format": "json"}).json()
+
+    whole_diff = cli_json(bundled, "diff", "2019-05-15", "2020-08-31", "--format", "json")
+    whole_history = cli_json(bundled, "history", "huawei-technologies", "--format", "json")
+    assert diff["took_effect"] == whole_diff["took_effect"][:50]
+    assert {k: v for k, v in diff.items() if k not in {"took_effect", "page"}} == {
+        k: v for k, v in whole_diff.items() if k != "took_effect"}
+    assert history["items"] == whole_history["items"][:50]
+    assert diff["page"]["total"] == len(whole_diff["took_effect"])
+    assert diff["page"]["next"] == "/diff/2019-05-15/2020-08-31?page=2"
+
+
+def test_the_party_twin_is_the_dossiers_json(web: TestClient, bundled: str) -> None:
+    twin = web.get("/parties/huawei-technologies", params={"as_of": "2020-09-01", "format": "json"}).json()
+
+    expected = cli_json(bundled, "report", "party", "huawei-technologies", "--as-of", "2020-09-01", "--format",
+                        "json")
+    assert {**twin, "produced_at": None} == {**expected, "produced_at": None}
+
+
+def test_a_name_of_several_parties_asks_which(web: TestClient) -> None:
+    response = web.get("/parties/huawei")
+
+    assert response.status_code == 300
+    assert 'href="/parties/huawei-technologies"' in response.text
+
+
+def test_the_log_twin_is_the_command_lines_log_cut_to_the_page(bundled: str) -> None:
+    small = client_of(bundled, page_size=25)
+
+    first = small.get("/log", params={"format": "json"}).json()
+    second = small.get(first["page"]["next"] + "&format=json").json()
+
+    whole = cli_json(bundled, "log", "--format", "json")
+    assert first["items"] == whole[:25]
+    assert second["items"] == whole[25:50]
+    assert first["page"]["next"] == f"/log?after={whole[24]['position']}"
+    assert second["page"]["next"] == f"/log?after={whole[49]['position']}"
+    verified = re.match(r"(\d+) events verified, head digest ([0-9a-f]{64})", cli_text(bundled, "verify"))
+    assert verified is not None
+    assert (second["ledger"]["size"], second["ledger"]["head"]) == (int(verified[1]), verified[2])
+
+
+def test_the_verify_button_runs_verify_and_shows_its_result(web: TestClient, bundled: str) -> None:
+    page = web.post("/log/verify")
+    twin = web.post("/log/verify", headers={"accept": "application/json"}).json()
+
+    said = cli_text(bundled, "verify").splitlines()[0]
+    assert page.status_code == 200
+    assert f"ok: {twin['verified']} events verified, head digest" in page.text
+    assert said == f"{twin['verified']} events verified, head digest {twin['head']}"
+    assert twin["holds"] is True
+    assert twin["divergence"] is None
+
+
+def test_a_csv_upload_is_screened_on_the_page(web: TestClient) -> None:
+    text = "id,name\nc-1,HiSilicon Technologies\n"
+
+    response = web.post("/screen", data={"on": "2020-01-01"}, files={"file": ("mine.csv", text.encode(), "text/csv")})
+
+    assert response.status_code == 200
+    assert "Row 1" in response.text
+    assert "HiSilicon" in response.text
+
+
+def test_a_csv_with_bad_rows_is_refused_listing_them(web: TestClient) -> None:
+    text = "id,name,date\nc-1,,2020-01-01\nc-2,Acme,2020-13-01\n"
+
+    response = web.post("/screen", files={"file": ("mine.csv", text.encode(), "text/csv")})
+    twin = web.post("/screen", headers={"accept": "application/json"},
+                    files={"file": ("mine.csv", text.encode(), "text/csv")})
+
+    assert response.status_code == twin.status_code == 400
+    assert "mine.csv: 2 bad rows" in response.text
+    assert twin.json()["error"].startswith("mine.csv: 2 bad rows")
+    assert [b["row"] for b in twin.json()["bad_rows"]] == [1, 2]
+
+
+@pytest.mark.parametrize(("path", "status", "message"), [
+    ("/as-of/2019-13-01", 400, "date: &#39;2019-13-01&#39; is not a calendar date"),
+    ("/as-of/2019-05-17?list=nope", 404, "list: no list &#39;nope&#39; in the ledger"),
+    ("/diff/2020-01-01/2019-01-01", 400, "to (2019-01-01) is before from (2020-01-01)"),
+    ("/as-of/2019-05-17?page=0", 400, "page: &#39;0&#39; is not a page number"),
+    ("/history?subject=nothing-of-that-name", 404, "subject: "),
+])
+def test_bad_input_is_an_error_page_with_one_line(web: TestClient, path: str, status: int, message: str) -> None:
+    page = web.get(path)
+    twin = web.get(path, headers={"accept": "application/json"})
+
+    assert page.status_code == twin.status_code == status
+    assert message in page.text
+    assert 'role="alert"' in page.text
+    assert "\n" not in twin.json()["error"]
+
+
+def test_the_stylesheet_is_served_from_the_package(web: TestClient) -> None:
+    css = web.get("/static/web.css")
+
+    assert css.status_code == 200
+    assert css.headers["content-type"].startswith("text/css")
+    assert ".banner" in css.text
+
+
+def test_verify_streams_its_progress_into_the_page(bundled: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("regledger.adapters.web.verifying.EVERY", 0.0)  # a line for every event verified
+
+    page = client_of(bundled).post("/log/verify").text
+
+    lines = re.findall(r"<li>([\d,]+) of ([\d,]+) events verified \((\d+)%\)</li>", page)
+    assert len(lines) > 10
+    assert lines[-1][0] == lines[-1][1]
+    assert page.index("events verified (") < page.index("ok: ")
+
+
+def test_verify_names_the_first_divergence_of_a_tampered_ledger(tmp_path) -> None:
+    from tests.integration.integrity_kit import Attacker, find_event  # noqa: PLC0415
+
+    db = str(tmp_path / "tampered.db")
+    timeline = tmp_path / "one.yaml"
+    timeline.write_text(
+        "- kind: entity_listed\n  id: a-1\n  list: us-bis-entity-list\n  party: {key: acme, name: Acme Ltd}\n"
+        "  effective_on: 2020-01-10\n  published_on: 2020-01-08\n  sources: [{citation: 85 FR 1, reliability: "
+        "official}]\n", encoding="utf-8")
+    cli_text(db, "record", str(timeline))
+    position, event = find_event(db, "85 FR 1")
+    attacker = Attacker(db)
+    attacker.change(event.notification_id, b"85 FR 1", b"85 FR 9")
+    attacker.close()
+    web = client_of(db)
+
+    page = web.post("/log/verify").text
+    twin = web.post("/log/verify", headers={"accept": "application/json"}).json()
+
+    assert f"FAILED: {position - 1} events verified before the first divergence" in page
+    assert f"changed: position {position} in recording order" in page
+    assert twin["holds"] is False
+    assert twin["divergence"]
+    assert twin["divergence"][0] in page
+
+
+@pytest.mark.parametrize("path", ["/history", "/diff"])
+def test_a_form_pages_twin_without_its_parameters_is_a_400(web: TestClient, path: str) -> None:
+    response = web.get(path, params={"format": "json"})
+
+    assert response.status_code == 400
+    assert response.json()["error"].startswith(("subject: ", "from: "))
+
+
+def test_the_last_page_of_the_log_has_no_next(web: TestClient, bundled: str) -> None:
+    whole = cli_json(bundled, "log", "--format", "json")
+
+    last = web.get("/log", params={"after": whole[-3]["position"], "format": "json"}).json()
+    bad = web.get("/log", params={"after": "-1"})
+
+    assert last["items"] == whole[-2:]
+    assert last["page"]["next"] is None
+    assert bad.status_code == 400
