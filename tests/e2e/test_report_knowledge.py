@@ -117,8 +117,6 @@ def test_known_at_says_what_regledger_had_recorded_then(recorded: str) -> None:
 
 
 def test_the_command_renders_each_format_with_memo_citations(recorded: str, run_cli) -> None:
-    if not recorded.endswith(".db"):
-        pytest.skip("the command line is the same on both stores; once is enough")
     markdown = run_cli("report", "knowledge", "2019-05-17", "--format", "markdown", "--db", recorded)
     html = run_cli("report", "knowledge", "2019-05-17", "--db", recorded)
     plain = run_cli("report", "knowledge", "2019-05-17", "--citation-style", "plain", "--format", "json",
@@ -138,8 +136,6 @@ def test_the_command_renders_each_format_with_memo_citations(recorded: str, run_
 
 
 def test_the_text_memos_take_citation_style_and_default_to_plain(recorded: str, run_cli) -> None:
-    if not recorded.endswith(".db"):
-        pytest.skip("the command line is the same on both stores; once is enough")
     asked = ("as-of", "2019-05-17", "--party", "huawei-technologies", "--published-by", "2019-05-17", "--db", recorded)
 
     plain = run_cli(*asked)
