@@ -19,6 +19,7 @@ import jinja2
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from regledger.adapters.web import api, determine, pages, security, tools, writes
 from regledger.adapters.web.config import WebConfig, from_environment
@@ -83,7 +84,29 @@ def create_app(config: WebConfig) -> FastAPI:
     app.include_router(tools.router)
     app.mount("/static", StaticFiles(directory=templates_folder() / "web" / "static"), name="static")
     install_handlers(app)
+    app.add_middleware(HeadAsGet)  # outermost: a HEAD request is answered as its GET, without the body
     return app
+
+
+class HeadAsGet:
+    """HEAD answered as GET with the body left out (RFC 9110 §9.3.2): FastAPI's routes answer only the methods
+    they name, so without this a monitor's or a proxy's HEAD request would get 405."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass the request on; a HEAD request as GET, its response's body dropped."""
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, headers_only)
 
 
 def app_from_environment() -> FastAPI:

@@ -289,3 +289,15 @@ def test_the_last_page_of_the_log_has_no_next(web: TestClient, bundled: str) -> 
     assert last["items"] == whole[-2:]
     assert last["page"]["next"] is None
     assert bad.status_code == 400
+
+
+@pytest.mark.parametrize("path", ["/as-of/2019-05-17", "/api/v1/as-of/2019-05-17?party=huawei-technologies",
+                                  "/parties/huawei-technologies", "/static/web.css"])
+def test_a_head_request_is_answered_as_its_get_without_the_body(web: TestClient, path: str) -> None:
+    got, head = web.get(path), web.head(path)
+
+    assert (got.status_code, head.status_code) == (200, 200)
+    assert head.content == b""
+    assert got.content
+    assert head.headers["content-type"] == got.headers["content-type"]
+    assert head.headers["content-security-policy"] == got.headers["content-security-policy"]
