@@ -9,12 +9,11 @@ first; a bad value raises InputError, which `main` reports in one line with exit
 from __future__ import annotations
 
 import functools
-import re
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Final, TypeVar
 
@@ -25,10 +24,19 @@ from regledger.adapters.errors import InputError, RegledgerError, one_line
 from regledger.adapters.render.answers_text import citation_style
 from regledger.adapters.render.citations import STYLES
 from regledger.adapters.safe_text import safe_text
-from regledger.adapters.services.inputs import Axes, BackwardWindowError, Selection, UnknownNameError, Window
+from regledger.adapters.services.inputs import (
+    Axes,
+    BackwardWindowError,
+    MomentOption,
+    Selection,
+    UnknownNameError,
+    Window,
+    parse_day,
+    parse_moment,
+)
 from regledger.adapters.store.opening import refusal
 from regledger.adapters.wiring import Stores, open_stores
-from regledger.domain.values import Reliability, parse_legal_date
+from regledger.domain.values import Reliability
 
 __all__ = [
     "DB_HELP",
@@ -62,8 +70,6 @@ DB_HELP: Final = (
     "or postgresql://USER@HOST/DB[?schema=S]. Env: REGLEDGER_DB."
 )
 _DB_KEY = "regledger.db"  # where `--db` is kept in the context's meta, which nested contexts share
-_RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
-_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _NAMES: Final = {"list": "--list", "party": "--party", "subject": "SUBJECT"}
 
 
@@ -101,46 +107,9 @@ def error_line(error: RegledgerError | str) -> str:
 
 # --- dates and moments --------------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class MomentOption:
-    """An option that takes a moment, as its errors name it: its name, an example timestamp, and whether an
-    impossible calendar date is reported as a date (as D and --published-by are) or as a moment."""
-
-    name: str
-    example: str
-    dates_as_dates: bool
-
-
+# MomentOption, parse_day and parse_moment live in services.inputs, shared with the web's parameters.
 KNOWN_AT: Final = MomentOption("--known-at", "2019-05-17T12:00:00Z", dates_as_dates=True)
 UNTIL: Final = MomentOption("--until", "2020-05-15T12:00:00Z", dates_as_dates=False)
-
-
-def parse_day(value: str, name: str) -> date:
-    """A YYYY-MM-DD calendar date; InputError naming the argument otherwise."""
-    try:
-        day: date = parse_legal_date(value)
-    except ValueError as error:
-        raise InputError(f"{name}: {error}") from None
-    return day
-
-
-def parse_moment(value: str, option: MomentOption) -> datetime:
-    """An RFC 3339 timestamp (in UTC), or a date meaning the end of that UTC day; InputError naming `option`."""
-    text = value.strip().upper()
-    if _DAY.match(text) and option.dates_as_dates:
-        return datetime.combine(parse_day(text, option.name), time.max, tzinfo=UTC)
-    try:
-        if _DAY.match(text):
-            return datetime.combine(date.fromisoformat(text), time.max, tzinfo=UTC)
-        if _RFC3339.match(text):
-            return datetime.fromisoformat(text).astimezone(UTC)
-    except ValueError as error:
-        raise InputError(f"{option.name}: {value!r} is not a real moment: {error}") from None
-    except OverflowError:  # e.g. 0001-01-01T00:00:00+01:00, an hour before the calendar begins in UTC
-        raise InputError(f"{option.name}: {value!r} falls outside the calendar in UTC (0001-01-01T00:00:00Z to "
-                         "9999-12-31T23:59:59.999999Z)") from None
-    raise InputError(f"{option.name}: {value!r} is not an RFC 3339 timestamp ({option.example}) or a date "
-                     "(YYYY-MM-DD, meaning the end of that UTC day)")
 
 
 def parse_known_at(value: str) -> datetime:

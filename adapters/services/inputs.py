@@ -10,15 +10,27 @@ words: each error says which input it is about, so that the shell can name its o
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from typing import Final, Literal
 
 from regledger.adapters.errors import InputError
-from regledger.domain.values import Reliability
+from regledger.domain.values import Reliability, parse_legal_date
 from regledger.projections import Query
 
-__all__ = ["EVERYTHING", "Axes", "BackwardWindowError", "Named", "Selection", "UnknownNameError", "Window"]
+__all__ = [
+    "EVERYTHING",
+    "Axes",
+    "BackwardWindowError",
+    "MomentOption",
+    "Named",
+    "Selection",
+    "UnknownNameError",
+    "Window",
+    "parse_day",
+    "parse_moment",
+]
 
 Named = Literal["list", "party", "subject"]
 
@@ -74,3 +86,47 @@ class Window:
     def __post_init__(self) -> None:
         if self.end < self.start:
             raise BackwardWindowError(self.start, self.end)
+
+
+# --- dates and moments, as every shell parses them (the command line names its option, the web its parameter) ---
+
+_RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class MomentOption:
+    """An option that takes a moment, as its errors name it: its name, an example timestamp, and whether an
+    impossible calendar date is reported as a date (as D and --published-by are) or as a moment."""
+
+    name: str
+    example: str
+    dates_as_dates: bool
+
+
+def parse_day(value: str, name: str) -> date:
+    """A YYYY-MM-DD calendar date; InputError naming the argument otherwise."""
+    try:
+        day: date = parse_legal_date(value)
+    except ValueError as error:
+        raise InputError(f"{name}: {error}") from None
+    return day
+
+
+def parse_moment(value: str, option: MomentOption) -> datetime:
+    """An RFC 3339 timestamp (in UTC), or a date meaning the end of that UTC day; InputError naming `option`."""
+    text = value.strip().upper()
+    if _DAY.match(text) and option.dates_as_dates:
+        return datetime.combine(parse_day(text, option.name), time.max, tzinfo=UTC)
+    try:
+        if _DAY.match(text):
+            return datetime.combine(date.fromisoformat(text), time.max, tzinfo=UTC)
+        if _RFC3339.match(text):
+            return datetime.fromisoformat(text).astimezone(UTC)
+    except ValueError as error:
+        raise InputError(f"{option.name}: {value!r} is not a real moment: {error}") from None
+    except OverflowError:  # e.g. 0001-01-01T00:00:00+01:00, an hour before the calendar begins in UTC
+        raise InputError(f"{option.name}: {value!r} falls outside the calendar in UTC (0001-01-01T00:00:00Z to "
+                         "9999-12-31T23:59:59.999999Z)") from None
+    raise InputError(f"{option.name}: {value!r} is not an RFC 3339 timestamp ({option.example}) or a date "
+                     "(YYYY-MM-DD, meaning the end of that UTC day)")

@@ -8,16 +8,24 @@ command line names its option (`published_by: '2019-13-01' is not a calendar dat
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime
 from typing import Final
 
 from regledger.adapters.errors import InputError
-from regledger.adapters.services.inputs import Axes, BackwardWindowError, Selection, UnknownNameError, Window
-from regledger.domain.values import Reliability, parse_legal_date
+from regledger.adapters.services.inputs import (
+    Axes,
+    BackwardWindowError,
+    MomentOption,
+    Selection,
+    UnknownNameError,
+    Window,
+    parse_day,
+    parse_moment,
+)
+from regledger.domain.values import Reliability
 
 __all__ = [
     "AxisParams",
@@ -31,35 +39,12 @@ __all__ = [
     "window",
 ]
 
-_RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
-_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 TIERS: Final = ", ".join(tier.value for tier in Reliability)
-
-
-def parse_day(value: str, name: str) -> date:
-    """A YYYY-MM-DD calendar date; InputError naming the parameter otherwise."""
-    try:
-        day: date = parse_legal_date(value)
-    except ValueError as error:
-        raise InputError(f"{name}: {error}") from None
-    return day
 
 
 def parse_known_at(value: str, name: str = "known_at") -> datetime:
     """An RFC 3339 timestamp (in UTC), or a date meaning the end of that UTC day; InputError naming `name`."""
-    text = value.strip().upper()
-    if _DAY.match(text):
-        return datetime.combine(parse_day(text, name), time.max, tzinfo=UTC)
-    try:
-        if _RFC3339.match(text):
-            return datetime.fromisoformat(text).astimezone(UTC)
-    except ValueError as error:
-        raise InputError(f"{name}: {value!r} is not a real moment: {error}") from None
-    except OverflowError:
-        raise InputError(f"{name}: {value!r} falls outside the calendar in UTC (0001-01-01T00:00:00Z to "
-                         "9999-12-31T23:59:59.999999Z)") from None
-    raise InputError(f"{name}: {value!r} is not an RFC 3339 timestamp (2019-05-17T12:00:00Z) or a date "
-                     "(YYYY-MM-DD, meaning the end of that UTC day)")
+    return parse_moment(value, MomentOption(name, "2019-05-17T12:00:00Z", dates_as_dates=True))
 
 
 @dataclass(frozen=True)
