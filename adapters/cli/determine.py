@@ -5,28 +5,41 @@ rule? A cited determination per transaction, as a text memo or JSON (docs/determ
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
 from regledger.adapters.cli.groups import cli
-from regledger.adapters.cli.options import AxisOptions, axis_options, db_option, ledger_stores, parse_day
+from regledger.adapters.cli.options import AxisOptions, Command, axis_options, db_option, ledger_stores, parse_day
 from regledger.adapters.render.determination_json import determinations_json
 from regledger.adapters.render.determination_text import determinations_text
 from regledger.adapters.services import determination
 from regledger.adapters.services.recording import read_actions
 
-__all__ = ["determine_command"]
+__all__ = ["determine_command", "transaction_options"]
+
+
+def transaction_options(product: str) -> Callable[[Command], Command]:
+    """FILE, `--on D`, `--assume FILE` and `--assume-adopted MEASURE_KEY`, declared once for `determine` and
+    `report determination`; `product` names what the what-if is overlaid for ("answer", "report")."""
+    def apply(command: Command) -> Command:
+        command = click.option(
+            "--assume-adopted", "assume_adopted", metavar="MEASURE_KEY", multiple=True,
+            help="Treat this drafted, proposed, announced or withdrawn measure as adopted on its last terms from "
+                 "each transaction's date.")(command)
+        command = click.option(
+            "--assume", "assume", metavar="FILE", multiple=True, type=click.Path(path_type=Path, dir_okay=False),
+            help=f"A timeline file of hypothetical actions, overlaid for this {product} only (nothing is "
+                 "recorded).")(command)
+        command = click.option("--on", "on", metavar="D",
+                               help="The date of transactions that give none (YYYY-MM-DD).")(command)
+        return click.argument("file", metavar="FILE", type=click.Path(path_type=Path, dir_okay=False))(command)
+    return apply
 
 
 @cli.command("determine")
-@click.argument("file", metavar="FILE", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--on", "on", metavar="D", help="The date of transactions that give none (YYYY-MM-DD).")
-@click.option("--assume", "assume", metavar="FILE", multiple=True, type=click.Path(path_type=Path, dir_okay=False),
-              help="A timeline file of hypothetical actions, overlaid for this answer only (nothing is recorded).")
-@click.option("--assume-adopted", "assume_adopted", metavar="MEASURE_KEY", multiple=True,
-              help="Treat this drafted, proposed, announced or withdrawn measure as adopted on its last terms from "
-                   "each transaction's date.")
+@transaction_options("answer")
 @axis_options()
 @db_option
 def determine_command(file: Path, on: str | None, assume: tuple[Path, ...], assume_adopted: tuple[str, ...],

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import click
 
+from regledger.adapters.cli.determine import transaction_options
 from regledger.adapters.cli.groups import report_group
 from regledger.adapters.cli.options import (
     KNOWN_AT,
@@ -155,13 +156,7 @@ def knowledge_command(day: str, axes: AxisOptions, out_file: Path | None) -> Non
 
 
 @report_group.command("determination")
-@click.argument("file", metavar="FILE", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--on", "on", metavar="D", help="The date of transactions that give none (YYYY-MM-DD).")
-@click.option("--assume", "assume", metavar="FILE", multiple=True, type=click.Path(path_type=Path, dir_okay=False),
-              help="A timeline file of hypothetical actions, overlaid for this report only (nothing is recorded).")
-@click.option("--assume-adopted", "assume_adopted", metavar="MEASURE_KEY", multiple=True,
-              help="Treat this drafted, proposed, announced or withdrawn measure as adopted on its last terms from "
-                   "each transaction's date.")
+@transaction_options("report")
 @report_options
 def determination_command(file: Path, *, on: str | None, assume: tuple[Path, ...], assume_adopted: tuple[str, ...],
                           axes: AxisOptions, out_file: Path | None) -> None:
