@@ -16,17 +16,18 @@ client), at most `--requests` requests per kind and for at most `--seconds` per 
 - `diff`: `GET /api/v1/diff/{D-365}/{D}` (a one-year compare).
 
 The in-process baseline answers the same questions one after another on stores opened once (as the server keeps
-its process): `queries.as_of` / `queries.diff` rendered as the command line's JSON; for the page, the whole as-of
-answer, which a paged view must not compute. Each kind's figures: p50/p99 in ms, both ways, and the ratios HTTP ÷
+its process): `queries.as_of` / `queries.diff` rendered as the command line's JSON; for the page, its first page
+(`queries.as_of_page`, the server's page size) rendered the same way (the server renders it as HTML). Each kind's
+figures: p50/p99 in ms, both ways, and the ratios HTTP ÷
 in-process (latency: p50, p99; throughput: the server's requests/s under load over the services' answers/s one at
 a time). A request that fails or outlasts `--timeout` is counted by its error's name, never timed. The first answer
 of each API kind is compared with the in-process JSON (`agree`), and flagged when it came from the reference fold
 instead of the read models (`from_fold`: stale models; the figures then mean little). Targets (issue 18):
 party as-of p99 < 50 ms; the first page of a paged view p99 < 300 ms even at 1,000,000 events.
 
-Writes `benchmarks/results/web-<store>-<actions>.json` and the web section of `benchmarks/results/RESULTS.md`.
-Only 127.0.0.1 is ever contacted; every loop is bounded in count and time. Not part of the test suite;
-`tests/integration/test_web_load_smoke.py` runs it tiny so that it cannot rot.
+Writes `benchmarks/results/web-<store>-<actions>.json` (`…-w<N>.json` with N workers) and the web section of
+`benchmarks/results/RESULTS.md`. Only 127.0.0.1 is ever contacted; every loop is bounded in count and time. Not
+part of the test suite; `tests/integration/test_web_load_smoke.py` runs it tiny so that it cannot rot.
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ from regledger.adapters.render.answers_json import diff_json, state_json
 from regledger.adapters.services import Selection, queries, recording
 from regledger.adapters.services.inputs import EVERYTHING, Axes, Window
 from regledger.adapters.store.ledger import Located
+from regledger.adapters.web.config import WebConfig
 from regledger.adapters.wiring import open_stores
 from regledger.domain import action_adapter
 from regledger.projections import Query
@@ -77,7 +79,7 @@ class Question:
 
     kind: str  # party | page | diff
     path: str
-    answer: Callable[[Any], Any]  # stores -> the JSON document (or the whole answer, for the page)
+    answer: Callable[[Any], Any]  # stores -> the JSON document (for the page: its first page's)
 
 
 def _say(message: str) -> None:
@@ -144,8 +146,8 @@ def questions(history: list[dict[str, Any]], count: int, seed: int) -> dict[str,
 
     def page(on: date) -> Question:
         def answer(stores: Any) -> Any:
-            selected = queries.as_of(stores, Query(as_of=on), EVERYTHING)
-            return state_json(selected.answer, selected.list_key, selected.party, selected.matches)
+            selected = queries.as_of_page(stores, Query(as_of=on), EVERYTHING, 0, WebConfig.page_size)
+            return state_json(selected.answer.state, selected.list_key, selected.party, selected.matches)
         return Question("page", f"/as-of/{on}", answer)
 
     def compare(end: date) -> Question:
@@ -353,7 +355,7 @@ def write_section(folder: Path) -> Path:
                "Written by `python -m benchmarks.web_load` (see `benchmarks/web_load.py`); each row is one "
                "`web-<store>-<actions>.json` beside this file. `regledger serve` on 127.0.0.1 under 8 concurrent "
                "clients; the in-process column answers the same questions through the services, one at a time, on "
-               "stores opened once (for the page: the whole as-of answer, which a paged view must not compute). "
+               "stores opened once (for the page: its first page, as JSON; the server sends HTML). "
                "With 8 clients on one worker, a request waits for those ahead of it: its latency is about 8 "
                "service times, so **HTTP ÷ in-process answers/s** (the server's throughput under load over the "
                "services' own rate, one at a time) is the ratio that shows the web layer's cost. "
@@ -416,7 +418,8 @@ def main(argv: list[str] | None = None) -> int:
               "seconds_per_kind": arguments.seconds, "timeout": arguments.timeout, "build": built, "figures": figures,
               "versions": versions([kind], arguments.postgres),
               "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
-    target = arguments.out / f"web-{kind}-{len(history)}.json"
+    workers = f"-w{arguments.workers}" if arguments.workers > 1 else ""
+    target = arguments.out / f"web-{kind}-{len(history)}{workers}.json"
     target.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     _say(f"wrote {target} and {write_section(arguments.out)}")
     return 0

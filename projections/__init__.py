@@ -14,7 +14,7 @@ from .items import Citation, ListEntry, MeasureView, MeetingView, PendingChange,
 from .model_store import ModelStore
 from .parties import PartyMatch, PartyNames, directory, find_list, match_parties, normalise
 from .query import Query
-from .select import select_diff, select_state
+from .select import StatePage, page_state, select_diff, select_state
 from .subjects import SubjectKey, group_by_subject, resolve_all
 from .temporal import UnitModel, unit_model
 from .units import Version, unit_of, versions
@@ -40,6 +40,7 @@ __all__ = [
     "ProjectionError",
     "Query",
     "State",
+    "StatePage",
     "SubjectKey",
     "TookEffect",
     "UnitModel",
@@ -52,6 +53,7 @@ __all__ = [
     "history",
     "match_parties",
     "normalise",
+    "page_state",
     "resolve_all",
     "select_diff",
     "select_state",

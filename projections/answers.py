@@ -9,6 +9,7 @@ answer's `remarks` say so.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Generic, TypeVar
@@ -22,14 +23,14 @@ from .items import ListEntry, MeasureView, MeetingView, PositionView, State
 from .model_store import ModelStore, Selection
 from .parties import PartyMatch, PartyNames, closest, match_parties, normalise
 from .query import Query
-from .select import select_diff, select_state
+from .select import StatePage, page_state, select_diff, select_state
 from .subjects import SubjectKey, group_by_subject, label, resolve_all
 from .sweep import items_along
 from .temporal import Item, items_of
 from .units import unit_of
 
 __all__ = ["Answered", "model_diff", "model_find_list", "model_find_subjects", "model_history",
-           "model_match_parties", "model_state"]
+           "model_match_parties", "model_state", "model_state_page"]
 
 T = TypeVar("T")
 EVERYTHING: Selection = (None, None)
@@ -47,8 +48,8 @@ def model_state(view: ModelStore, query: Query, selection: Selection = EVERYTHIN
     """`select_state(state_as_of(entries, query), *selection)`, from the read model."""
     items, remarks = _items(view, query, selection)
     if selection[1] is not None:  # a party's whole position: the measures that apply to it, positions about it
-        others, more = _items(view, query, EVERYTHING)
-        items += [(s, item) for s, item in others if s[0] in {"measure", "position"}]
+        others, more = _concerning(view, query, selection[1], items)
+        items += others
         remarks = tuple(dict.fromkeys((*remarks, *more)))
     state = _state(query, items)
     if selection == EVERYTHING:
@@ -56,6 +57,20 @@ def model_state(view: ModelStore, query: Query, selection: Selection = EVERYTHIN
     if not any(state.lists.values()) and not _anything(view, query):
         state = replace(state, notes=explain(view.evidence(), query))  # the whole state is empty: say why
     return Answered(select_state(state, *selection), remarks)
+
+
+def model_state_page(view: ModelStore, query: Query, list_key: str | None, start: int,
+                     size: int) -> Answered[StatePage]:
+    """`page_state(model_state(view, query, (list_key, None)).value, start, size)`, reading only the page's list
+    entries (and, for every list, the measures, meetings and positions): the others are counted, not read. An
+    answer with no list entry (its notes say why), or with units the rows do not answer, is read whole and cut."""
+    selection = (list_key, None)
+    entries, total = ([], 0) if view.uncovered(query) else view.listings(query, list_key, start, size)
+    if not total:
+        answered = model_state(view, query, selection)
+        return Answered(page_state(answered.value, start, size), answered.remarks)
+    others = view.others(query) if list_key is None else []  # a list alone leaves them out
+    return Answered(StatePage(_state(query, entries + others), start, size, total))
 
 
 def model_diff(view: ModelStore, query: Query, window: tuple[date, date],
@@ -113,9 +128,27 @@ def _items(view: ModelStore, query: Query, selection: Selection) -> tuple[list[t
     units = view.uncovered(query, selection)
     if not units:
         return items, ()
+    return items + _folded(view, query, units, lambda s: _selected(s, selection)), (_remark(query, len(units)),)
+
+
+def _concerning(view: ModelStore, query: Query, parties: Collection[str],
+                entries: list[tuple[SubjectKey, Item]]) -> tuple[list[tuple[SubjectKey, Item]], tuple[str, ...]]:
+    """The measures and positions the whole position of `parties` may take in (`ModelStore.concerning`: those that
+    name a party or a party their `entries` say they are an affiliate of, the positions about those), with those of
+    the units the rows do not answer folded; `select_state` keeps the ones that belong."""
+    parents = {item.affiliate_of for _, item in entries if isinstance(item, ListEntry) and item.affiliate_of}
+    found = view.concerning(query, {*parties, *parents})
+    units = view.uncovered(query)
+    if not units:
+        return found, ()
+    return found + _folded(view, query, units, lambda s: s[0] in {"measure", "position"}), (_remark(query, len(units)),)
+
+
+def _folded(view: ModelStore, query: Query, units: list[str],
+            keep: Callable[[SubjectKey], bool]) -> list[tuple[SubjectKey, Item]]:
+    """The fold's items for `query` of the subjects of `units` that `keep` keeps."""
     resolved = resolve_all(group_by_subject(view.unit_entries(units)), query)
-    folded = [(s, item) for s, item in items_of(state_at(resolved, query)).items() if _selected(s, selection)]
-    return items + folded, (_remark(query, len(units)),)
+    return [(s, item) for s, item in items_of(state_at(resolved, query)).items() if keep(s)]
 
 
 def _remark(query: Query, count: int) -> str:

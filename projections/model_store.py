@@ -52,6 +52,22 @@ class ModelStore(ABC):
         listings on that list and/or of those parties."""
 
     @abstractmethod
+    def listings(self, query: Query, list_key: str | None, start: int,
+                 size: int) -> tuple[list[tuple[SubjectKey, Item]], int]:
+        """The list entries the rows hold for `query` (on `list_key`, or on every list), `size` of them from the
+        `start`-th in subject order (list, then party), with their subjects; and how many there are in all."""
+
+    @abstractmethod
+    def others(self, query: Query) -> list[tuple[SubjectKey, Item]]:
+        """Every item the rows hold for `query` that is not a list entry (measures, meetings, positions)."""
+
+    @abstractmethod
+    def concerning(self, query: Query, about: Collection[str]) -> list[tuple[SubjectKey, Item]]:
+        """The measures and positions the rows hold for `query` that may concern the parties `about`: at least
+        every measure whose `applies_to` names one of them, and every position about one of them or about such a
+        measure (more may come: the caller narrows)."""
+
+    @abstractmethod
     def exists(self, query: Query) -> bool:
         """True when the rows hold any item for `query`."""
 

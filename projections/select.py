@@ -11,14 +11,34 @@ its entries kept (their `affiliate_of`), one level up. Meetings are left out. A 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from .diff import Diff, listings_only
 from .items import ListEntry, MeasureView, PositionView, State
 
-__all__ = ["POSITION_STATUSES", "affiliations", "applies", "select_diff", "select_state"]
+__all__ = ["POSITION_STATUSES", "StatePage", "affiliations", "applies", "page_state", "select_diff", "select_state"]
 
 POSITION_STATUSES = ("in_force", "pending", "announced", "draft", "proposed")  # a measure a party's position shows
+
+
+@dataclass(frozen=True)
+class StatePage:
+    """A page of an as-of answer: the answer with only the page's list entries (`size` of them from the `start`-th),
+    and how many entries the whole answer lists."""
+
+    state: State
+    start: int
+    size: int
+    total: int
+
+
+def page_state(state: State, start: int, size: int) -> StatePage:
+    """The page of `state` holding its list entries from the `start`-th, `size` of them."""
+    rows = [(key, entry) for key, entries in state.lists.items() for entry in entries]
+    lists: dict[str, list[ListEntry]] = {}
+    for key, entry in rows[start:start + size]:
+        lists.setdefault(key, []).append(entry)
+    return StatePage(replace(state, lists={k: tuple(v) for k, v in lists.items()}), start, size, len(rows))
 
 
 def select_state(state: State, list_key: str | None, parties: Collection[str] | None) -> State:

@@ -12,6 +12,8 @@ which no change to the ledger can make stale.
 
 from __future__ import annotations
 
+import re
+import threading
 from collections.abc import Callable, Collection
 from contextlib import AbstractContextManager
 from datetime import date, datetime
@@ -45,6 +47,7 @@ from regledger.projections.temporal import Item
 __all__ = ["DECODED", "Fetch", "ViewReader"]
 
 Fetch = Callable[[str, tuple[Any, ...], bool], list[Any]]  # (statement, parameters, by name) -> rows
+_CREATING = threading.Lock()  # a reader's per-thread scopes are made once, whichever thread comes first
 DECODED = 1 << 15  # items a reader keeps decoded (it forgets them all when it has this many)
 
 # The rows holding a point; the units whose rows start above a P (kind NULL); and the rows of a selection with one
@@ -56,6 +59,21 @@ _FLOORS = "SELECT DISTINCT NULL AS kind, unit FROM {floors} WHERE {when} AND p_f
 _CHOSEN = ("WITH chosen AS (SELECT kind, item FROM {items} WHERE {where}{chosen}) SELECT kind, item FROM chosen "
            "UNION ALL SELECT NULL, NULL WHERE NOT EXISTS (SELECT 1 FROM chosen) "
            "AND EXISTS (SELECT 1 FROM {items} WHERE {where})")
+
+# The measures and positions that may concern some parties (`concerns`): those naming one of them, and the positions
+# about those; read along the (unit, t_to) index (see `_unindexed`).
+_CONCERNING = ("SELECT kind, item FROM {items} WHERE {where} AND unit IN (SELECT unit FROM {concerns} WHERE about "
+               "IN ({marks}) UNION SELECT unit FROM {concerns} WHERE about IN (SELECT unit FROM {concerns} WHERE "
+               "about IN ({marks})))")
+
+# A page of the list entries holding a point, in the answer's order (list, then party), read along the
+# (list_key, party, …) index from its start (`ViewDialect.ordered`), stopping at the page's end; how many there are;
+# the other items.
+_PAGE = ("SELECT kind, item FROM {items} WHERE {where} AND list_key IS NOT NULL{chosen} "
+         "ORDER BY list_key{binary}, party{binary} LIMIT ? OFFSET ?")
+_COUNT = "SELECT COUNT(*) FROM {items} WHERE {where} AND list_key IS NOT NULL{chosen}"
+_OTHERS = "SELECT kind, item FROM {items} WHERE {where} AND list_key IS NULL"
+_POINT_COLUMNS = re.compile(r"\b(t_from|t_to|p_from|p_to|tier_lo|tier_hi|d_from|d_to)\b")
 
 # The rows that start inside a window (start, end], then those that end inside it having started before it: each
 # row once, each arm served by the (t_to, d_from, d_to) index.
@@ -83,7 +101,19 @@ class ViewReader:
     dialect: ViewDialect
     _fetcher: Fetch | None = None
     _decoded: dict[str, tuple[str, tuple[SubjectKey, Item]]] | None = None
-    _learnt: dict[tuple[Any, ...], Any] | None = None  # inside `answering`: what `items` learnt
+    _scopes: threading.local | None = None  # per thread: a server's threads share one reader
+
+    @property
+    def _learnt(self) -> dict[tuple[Any, ...], Any] | None:
+        """Inside `answering` (on this thread): what `items` learnt; else None."""
+        return getattr(self._scopes, "learnt", None)
+
+    @_learnt.setter
+    def _learnt(self, learnt: dict[tuple[Any, ...], Any] | None) -> None:
+        with _CREATING:
+            if self._scopes is None:
+                self._scopes = threading.local()
+        self._scopes.learnt = learnt
 
     def _connect(self) -> Fetch:
         """How this store reads one statement, in one round trip (made on the first read)."""
@@ -102,7 +132,8 @@ class ViewReader:
     def answering(self) -> AbstractContextManager[None]:
         """Within, what `items` learns beside its rows (whether the point holds any row, which units its rows do not
         answer) answers `exists` and `uncovered` later in this answer instead of another statement; outside, every
-        question reads the store."""
+        question reads the store. The scope is the calling thread's: answers given at once on other threads (a
+        server's) neither see nor end it."""
         return _Answering(self)
 
     def forget_decoded(self) -> None:
@@ -131,6 +162,34 @@ class ViewReader:
             if floors:
                 self._learnt["uncovered", parts["units"], below] = sorted(r[1] for r in rows if r[0] is None and r[1])
         return self._decode(found)
+
+    def listings(self, query: Query, list_key: str | None, start: int,
+                 size: int) -> tuple[list[tuple[SubjectKey, Item]], int]:
+        """The list entries holding the point `query` (on `list_key`, or on every list), `size` of them from the
+        `start`-th in the answer's order (list, then party), and how many there are in all."""
+        where, params = _point(query, with_day=True)
+        chosen, more, _ = _selection((list_key, None))
+        page = self._fetch(self.dialect.sql(_PAGE, where=_unindexed(where, self.dialect.ordered), chosen=chosen),
+                           (*params, *more, size, start))
+        counted = self._fetch(self.dialect.sql(_COUNT, where=where, chosen=chosen), (*params, *more))
+        return self._decode(page), int(counted[0][0])
+
+    def others(self, query: Query) -> list[tuple[SubjectKey, Item]]:
+        """The items of the rows holding the point `query` that are not list entries: measures, meetings,
+        positions."""
+        where, params = _point(query, with_day=True)
+        return self._decode(self._fetch(self.dialect.sql(_OTHERS, where=where), params))
+
+    def concerning(self, query: Query, about: Collection[str]) -> list[tuple[SubjectKey, Item]]:
+        """The items of the rows holding the point `query` of the measures and positions that may concern the
+        parties `about`: measures whose `applies_to` named one of them (in any row), positions about one of them or
+        about such a measure."""
+        if not about:
+            return []
+        where, params = _point(query, with_day=True)
+        named = tuple(sorted(about))
+        statement = self.dialect.sql(_CONCERNING, count=len(named), where=_unindexed(where))
+        return self._decode(self._fetch(statement, (*params, *named, *named)))
 
     def _decode(self, rows: list[Any]) -> list[tuple[SubjectKey, Item]]:
         """The (subject, item) of each (kind, item text) row: those decoded before as they were, the rest read
@@ -310,6 +369,12 @@ def _point(query: Query, *, with_day: bool) -> tuple[str, tuple[int, ...]]:
         clause += " AND d_from <= ? AND ? < d_to"
         params += (day(query.as_of), day(query.as_of))
     return clause, params
+
+
+def _unindexed(where: str, mark: str = "+") -> str:
+    """A point's clause with each column written after `mark`: as `+column`, which no index serves on either store,
+    a statement reads along the index of its other terms (a few units) instead of every row holding the point."""
+    return _POINT_COLUMNS.sub(mark + r"\1", where)
 
 
 def _floors(query: Query, selection: Selection) -> tuple[str, tuple[Any, ...], dict[str, str]]:

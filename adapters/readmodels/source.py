@@ -25,12 +25,14 @@ from regledger.projections import (
     PartyMatch,
     Query,
     State,
+    StatePage,
     diff,
     directory,
     find_list,
     find_subjects,
     history,
     match_parties,
+    page_state,
     select_diff,
     select_state,
     state_as_of,
@@ -42,6 +44,7 @@ from regledger.projections.answers import (
     model_history,
     model_match_parties,
     model_state,
+    model_state_page,
 )
 from regledger.projections.model_store import ModelStore, Selection
 from regledger.projections.subjects import SubjectKey
@@ -59,6 +62,8 @@ class AnswerSource(Protocol):
     def match_parties(self, text: str) -> tuple[PartyMatch, ...]: ...
 
     def state(self, query: Query, selection: Selection) -> State: ...
+
+    def state_page(self, query: Query, list_key: str | None, start: int, size: int) -> StatePage: ...
 
     def diff(self, query: Query, window: tuple[date, date], selection: Selection) -> Diff: ...
 
@@ -86,6 +91,9 @@ class FoldSource:
 
     def state(self, query: Query, selection: Selection) -> State:
         return _noted(select_state(state_as_of(self.entries, query), *selection), self.notes)
+
+    def state_page(self, query: Query, list_key: str | None, start: int, size: int) -> StatePage:
+        return page_state(self.state(query, (list_key, None)), start, size)
 
     def diff(self, query: Query, window: tuple[date, date], selection: Selection) -> Diff:
         return _noted(select_diff(diff(self.entries, query, *window), *selection), self.notes)
@@ -115,6 +123,11 @@ class ModelSource:
         with self.view.answering():
             answered = model_state(self.view, query, selection)
         return _noted(answered.value, (*answered.remarks, *self.notes))
+
+    def state_page(self, query: Query, list_key: str | None, start: int, size: int) -> StatePage:
+        with self.view.answering():
+            answered = model_state_page(self.view, query, list_key, start, size)
+        return replace(answered.value, state=_noted(answered.value.state, (*answered.remarks, *self.notes)))
 
     def diff(self, query: Query, window: tuple[date, date], selection: Selection) -> Diff:
         with self.view.answering():

@@ -49,6 +49,9 @@ TABLES = {
                 "list_key TEXT, party TEXT, label TEXT NOT NULL",
     "parties": "party TEXT PRIMARY KEY, names TEXT NOT NULL, aliases TEXT NOT NULL",
     "names": "normalised TEXT NOT NULL, party TEXT NOT NULL",
+    # who a measure or position may concern: each party a measure's `applies_to` ever named, and the subject a
+    # position is about (a party's key, or a measure's unit, `measure:KEY`); a unit's rows only ever add to it
+    "concerns": "about TEXT NOT NULL, unit TEXT NOT NULL, PRIMARY KEY (about, unit)",
     # the screening index: each key (token or 3-gram, `matching.index_keys`) of each name or alias a party was ever
     # recorded under (`nix`: the name's number within the party), from when that name was first known (t_from)
     "screen_keys": "token TEXT NOT NULL, party TEXT NOT NULL, nix BIGINT NOT NULL, t_from BIGINT NOT NULL",
@@ -58,7 +61,9 @@ TABLES = {
     "meta": "name TEXT PRIMARY KEY, value TEXT NOT NULL",
 }
 INDEXES = {
-    "items_now": "items (t_to, d_from, d_to, p_from, p_to, tier_lo, tier_hi)",  # covering the point test
+    "items_now": "items (t_to, d_from, d_to, p_from, p_to, tier_lo, tier_hi, list_key)",  # covering the point test
+    # in the answer's order of list entries (list, then party; by code point), covering the point test
+    "items_listing": "items (list_key{binary}, party{binary}, t_to, d_from, d_to, p_from, p_to, tier_lo, tier_hi)",
     "items_party": "items (party, t_to, d_from)",
     "items_unit": "items (unit, t_to)",
     "effects_now": "effects (t_to, effective_on)",
@@ -126,11 +131,17 @@ def undo_moment(value: int) -> datetime:
 
 @dataclass(frozen=True)
 class ViewDialect:
-    """Where one store keeps the read models and how its SQL spells a parameter and a smaller-of-two."""
+    """Where one store keeps the read models and how its SQL spells a parameter, a smaller-of-two, an order of
+    text by code point (Python's order of strings) and a point that a statement in index order leaves to its rows."""
 
     prefix: str  # prepended to each table name: "regledger_view_" or '"schema".regledger_view_'
     mark: str
     least: str
+    binary: str = ""  # after a text column: its collation by code point (SQLite's default)
+    # before the point's columns in a statement that is to follow the index of its ORDER BY: SQLite's planner would
+    # take the point's index (`+column` is served by none); PostgreSQL's finds the ordered index itself, and
+    # misjudges how many rows `+column` keeps
+    ordered: str = "+"
 
     def table(self, name: str) -> str:
         """The qualified name of one read-model table."""
@@ -139,7 +150,7 @@ class ViewDialect:
     def sql(self, template: str, *, count: int = 0, table: str = "", **parts: str) -> str:
         """`template` with each of `parts` (SQL fragments) filled in first, then {name} as qualified table names,
         {table} as `table`'s, {marks} as `count` parameter marks (an IN list), {least} as the smaller-of-two
-        function, and `?` as this store's parameter mark."""
+        function, {binary} as the collation by code point, and `?` as this store's parameter mark."""
         return _spelled(self, template, count, table, tuple(sorted(parts.items())))
 
 
@@ -147,7 +158,8 @@ class ViewDialect:
         """The statements that create every table and index where missing."""
         tables = [f"CREATE TABLE IF NOT EXISTS {self.table(name)} ({columns})" for name, columns in TABLES.items()]
         bare = self.prefix.rsplit(".", 1)[-1]
-        indexes = [f"CREATE INDEX IF NOT EXISTS {bare}{name} ON {self.prefix}{on}" for name, on in INDEXES.items()]
+        indexes = [f"CREATE INDEX IF NOT EXISTS {bare}{name} ON {self.prefix}{on.format(binary=self.binary)}"
+                   for name, on in INDEXES.items()]
         return tables + indexes
 
     def drop(self) -> list[str]:
@@ -160,7 +172,8 @@ def _spelled(dialect: ViewDialect, template: str, count: int, table: str, parts:
     """`ViewDialect.sql`, worked out once per distinct statement."""
     names = {name: dialect.table(name) for name in TABLES}
     whole = template.format_map(_Keep(parts))
-    filled = whole.format(**names, table=names.get(table, ""), marks=", ".join(["?"] * count), least=dialect.least)
+    filled = whole.format(**names, table=names.get(table, ""), marks=", ".join(["?"] * count), least=dialect.least,
+                          binary=dialect.binary)
     return filled.replace("?", dialect.mark)
 
 
@@ -178,4 +191,4 @@ def sqlite_dialect() -> ViewDialect:
 
 def postgres_dialect(schema: str) -> ViewDialect:
     """The read models of a PostgreSQL ledger in `schema`."""
-    return ViewDialect(f'"{schema}".regledger_view_', "%s", "LEAST")
+    return ViewDialect(f'"{schema}".regledger_view_', "%s", "LEAST", ' COLLATE "C"', "")

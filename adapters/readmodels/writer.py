@@ -28,6 +28,7 @@ from regledger.domain.actions import Action
 from regledger.domain.history import Entry
 from regledger.domain.values import STORED
 from regledger.projections.codec import effect_data, item_data
+from regledger.projections.items import MeasureView, PositionView
 from regledger.projections.matching import index_keys
 from regledger.projections.names import key as lookup_key
 from regledger.projections.parties import directory
@@ -189,6 +190,8 @@ class ViewWriter:
             cursor.executemany(sql("INSERT INTO {table} ({columns}) VALUES ({marks})", table=table,
                                    count=columns.count(",") + 1, columns=columns),
                                [row for _, _, rows in units for row in getattr(rows, table)])
+        cursor.executemany(sql("INSERT INTO {concerns} (about, unit) VALUES (?, ?) ON CONFLICT (about, unit) "
+                               "DO NOTHING"), [row for _, _, rows in units for row in rows.concerns])
         cursor.executemany(sql("DELETE FROM {dirty} WHERE unit = ?"), [(unit,) for unit, _ in marks])
 
 
@@ -213,6 +216,7 @@ class _Rows:
     parties: list[tuple[Any, ...]]
     names: list[tuple[Any, ...]]
     screen_keys: list[tuple[Any, ...]]
+    concerns: list[tuple[Any, ...]]
 
 
 def _unit_rows(unit: str, found: list[Version], entries: list[Entry]) -> _Rows:
@@ -228,7 +232,22 @@ def _unit_rows(unit: str, found: list[Version], entries: list[Entry]) -> _Rows:
         if known is not None:
             parties = [(party, dump(list(known.names)), dump(list(known.aliases)))]
             names = [(n, party) for n in sorted({lookup_key(n) for n in (party, *known.names, *known.aliases)} - {""})]
-    return _Rows(list(_item_rows(unit, found)), list(_effect_rows(unit, found)), floors, parties, names, screen_keys)
+    return _Rows(list(_item_rows(unit, found)), list(_effect_rows(unit, found)), floors, parties, names, screen_keys,
+                 _concern_rows(unit, found))
+
+
+def _concern_rows(unit: str, found: list[Version]) -> list[tuple[Any, ...]]:
+    """Whom the unit's rows may concern (the `concerns` table): the parties its measures' `applies_to` name, the
+    subject its positions are about. Rows replaced later keep theirs: the table only ever grows, a superset of
+    whom the rows concern that a party's answer narrows (`select_state`)."""
+    about: set[str] = set()
+    for version in found:
+        for box in version.model.boxes:
+            if isinstance(box.item, MeasureView):
+                about.update(box.item.applies_to)
+            elif isinstance(box.item, PositionView):
+                about.add(box.item.subject)
+    return [(text, unit) for text in sorted(about)]
 
 
 def _screen_key_rows(party: str, entries: list[Entry]) -> list[tuple[Any, ...]]:

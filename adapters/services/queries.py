@@ -1,4 +1,5 @@
-"""The questions: `as_of`, `diff`, `history` and the stored actions in recording order (`log`).
+"""The questions: `as_of` (whole, or a page of its list entries: `as_of_page`), `diff`, `history` and the stored
+actions in recording order (`log`).
 
 Queries read only: call them on stores opened with `open_stores(db, write=False)` (`WRITES` is False). Answers come
 from the read models when they are current, else from the reference fold, whose answers then say so in their notes.
@@ -19,13 +20,24 @@ from regledger.adapters.readmodels.source import AnswerSource, open_source
 from regledger.adapters.services.inputs import EVERYTHING, Axes, Named, Selection, UnknownNameError, Window
 from regledger.adapters.store.ledger import StoredAction
 from regledger.adapters.wiring import Stores
-from regledger.projections import Diff, History, NotFoundError, PartyMatch, ProjectionError, Query, State
+from regledger.projections import (
+    Diff,
+    History,
+    NotFoundError,
+    PartyMatch,
+    ProjectionError,
+    Query,
+    State,
+    StatePage,
+    page_state,
+)
 from regledger.projections.parties import unknown_party_notes
 
 __all__ = [
     "WRITES",
     "Selected",
     "as_of",
+    "as_of_page",
     "diff",
     "foreign_note",
     "history",
@@ -35,13 +47,13 @@ __all__ = [
 WRITES: Final = False
 
 T = TypeVar("T")
-A = TypeVar("A", State, Diff)
+A = TypeVar("A", State, StatePage, Diff)
 
 
 @dataclass(frozen=True)
 class Selected(Generic[A]):
-    """An answer (a state or a diff) cut to a selection: the list's key and the party text asked for, and the
-    parties that text matched."""
+    """An answer (a state, a page of one, or a diff) cut to a selection: the list's key and the party text asked
+    for, and the parties that text matched."""
 
     answer: A
     list_key: str | None
@@ -72,6 +84,18 @@ def as_of(stores: Stores, query: Query, selection: Selection = EVERYTHING) -> Se
         return Selected(State(query, notes=(*notes, *_foreign(stores))), chosen.list_key, selection.party, ())
     state = source.state(query, (chosen.list_key, chosen.parties))
     return Selected(state, chosen.list_key, selection.party, chosen.matches)
+
+
+def as_of_page(stores: Stores, query: Query, selection: Selection, start: int, size: int) -> Selected[StatePage]:
+    """`as_of`, its list entries cut to `size` of them from the `start`-th in the answer's order (list, then party),
+    with how many the whole answer lists; its measures, meetings, positions and notes whole. Without a party, the
+    read models read only the page's entries and count the others; a party's answer is read whole and cut."""
+    if selection.party:
+        whole = as_of(stores, query, selection)
+        return Selected(page_state(whole.answer, start, size), whole.list_key, whole.party, whole.matches)
+    source = open_source(stores.ledger, stores.views)
+    list_key = _chosen(source, selection).list_key
+    return Selected(source.state_page(query, list_key, start, size), list_key, None, ())
 
 
 def diff(stores: Stores, window: Window, axes: Axes, selection: Selection = EVERYTHING) -> Selected[Diff]:

@@ -21,13 +21,14 @@ from regledger.adapters.render.log_format import log_item, rfc3339
 from regledger.adapters.services import queries, reports
 from regledger.adapters.services.inputs import Axes, Selection, Window
 from regledger.adapters.store.ledger import StoredAction
-from regledger.adapters.web.inputs import AxisParams, in_our_words, parse_day, parse_known_at, window
+from regledger.adapters.web.inputs import AxisParams, Paging, in_our_words, parse_day, parse_known_at, window
 from regledger.adapters.wiring import Stores
 
 __all__ = [
     "REPORT_KINDS",
     "ReportAsked",
     "as_of_answer",
+    "as_of_page",
     "diff_answer",
     "history_answer",
     "log_item",
@@ -47,6 +48,16 @@ def as_of_answer(stores: Stores, day: date, axes: Axes, selection: Selection) ->
     with in_our_words():
         selected = queries.as_of(stores, axes.on(day), selection)
     return state_json(selected.answer, selected.list_key, selected.party, selected.matches)
+
+
+def as_of_page(stores: Stores, day: date, axes: Axes, selection: Selection,
+               paging: Paging) -> tuple[dict[str, Any], int]:
+    """`regledger as-of D … --format json` with its list entries cut to the page `paging`, read as a page
+    (`queries.as_of_page`); and how many entries the whole answer lists."""
+    with in_our_words():
+        selected = queries.as_of_page(stores, axes.on(day), selection, paging.start, paging.size)
+    page = selected.answer
+    return state_json(page.state, selected.list_key, selected.party, selected.matches), page.total
 
 
 def diff_answer(stores: Stores, window: Window, axes: Axes, selection: Selection) -> dict[str, Any]:

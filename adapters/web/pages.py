@@ -30,7 +30,7 @@ from regledger.adapters.web.api import AxesDep, ListParam, PartyParam, StoresDep
 from regledger.adapters.web.deps import config_of, wants_json
 from regledger.adapters.web.filters import path_part, url_with
 from regledger.adapters.web.inputs import AxisParams, parse_day, parse_page, selection, window
-from regledger.adapters.web.views import View, answer, page_of, today
+from regledger.adapters.web.views import View, answer, page_at, page_of, today
 
 __all__ = ["PageParam", "SearchParam", "router"]
 
@@ -68,21 +68,26 @@ def _matching(entry: dict[str, Any], text: str) -> bool:
 @router.get("/as-of/{day}")
 def as_of_page(request: Request, day: str, *, axes: AxesDep, db: StoresDep, list_key: ListParam = None,
                party: PartyParam = None, q: SearchParam = None, page: PageParam = None) -> Response:
-    """The rules as of `day`, list entries paged."""
+    """The rules as of `day`, list entries paged: read as a page (only a search reads every entry of the day)."""
     on = parse_day(day, "date")
     paging = parse_page(page, config_of(request).page_size)
-    whole = answers.as_of_answer(db, on, axes.parsed(), selection(list_key, party))
-    rows = [(key, entry) for key, entries in whole["lists"].items() for entry in entries
-            if not q or _matching(entry, q)]
     view = View(axes, on, {k: v for k, v in (("list", list_key), ("party", party)) if v})
-    shown = page_of(rows, paging, f"/as-of/{on}", {**view.query, **({"q": q} if q else {})})
+    path, query = f"/as-of/{on}", {**view.query, **({"q": q} if q else {})}
+    if q:
+        whole = answers.as_of_answer(db, on, axes.parsed(), selection(list_key, party))
+        rows = [(key, entry) for key, entries in whole["lists"].items() for entry in entries if _matching(entry, q)]
+        shown = page_of(rows, paging, path, query)
+    else:
+        whole, total = answers.as_of_page(db, on, axes.parsed(), selection(list_key, party), paging)
+        rows = [(key, entry) for key, entries in whole["lists"].items() for entry in entries]
+        shown = page_at(rows, total, paging, path, query)
     lists: dict[str, list[dict[str, Any]]] = {}
     for key, entry in shown.rows:
         lists.setdefault(key, []).append(entry)
     twin = {**whole, "lists": lists, "page": shown.json()}
     return answer(request, "web/as_of.html", twin, {
         "v": view, "a": {**whole, "lists": lists}, "page": shown.json(), "q": q or "", "day": str(on),
-        "list_key": list_key or "", "party": party or "", "list_keys": sorted(whole["lists"]),
+        "list_key": list_key or "", "party": party or "",
     })
 
 

@@ -1,10 +1,11 @@
 """Responses the web shares: a whole JSON answer, streamed in chunks (an answer can run to megabytes; it is
-encoded as it is sent, never held twice), and a download with its file name."""
+encoded as it is sent, never held twice) unless it fits in one, and a download with its file name."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from itertools import chain
 from typing import Any, Final
 
 from fastapi.responses import Response, StreamingResponse
@@ -31,9 +32,15 @@ def _chunks(data: Any) -> Iterator[bytes]:
     yield "".join(buffer).encode()
 
 
-def whole_json(data: Any, status: int = 200) -> StreamingResponse:
-    """`data` as the command line prints it (`json.dumps(…, indent=2, ensure_ascii=False)`), streamed."""
-    return StreamingResponse(_chunks(data), status_code=status, media_type="application/json")
+def whole_json(data: Any, status: int = 200) -> Response:
+    """`data` as the command line prints it (`json.dumps(…, indent=2, ensure_ascii=False)`): sent whole when it fits
+    in one chunk (most answers: no trip to a thread per chunk), else streamed."""
+    chunks = _chunks(data)
+    first = next(chunks)
+    second = next(chunks, None)
+    if second is None:
+        return Response(first, status_code=status, media_type="application/json")
+    return StreamingResponse(chain((first, second), chunks), status_code=status, media_type="application/json")
 
 
 def download(text: str | bytes, output: str, stem: str, *, attachment: bool = True) -> Response:

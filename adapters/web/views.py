@@ -18,7 +18,7 @@ from regledger.adapters.web.filters import url_with
 from regledger.adapters.web.inputs import TIERS, AxisParams, Paging
 from regledger.adapters.web.responses import whole_json
 
-__all__ = ["Page", "View", "answer", "banner_text", "page_of", "today"]
+__all__ = ["Page", "View", "answer", "banner_text", "page_at", "page_of", "today"]
 
 T = TypeVar("T")
 
@@ -100,10 +100,13 @@ class Page:
 
 def page_of(rows: Sequence[T], paging: Paging, path: str, query: dict[str, Any]) -> Page:
     """The page `paging` of `rows`, its links keeping `query`."""
-    start = paging.start
-    shown = list(rows[start:start + paging.size])
-    more = start + paging.size < len(rows)
-    return Page(shown, paging.number, paging.size, len(rows),
+    return page_at(list(rows[paging.start:paging.start + paging.size]), len(rows), paging, path, query)
+
+
+def page_at(shown: list[Any], total: int, paging: Paging, path: str, query: dict[str, Any]) -> Page:
+    """The page `paging` holding `shown`, of `total` rows in all (read as a page), its links keeping `query`."""
+    more = paging.start + paging.size < total
+    return Page(shown, paging.number, paging.size, total,
                 url_with(path, query, page=paging.number + 1) if more else None,
                 url_with(path, query, page=paging.number - 1) if paging.number > 1 else None)
 
