@@ -4,7 +4,7 @@ run.
 
     python -m benchmarks.screening [--parties 100000] [--rows 10000] [--sample 200] [--service-rows 1000]
                                    [--stores sqlite] [--seed 7] [--run-size 10000] [--out benchmarks/results]
-                                   [--postgres URL]
+                                   [--postgres URL] [--keep | --db URL [--rebuild]]
 
 For each store: `--parties` synthetic companies (`benchmarks.screening_data`: Latin, Chinese in both scripts,
 Cyrillic and Arabic names with legal forms, about three names and aliases each; some gain an alias later, some are
@@ -46,6 +46,7 @@ from regledger.projections.matching import DEFAULT_REVIEW, DEFAULT_THRESHOLD, MA
 from .screening_data import history, parties, rows
 from .screening_report import screening_section
 from .stores import POSTGRES_URL, fresh_store, versions
+from .web_load import rebuild
 
 __all__ = ["evaluation", "main", "run_one"]
 
@@ -97,31 +98,51 @@ def _record(url: str, actions: list[dict[str, Any]], run_size: int, say: Callabl
 
 def run_one(kind: str, *, parties_count: int, rows_count: int, sample: int, seed: int, run_size: int, out: Path,
             workdir: Path, service_rows: int = 1000, server: str = POSTGRES_URL,
-            say: Callable[[str], None] = print) -> dict[str, Any]:
-    """One store's figures, written to `out`/screening-<store>-<parties>.json."""
+            say: Callable[[str], None] = print, reuse: str | None = None, keep: bool = False,
+            rebuild_first: bool = False) -> dict[str, Any]:
+    """One store's figures, written to `out`/screening-<store>-<parties>.json. With `reuse` (a store URL holding
+    the history of the same parties and seed), nothing is recorded (`rebuild_first`: its read models are rebuilt
+    first, timed); with `keep`, the store recorded is kept (its URL is printed)."""
     listed = parties(parties_count, seed)
     actions = history(listed, seed)
     screened = rows(listed, rows_count, seed)
     names = sum(len(p.names) for p in listed)
     say(f"screening {kind}: {parties_count:,} parties, {names:,} names and aliases, {len(actions):,} actions, "
         f"{rows_count:,} rows")
-    store = fresh_store(kind, "screen", workdir, server)
+    store = fresh_store(kind, "screen", workdir, server) if reuse is None else None
+    url = store.url if store is not None else str(reuse)
     try:
-        recording = _record(store.url, actions, run_size, say)
+        if store is not None:
+            recording = _record(url, actions, run_size, say)
+        else:
+            recording = {"actions": len(actions), "reused": url}
+            if rebuild_first:
+                say(f"  rebuilding the read models of {url}")
+                recording.update(rebuild(url))
         rows_path = workdir / f"rows-{kind}-{seed}.json"
         rows_path.write_text(json.dumps(screened), encoding="utf-8")
-        say(f"  screening {rows_count:,} rows, {sample} of them also exhaustively (a process of its own)")
+        say(f"  screening {rows_count:,} rows through the index, and {sample} of them also exhaustively (two "
+            "processes side by side)")
         started = time.perf_counter()
-        measured = subprocess.run([sys.executable, "-m", "benchmarks.screening_measure", store.url, str(rows_path),
-                                   "--sample", str(sample), "--seed", str(seed), "--service-rows",
-                                   str(service_rows)], cwd=ROOT, capture_output=True,
-                                  text=True, check=False)
-        if measured.returncode != 0:
-            raise SystemExit(f"the screening measurement failed: {measured.stderr.strip()[-2000:]}")
-        figures = json.loads(measured.stdout)
+        command = [sys.executable, "-m", "benchmarks.screening_measure", url, str(rows_path)]
+        parts = {"indexed": subprocess.Popen([*command, "--part", "indexed", "--service-rows", str(service_rows)],
+                                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True),
+                 "exhaustive": subprocess.Popen([*command, "--part", "exhaustive", "--sample", str(sample),
+                                                 "--seed", str(seed)],
+                                                cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)}
+        figures: dict[str, Any] = {}
+        for part, process in parts.items():
+            printed, err = process.communicate()
+            if process.returncode != 0:
+                raise SystemExit(f"the screening measurement ({part}) failed: {err.strip()[-2000:]}")
+            figures.update(json.loads(printed))
+        figures["peak_rss_mb"] = max(figures["peak_rss_mb_indexed"], figures["peak_rss_mb_exhaustive"])
         say(f"  measured in {time.perf_counter() - started:.0f}s")
     finally:
-        store.drop()
+        if store is not None and not keep:
+            store.drop()
+        elif store is not None:
+            say(f"  kept the store: {store.url}")
     result = {"store": kind, "parties": parties_count, "names": names, "seed": seed,
               "families": {f: sum(1 for p in listed if p.family == f) for f in ("latin", "chinese", "cyrillic",
                                                                                  "arabic")},
@@ -141,7 +162,8 @@ def _summary(result: dict[str, Any]) -> str:
             f"{result['exhaustive_ms_per_row_on_sample']['mean']} ms/row against indexed "
             f"{result['indexed_ms_per_row_on_sample']['mean']} ms/row: {ratios['exhaustive_vs_indexed_mean']}x "
             f"(target >= 20); recall of the exhaustive pairs above review {recall['indexed_vs_exhaustive']} "
-            f"(target >= 0.995); peak RSS {result['peak_rss_mb_indexed']} MB indexed, {result['peak_rss_mb']} MB "
+            f"(target >= 0.995); peak RSS {result['peak_rss_mb_indexed']} MB indexed, "
+            f"{result['peak_rss_mb_exhaustive']} MB "
             f"with the exhaustive sample (target < 1024); evaluation set precision at match "
             f"{evaluation_['precision_at_match']}, recall at match {evaluation_['recall_at_match']}, at review "
             f"{evaluation_['recall_at_review']}")
@@ -160,6 +182,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--run-size", type=int, default=10_000, help="actions per record run (one transaction)")
     parser.add_argument("--out", type=Path, default=RESULTS, help="where the JSON file and RESULTS.md go")
     parser.add_argument("--postgres", default=POSTGRES_URL, help="the PostgreSQL server (a schema per run)")
+    parser.add_argument("--db", help="reuse this store (one store kind): it must hold the history of the same "
+                                     "--parties and --seed, recorded by an earlier run with --keep")
+    parser.add_argument("--rebuild", action="store_true", help="with --db: rebuild its read models first (after a "
+                                                               "change to the matcher's index keys)")
+    parser.add_argument("--keep", action="store_true", help="keep the store recorded (its URL is printed)")
     arguments = parser.parse_args(argv)
     arguments.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="regledger-screening-") as workdir:
@@ -167,7 +194,8 @@ def main(argv: list[str] | None = None) -> int:
             result = run_one(kind, parties_count=arguments.parties, rows_count=arguments.rows,
                              sample=arguments.sample, seed=arguments.seed, run_size=arguments.run_size,
                              out=arguments.out, workdir=Path(workdir), service_rows=arguments.service_rows,
-                             server=arguments.postgres)
+                             server=arguments.postgres, reuse=arguments.db, keep=arguments.keep,
+                             rebuild_first=arguments.rebuild)
             print(_summary(result), flush=True)
     screening_section(arguments.out)
     return 0

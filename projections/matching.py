@@ -19,18 +19,19 @@ The features, computed in each view pair, the best pair kept:
 - `tokens` (weight 0.85): the two lists of strong tokens aligned one to one, best pairs first, in any order. Two
   tokens are alike when they are equal (1.0), one abbreviates the other (`tech`, `techs`, `intl`: the first letter
   equal and the short one, without a plural `s` and of three letters at least, a prefix of the long one, 0.9, or its
-  letters in order in it, 0.85), one is the initials of a run of the other's tokens (0.9: `ht` for `huawei
-  technologies`), or they differ by a few typing errors (the optimal-string-alignment similarity, transpositions
-  counting one, for words of four letters or more — shorter words must be equal; below 0.75 they are different words
-  and count 0). Across scripts the typing errors are counted on a phonetic skeleton of both words (`kh` as `h`, `w`
-  as `v`, `ch` and `c` as `k`, `zh` as `j`, doubled letters as one, …) and the floor is 0.7, so that `khuavei` is
-  `huawei`; against Arabic or Hebrew, written without short vowels, words whose consonants are the same (`hwwy` and
-  `huawei`) count 0.9. Han tokens compare by their characters (the Indel similarity; below 0.5 they count 0). Two
-  adjacent tokens that together spell a token of the other name are joined first (`hua wei` and `huawei`). Each
-  side's coverage is the weighted mean of its tokens' best likeness; a generic business word (`technologies`,
-  `international`, `investment`, … `GENERIC_WORDS`) weighs 0.3, any other word 1. The feature is 0.6 x the larger
-  coverage + 0.4 x the smaller: a name that says more than the other (`Hisilicon Shanghai` against `Shanghai
-  HiSilicon Technologies`) is a somewhat weaker match.
+  letters in order in it keeping at most one vowel after the first, 0.85; across scripts only the glossary's English
+  words are abbreviated, never a transliteration), one is the initials of a run of the other's tokens (0.9: `ht` for
+  `huawei technologies`; never of a run holding the token itself), or they differ by a few typing errors (the
+  optimal-string-alignment similarity, transpositions counting one, for words of four letters or more — shorter words
+  must be equal; below 0.75 they are different words and count 0). Across scripts the typing errors are counted on a
+  phonetic skeleton of both words (`kh` as `h`, `w` as `v`, `ch` and `c` as `k`, `zh` as `j`, doubled letters as one,
+  …) and the floor is 0.7, so that `khuavei` is `huawei`; against Arabic or Hebrew, written without short vowels,
+  words whose consonants are the same (`hwwy` and `huawei`) count 0.9. Han tokens compare by their characters (the
+  Indel similarity; below 0.5 they count 0). Two adjacent tokens that together spell a token of the other name are
+  joined first (`hua wei` and `huawei`). Each side's coverage is the weighted mean of its tokens' best likeness; a
+  generic business word (`technologies`, `international`, `investment`, … `GENERIC_WORDS`) weighs 0.3, any other word
+  1. The feature is 0.6 x the larger coverage + 0.4 x the smaller: a name that says more than the other (`Hisilicon
+  Shanghai` against `Shanghai HiSilicon Technologies`) is a somewhat weaker match.
 - `characters` (weight 0.15): the Indel similarity of the two views' strong tokens written without spaces: it
   catches joined and split words, and keeps a near miss (`Hawaii` for `Huawei`) from counting as a typo of a word.
 - `cross_script` (an adjustment, -0.03): the names compared in different scripts, through a transliteration.
@@ -46,13 +47,15 @@ decimals. Defaults: `DEFAULT_THRESHOLD` 0.88 (a `match` at or above), `DEFAULT_R
 above). Measured on `tests/fixtures/screening/evaluation.csv` (see its test for the figures asserted).
 
 The index (`Matcher`): each listed name is indexed by its strong tokens in every view (with their skeletons), two or
-three adjacent tokens of a Latin view joined, its words of four letters or more with one letter left out (for
-typos), the initials of each run of its tokens, its words' consonants, and the character 3-grams of each view
-written without spaces. A row's candidates are the names sharing a strong
-token that is not a generic word (or, for a longer word, one with a letter left out), one of the row's short
-words as initials, its consonants when it is written in Arabic or Hebrew, or at least half of its 3-grams. Every
-candidate is then scored in full; `Matcher.exhaustive` gives every name and `Matcher.match_exhaustive` scores them all,
-for measuring what the index misses.
+three adjacent tokens of a Latin view joined, its words of four letters or more whole and with one letter left out
+(for typos; in a Latin view their skeletons too), the initials of each run of its tokens, its words' consonants, and
+the character 3-grams of each view written without spaces. A row's candidates are the names sharing a strong token
+that is not a generic word (or, for a longer word, one with a letter left out), one of the row's short words as
+initials, its consonants when it is written in Arabic or Hebrew, or 60 % of the 3-grams of its words that are not
+generic (`query_keys`). The read models' index leaves out a token more than `RARE` names hold when the row has a
+rarer one (adapters/readmodels/reader.py). Every candidate is then scored in full; `Matcher.exhaustive` gives every
+name and `Matcher.match_exhaustive` scores them all, for measuring what the index misses; the screening benchmark
+measures the share of the exhaustive path's pairs the index finds.
 
 Limits, said plainly: the glossary is small (the Chinese business words in `GLOSSARY`), so a Chinese name whose
 English form translates other words than these is found through its pinyin only; pinyin is read by pypinyin's own
@@ -63,14 +66,17 @@ name that is a translation rather than a transliteration (`Ulan Qab` for `Wulanc
 recorded alias. A screening takes its candidates from the read models' screening index (the same keys, stored by
 adapters/readmodels, looked up by `query_keys`), or from this in-memory index when the read models are behind.
 Bump `MATCHER_VERSION` whenever a score or a candidate can change (2: the typo keys reach words of four letters,
-adjacent tokens are joined, and abbreviations by a word's beginning are indexed).
+adjacent tokens are joined, and abbreviations by a word's beginning are indexed; 3: an abbreviation by letters in
+order keeps at most one vowel after its first letter, across scripts only the glossary's English words are
+abbreviated, a word is not the initials of a run holding itself, the typo keys hold each word whole and, in a Latin
+view, its skeleton's keys, and a row's 3-grams leave out generic words, a candidate holding 60 % of them).
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
@@ -82,10 +88,10 @@ from rapidfuzz.distance import OSA, Indel
 from . import names as names_
 
 __all__ = ["DEFAULT_REVIEW", "DEFAULT_THRESHOLD", "GENERIC_WORDS", "GLOSSARY", "GRAM_SHARE", "MATCHER_VERSION",
-           "Counterparty", "Feature", "Match", "Matcher", "Name", "QueryKeys", "best_per_party", "index_keys",
-           "library_versions", "query_keys", "score"]
+           "Counterparty", "Feature", "Form", "Match", "Matcher", "Name", "QueryKeys", "best_per_party", "forms_of",
+           "index_keys", "library_versions", "query_keys", "score"]
 
-MATCHER_VERSION = "2"
+MATCHER_VERSION = "3"
 DEFAULT_THRESHOLD = 0.88
 DEFAULT_REVIEW = 0.75
 
@@ -119,9 +125,11 @@ GLOSSARY: dict[str, str] = {
     "材料": "material", "移动": "mobile", "能源": "energy", "数据": "data", "系统": "systems",
 }
 _GLOSSARY_LONGEST = max(len(word) for word in GLOSSARY)
+_ENGLISH = frozenset(word for words in GLOSSARY.values() for word in words.split(" "))  # abbreviated across scripts
 
 _SKELETON = (("dzh", "j"), ("zh", "j"), ("kh", "h"), ("ph", "f"), ("ck", "k"), ("ch", "k"), ("ies", "iz"),
              ("x", "ks"), ("c", "k"), ("w", "v"), ("y", "i"), ("q", "k"))
+_VOWEL_LETTERS = frozenset("aeiouyаеёиоуыэюяіїєαεηιουω")  # Latin, Cyrillic and Greek (folded: lower case)
 _VOWELS = str.maketrans(dict.fromkeys("aeiou", None))
 _DOUBLED = re.compile(r"(.)\1+")
 
@@ -184,7 +192,9 @@ class _View:
 
 
 @dataclass(frozen=True)
-class _Form:
+class Form:
+    """A name as the scorer reads it: its lookup key, its weak tokens (legal forms), and its views."""
+
     key: str
     weak: frozenset[str]
     views: tuple[_View, ...]
@@ -218,7 +228,7 @@ def _latin(text: str) -> str:
 
 
 @lru_cache(maxsize=1 << 16)
-def _form(text: str) -> _Form:
+def _form(text: str) -> Form:
     tokens = names_.tokens(text)
     strong = [t for t in tokens if not t.weak] or list(tokens)
     weak = frozenset(t.text for t in tokens if t.weak and t not in strong)
@@ -246,18 +256,20 @@ def _form(text: str) -> _Form:
             view_tokens = tuple(t for t in view if t)
             if view_tokens and all(v.tokens != view_tokens for v in views[1:]):
                 views.append(_View(label if scripts & {"han"} else "latin", "latin", view_tokens))
-    return _Form(names_.key(text), weak, tuple(views))
+    return Form(names_.key(text), weak, tuple(views))
 
 
 # -- token likeness ----------------------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=1 << 16)
 def _skeleton(word: str) -> str:
     for old, new in _SKELETON:
         word = word.replace(old, new)
     return _DOUBLED.sub(r"\1", word)
 
 
+@lru_cache(maxsize=1 << 16)
 def _consonants(word: str) -> str:
     """The skeleton without vowels, doubled letters as one: what a script written without vowels keeps."""
     return _DOUBLED.sub(r"\1", _skeleton(word).translate(_VOWELS))
@@ -265,12 +277,15 @@ def _consonants(word: str) -> str:
 
 def _abbreviates(short: str, long: str) -> float:
     """0.9 when `short` (a plural `s` dropped) is a prefix of `long`, 0.85 when its letters are in `long` in
-    order, with the first letter equal; 0 otherwise."""
+    order and it keeps at most one vowel after its first letter (`intl`, `mfg`, `natl`: an abbreviation drops
+    vowels), with the first letter equal; 0 otherwise."""
     stem = short[:-1] if short.endswith("s") and len(short) > 3 else short
     if len(stem) < 3 or len(stem) >= len(long) or stem[0] != long[0] or not stem.isalpha():
         return 0.0
     if long.startswith(stem):
         return 0.9
+    if sum(1 for c in stem[1:] if c in _VOWEL_LETTERS) > 1:
+        return 0.0
     rest = iter(long)
     return 0.85 if all(c in rest for c in stem) else 0.0
 
@@ -286,19 +301,17 @@ def _alike(a: str, b: str, cross: int) -> float:
     if names_.script(a[0]) == "han" or names_.script(b[0]) == "han":
         if names_.script(a[0]) != names_.script(b[0]):
             return 0.0
-        similarity = Indel.normalized_similarity(a, b)
-        return similarity if similarity >= 0.5 else 0.0
-    best = max(_abbreviates(a, b), _abbreviates(b, a))
+        return Indel.normalized_similarity(a, b, score_cutoff=0.5)  # 0 below the cutoff
+    best = max(_abbreviates(a, b) if not cross or b in _ENGLISH else 0.0,
+               _abbreviates(b, a) if not cross or a in _ENGLISH else 0.0)
     if min(len(a), len(b)) > 3:
         if cross:
-            typo = OSA.normalized_similarity(_skeleton(a), _skeleton(b))
-            best = max(best, typo if typo >= 0.7 else 0.0)
+            best = max(best, OSA.normalized_similarity(_skeleton(a), _skeleton(b), score_cutoff=0.7))
             consonants = _consonants(a)
             if cross == _ABJAD and len(consonants) >= 2 and consonants == _consonants(b):
                 best = max(best, 0.9)
         else:
-            typo = OSA.normalized_similarity(a, b)
-            best = max(best, typo if typo >= 0.75 else 0.0)
+            best = max(best, OSA.normalized_similarity(a, b, score_cutoff=0.75))
     return best
 
 
@@ -321,7 +334,8 @@ def _joined(these: tuple[str, ...], other: tuple[str, ...], cross: int) -> tuple
 
 
 def _initials(these: tuple[str, ...], other: tuple[str, ...]) -> tuple[dict[int, float], dict[int, float]]:
-    """Tokens of `these` that are the initials of a run of two or more tokens of `other`: the likeness given to
+    """Tokens of `these` that are the initials of a run of two or more tokens of `other`, none of them the token
+    itself (`el` is not the initials of `el lounka`): the likeness given to
     each side's tokens so covered."""
     mine: dict[int, float] = {}
     theirs: dict[int, float] = {}
@@ -330,7 +344,7 @@ def _initials(these: tuple[str, ...], other: tuple[str, ...]) -> tuple[dict[int,
             continue
         for start in range(len(other) - len(token) + 1):
             run = other[start:start + len(token)]
-            if "".join(t[0] for t in run) == token and all(len(t) > 1 for t in run):
+            if "".join(t[0] for t in run) == token and all(len(t) > 1 and t != token for t in run):
                 mine[i] = 0.9
                 theirs.update(dict.fromkeys(range(start, start + len(token)), 0.9))
                 break
@@ -380,7 +394,11 @@ class _Pair:
 
 @lru_cache(maxsize=1 << 16)
 def _best_pair(query: str, name: str) -> _Pair:
-    q, n = _form(query), _form(name)
+    return _pair(_form(query), _form(name))
+
+
+def _pair(q: Form, n: Form) -> _Pair:
+    """The best of the view pairs the two names compare in."""
     qn, nn = q.views[0], n.views[0]
     if qn.script == nn.script:
         pairs = [(qn, nn)]  # the same script: compared in it, never through a transliteration
@@ -398,10 +416,11 @@ def _best_pair(query: str, name: str) -> _Pair:
     return best
 
 
-def score(row: Counterparty, name: Name) -> Match:
-    """The row scored against one name or alias, explained feature by feature."""
-    pair = _best_pair(row.name, name.text)
-    q, n = _form(row.name), _form(name.text)
+def score(row: Counterparty, name: Name, form: Form | None = None) -> Match:
+    """The row scored against one name or alias, explained feature by feature; `form` is the name's, when its
+    holder has read it already (`forms_of`)."""
+    q, n = _form(row.name), form or _form(name.text)
+    pair = _best_pair(row.name, name.text) if form is None else _pair(q, n)
     view = "" if not pair.cross else f" (compared as {pair.query.label} {' '.join(pair.query.tokens)!r} against " \
                                        f"{pair.name.label} {' '.join(pair.name.tokens)!r})"
     features = [
@@ -448,11 +467,12 @@ def _grams(text: str) -> set[str]:
 TYPO_LENGTH = 4  # the shortest word a typo is allowed in (`_alike`): it is indexed with each letter left out
 
 
-def _keys(form: _Form, query: bool = False) -> tuple[set[str], set[str]]:
+def _keys(form: Form, query: bool = False) -> tuple[set[str], set[str]]:
     """The index keys of a name: its tokens in every view (and their skeletons), two or three adjacent tokens of a
     Latin view joined (`tianjin` for `tian jin`: the scorer joins them too), and the character 3-grams of each
-    view written without spaces; each word of four letters or more that is not generic with each of its letters
-    left out in turn (`-huaei`: a typo or a swap of two letters leaves one of these in common); each word's stem
+    view written without spaces; each word of four letters or more that is not generic (and, in a Latin view, its
+    skeleton), whole and with each of its letters left out in turn (`-huawei`, `-huaei`: a typo, a swap of two
+    letters or a letter left out or added leaves one of these in common); each word's stem
 (without a plural `s`) and its beginnings of three letters or more, so that a word that begins another is found
 either way (`kire` for `kiresun`; a listed name's stems meet a row's beginnings and the reverse). A listed name is
     also indexed by its initials (`^ht`) and its words' consonants
@@ -462,8 +482,11 @@ either way (`kire` for `kiresun`; a listed name's stems meet a row's beginnings 
     grams: set[str] = set()
     for view in form.views:
         tokens.update(view.tokens)
-        tokens.update("-" + t[:i] + t[i + 1:] for t in view.tokens if len(t) >= TYPO_LENGTH and t not in GENERIC_WORDS
-                      for i in range(len(t)))
+        typed = [t for t in view.tokens if len(t) >= TYPO_LENGTH and t not in GENERIC_WORDS]
+        if view.script == "latin":
+            typed += [k for t in typed if (k := _skeleton(t)) != t and len(k) >= TYPO_LENGTH]
+        tokens.update("-" + t for t in typed)  # a word against another with a letter left out
+        tokens.update("-" + t[:i] + t[i + 1:] for t in typed for i in range(len(t)))
         tokens.update("".join(view.tokens[i:i + size]) for size in (2, 3) for i in range(len(view.tokens) - size + 1)
                       if view.script == "latin")
         for t in view.tokens:  # abbreviations: `<` a stem looks up the words it begins, `>` a word's beginnings
@@ -473,7 +496,7 @@ either way (`kire` for `kiresun`; a listed name's stems meet a row's beginnings 
             if len(stem) >= 3:
                 tokens.add((">" if query else "<") + stem)
             tokens.update(("<" if query else ">") + t[:size] for size in range(3, len(t)))
-        tokens.update(_skeleton(t) for t in view.tokens if view.script == "latin")
+        tokens.update(_skeleton(t) for t in view.tokens if view.script == "latin" and t not in GENERIC_WORDS)
         grams |= _grams("".join(view.tokens))
         if view.script != "latin":
             continue
@@ -487,7 +510,7 @@ either way (`kire` for `kiresun`; a listed name's stems meet a row's beginnings 
     return tokens, grams
 
 
-GRAM_SHARE = 0.5  # a candidate shares at least this share of the query's 3-grams (or a strong token)
+GRAM_SHARE = 0.6  # a candidate shares at least this share of the query's 3-grams (or a strong token)
 GRAM_MARK = "#"  # a 3-gram's index key starts with it: a token (folded, punctuation as spaces) never does
 
 
@@ -508,19 +531,43 @@ class QueryKeys:
 
 
 def query_keys(text: str) -> QueryKeys:
-    """The index keys a row's name looks up (the same rule as `Matcher.candidates`)."""
-    tokens, grams = _keys(_form(text), query=True)
-    needed = max(2, GRAM_SHARE * len(grams))
+    """The index keys a row's name looks up (the same rule as `Matcher.candidates`): its tokens, generic words
+    left out, and the 3-grams of each view's words that are not generic (all its words when every one is), of
+    which a candidate holds `GRAM_SHARE` (two at least): a long generic word (`electronics`) must not make every
+    name holding it a candidate."""
+    form = _form(text)
+    tokens, _ = _keys(form, query=True)
+    grams: set[str] = set()
+    for view in form.views:
+        grams |= _grams("".join([t for t in view.tokens if t not in GENERIC_WORDS] or view.tokens))
     return QueryKeys(tuple(sorted(t for t in tokens if t not in GENERIC_WORDS)),
-                     tuple(sorted(GRAM_MARK + g for g in grams)), math.ceil(needed))
+                     tuple(sorted(GRAM_MARK + g for g in grams)), math.ceil(max(2, GRAM_SHARE * len(grams))))
 
 
-def best_per_party(row: Counterparty, names: Iterable[Name], floor: float) -> list[Match]:
+def _headroom(row: Counterparty, name: Name) -> float:
+    """The most the adjustments can add to a pair's base score (a rounding's worth included)."""
+    return ((COUNTRY_SAME if row.country and name.country else 0.0) + (ADDRESS if row.address and name.addresses
+                                                                        else 0.0) + 0.00005)
+
+
+def forms_of(names: Iterable[Name]) -> dict[str, Form]:
+    """Each name's form (by its text), read once: for a holder that scores the same names against many rows."""
+    return {name.text: _form(name.text) for name in names}
+
+
+def best_per_party(row: Counterparty, names: Iterable[Name], floor: float,
+                   forms: Mapping[str, Form] | None = None) -> list[Match]:
     """The best match per party among `names` scoring at least `floor`, by score (highest first), then party key;
-    of a party's names that score the same, a name before an alias, then the first by text."""
+    of a party's names that score the same, a name before an alias, then the first by text. `forms` holds the
+    names' forms when their holder has read them (`forms_of`); the scores are the same either way."""
     best: dict[str, Match] = {}
+    query = _form(row.name)
     for name in names:
-        found = score(row, name)
+        form = forms.get(name.text) if forms is not None else None
+        pair = _pair(query, form) if form is not None else _best_pair(row.name, name.text)
+        if pair.base + _headroom(row, name) < floor:
+            continue  # below the floor whatever the adjustments: not worth explaining
+        found = score(row, name, form)
         if found.score >= floor:
             held = best.get(found.name.party)
             if held is None or (found.score, held.name.kind, held.name.text) > (held.score, found.name.kind,
@@ -532,14 +579,13 @@ def best_per_party(row: Counterparty, names: Iterable[Name], floor: float) -> li
 class Matcher:
     """Names indexed in memory by their tokens and character 3-grams, for screening rows against them."""
 
-    GRAM_SHARE = GRAM_SHARE
-
     def __init__(self, names: Iterable[Name]) -> None:
         self.names: tuple[Name, ...] = tuple(names)
         self._by_token: dict[str, set[int]] = {}
         self._by_gram: dict[str, set[int]] = {}
+        self.forms = forms_of(self.names)
         for number, name in enumerate(self.names):
-            tokens, grams = _keys(_form(name.text))
+            tokens, grams = _keys(self.forms[name.text])
             for token in tokens:
                 self._by_token.setdefault(token, set()).add(number)
             for gram in grams:
@@ -548,17 +594,15 @@ class Matcher:
     def candidates(self, row: Counterparty) -> list[Name]:
         """The names sharing a token (in any view) or enough 3-grams with the row's name: never every name by
         construction, only those the index points to."""
-        tokens, grams = _keys(_form(row.name), query=True)
+        keys = query_keys(row.name)
         found: set[int] = set()
-        for token in tokens:
-            if token not in GENERIC_WORDS:
-                found |= self._by_token.get(token, set())
+        for token in keys.tokens:
+            found |= self._by_token.get(token, set())
         counts: dict[int, int] = {}
-        for gram in grams:
-            for number in self._by_gram.get(gram, ()):
+        for gram in keys.grams:
+            for number in self._by_gram.get(gram.removeprefix(GRAM_MARK), ()):
                 counts[number] = counts.get(number, 0) + 1
-        needed = max(2, self.GRAM_SHARE * len(grams))
-        found |= {number for number, count in counts.items() if count >= needed}
+        found |= {number for number, count in counts.items() if count >= keys.needed}
         return [self.names[number] for number in sorted(found)]
 
     def exhaustive(self, row: Counterparty) -> list[Name]:
@@ -573,6 +617,5 @@ class Matcher:
         """As `match`, over every name."""
         return self._best(row, self.names, floor)
 
-    @staticmethod
-    def _best(row: Counterparty, names: Iterable[Name], floor: float) -> list[Match]:
-        return best_per_party(row, names, floor)
+    def _best(self, row: Counterparty, names: Iterable[Name], floor: float) -> list[Match]:
+        return best_per_party(row, names, floor, self.forms)

@@ -90,7 +90,7 @@ _BY_WORDS = ("SELECT party FROM {screen_keys} WHERE token IN ({tokens}) AND t_fr
 # that stops at the limit.
 _HOLDERS = ("SELECT CAST(? AS TEXT) AS token, COUNT(*) AS n FROM (SELECT 1 FROM {screen_keys} WHERE token = ? "
             "AND t_from <= ? LIMIT ?) AS held")
-RARE = 300  # a token held by more names than this is frequent: it finds candidates only with another token
+RARE = 1000  # a token held by more names than this is frequent: it finds candidates only with another token
 _BY_GRAMS = ("SELECT party FROM {screen_keys} WHERE token IN ({grams}) AND t_from <= ? GROUP BY party, nix "
              "HAVING COUNT(*) >= ?")
 

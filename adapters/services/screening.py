@@ -14,6 +14,7 @@ distinct date; `removed` from the party's history on that list (`queries.history
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -33,10 +34,12 @@ from regledger.projections.matching import (
     DEFAULT_THRESHOLD,
     MATCHER_VERSION,
     Counterparty,
+    Form,
     Match,
     Matcher,
     Name,
     best_per_party,
+    forms_of,
     library_versions,
     query_keys,
 )
@@ -152,37 +155,62 @@ class InMemory:
         return self.found.lists.get(party, ())
 
 
+@dataclass(frozen=True)
+class _Loaded:
+    """One party as a screening holds it: its names and their forms, its display name and its lists."""
+
+    names: tuple[Name, ...]
+    forms: dict[str, Form]
+    party_name: str | None
+    lists: tuple[str, ...]
+
+
 @dataclass
 class Indexed:
     """The candidates from the read models' screening index (two statements per row), and only their names, loaded
-    from the read models' entries and read as the in-memory path reads them (`screening_directory`), each party
-    once per screening; scored by the same scorer."""
+    from the read models' entries and read as the in-memory path reads them (`screening_directory`), scored by the
+    same scorer. The parties loaded are kept, with their names' forms, for the rows after (the `HELD` most recently
+    used: a long file's memory stays bounded)."""
 
     view: ReadModels
     known_at: datetime | None
     list_key: str | None
     source: str = "read models"
-    _names: dict[str, tuple[Name, ...]] = field(default_factory=dict)
-    _party_names: dict[str, str | None] = field(default_factory=dict)
-    _lists: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    _held: OrderedDict[str, _Loaded] = field(default_factory=OrderedDict)
 
     def candidates(self, row: Counterparty) -> list[Name]:
         """Every name (under the known-at and list) of each party the index points to for the row."""
-        parties = sorted(self.view.screening_candidates(query_keys(row.name), self.known_at))
-        self._load([p for p in parties if p not in self._names])
-        return [name for party in parties for name in self._names[party]]
+        return [name for party in self._parties(row) for name in party.names]
 
     def match(self, row: Counterparty, floor: float) -> list[Match]:
         """The best match per party among the index's candidates."""
-        return best_per_party(row, self.candidates(row), floor)
+        parties = self._parties(row)
+        forms = {text: form for party in parties for text, form in party.forms.items()}
+        return best_per_party(row, [name for party in parties for name in party.names], floor, forms)
 
     def party_name(self, party: str) -> str | None:
         """The party's display name."""
-        return self._party_names.get(party)
+        return self._party(party).party_name
 
     def lists(self, party: str) -> tuple[str, ...]:
         """The lists the party is on (under the known-at and list)."""
-        return self._lists.get(party, ())
+        return self._party(party).lists
+
+    def _party(self, party: str) -> _Loaded:
+        if party not in self._held:
+            self._load([party])
+        return self._held[party]
+
+    def _parties(self, row: Counterparty) -> list[_Loaded]:
+        keys = sorted(self.view.screening_candidates(query_keys(row.name), self.known_at))
+        self._load([p for p in keys if p not in self._held])
+        found = []
+        for key in keys:
+            self._held.move_to_end(key)
+            found.append(self._held[key])
+        while len(self._held) > max(HELD, len(keys)):
+            self._held.popitem(last=False)
+        return found
 
     def _load(self, parties: list[str]) -> None:
         for start in range(0, len(parties), LOAD_PAGE):
@@ -192,11 +220,12 @@ class Indexed:
             grouped: dict[str, list[Name]] = {p: [] for p in page}
             for name in found.names:
                 grouped.setdefault(name.party, []).append(name)
-            self._names.update((p, tuple(names)) for p, names in grouped.items())
-            self._party_names.update(found.party_names)
-            self._lists.update(found.lists)
+            for party, names in grouped.items():
+                self._held[party] = _Loaded(tuple(names), forms_of(names), found.party_names.get(party),
+                                            found.lists.get(party, ()))
 
 
+HELD = 20_000  # parties a screening keeps loaded between rows (about 60,000 names and their forms)
 LOAD_PAGE = 500  # parties whose entries are read in one statement
 
 

@@ -33,6 +33,8 @@ def test_the_screening_benchmark_writes_its_figures(tmp_path: Path) -> None:
     assert result["ratios"]["exhaustive_vs_indexed_mean"] > 0
     assert 0 <= result["recall"]["indexed_vs_exhaustive"] <= 1
     assert result["peak_rss_mb_indexed"] > 0
+    assert result["peak_rss_mb_exhaustive"] > 0
+    assert isinstance(result["recall"]["missed"], list)
     assert {"precision_at_match", "recall_at_match", "recall_at_review"} <= set(result["evaluation"])
     assert sum(result["decisions"].values()) == 20
     text = (tmp_path / "RESULTS.md").read_text(encoding="utf-8")

@@ -17,6 +17,7 @@ import pytest
 
 from regledger.adapters.importers.timeline import read_timeline
 from regledger.adapters.readmodels import check_views, rebuild, stored_entries, views_of
+from regledger.adapters.services import screening as screening_service
 from regledger.adapters.services.screening import Indexed, InMemory, names_to_screen, screen
 from regledger.adapters.store.ledger import Located
 from regledger.adapters.wiring import SET_UP_LOCK, open_stores
@@ -94,6 +95,25 @@ def test_a_screening_through_the_index_equals_one_in_memory(recorded: Recorded) 
         in_memory = screen(without, rows, options)
     assert through_index.rows == in_memory.rows
     assert [r.decision for r in through_index.rows][:2] == ["match", "match"]
+
+
+def test_a_screening_holding_few_parties_answers_as_one_holding_all(recorded: Recorded,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = [CounterpartyRow(n, name) for n, name in enumerate(
+        ["Huawei Technologies Co. Ltd", "Hisilicon Shanghai", "华为云计算技术有限公司", "Huawei Marine",
+         "Huawei Technologies Co. Ltd", "Toga Networks"], start=1)]
+    options = ScreenOptions(on=date(2019, 5, 17))
+    with open_stores(recorded.db, write=False) as stores:
+        holding_all = screen(stores, rows, options)
+        monkeypatch.setattr(screening_service, "HELD", 1)  # every row's parties evicted by the next row's
+        names = names_to_screen(stores, None, None)
+        assert isinstance(names, Indexed)
+        holding_few = screen(stores, rows, options)
+        names.match(Counterparty("Huawei Technologies"), DEFAULT_REVIEW)
+        names.match(Counterparty("Toga Networks"), DEFAULT_REVIEW)
+        held = set(names._held)  # what the screening keeps between rows
+        assert held == names.view.screening_candidates(query_keys("Toga Networks"), None)
+    assert holding_few.rows == holding_all.rows
 
 
 def test_a_name_recorded_later_is_no_candidate_as_known_before_it(recorded: Recorded) -> None:

@@ -17,6 +17,8 @@ from regledger.projections.matching import (
     Match,
     Matcher,
     Name,
+    best_per_party,
+    forms_of,
     library_versions,
     score,
 )
@@ -125,6 +127,32 @@ def test_initials_stand_for_a_run_of_words() -> None:
     unrelated = score(Counterparty("Q.Z. Acme"), one("Hyper Telecom Acme"))
     assert initials.score >= DEFAULT_REVIEW > unrelated.score
     assert best("H.T.").name.party in {"huawei-technologies", "huawei-technology-egypt"}
+
+
+def test_a_word_is_not_the_initials_of_a_run_holding_itself() -> None:
+    # `El` would otherwise cover `El Lounka` as its initials, and every `El … Shipping` name would reach review
+    assert score(Counterparty("El Houbukou Shipping S.R.L."), one("El Lounka Shipping Company")).score < DEFAULT_REVIEW
+    assert score(Counterparty("Al Drohi Trading LLC"), one("Al Luki Trading LLC")).score < DEFAULT_REVIEW
+
+
+@pytest.mark.parametrize(("short", "long"), [("KAGE", "Krakige"), ("Rota", "Retota"), ("ООО «Гоха»", "ООО «Гохива»")])
+def test_letters_in_order_abbreviate_only_when_they_drop_vowels(short: str, long: str) -> None:
+    assert score(Counterparty(short), one(long)).score < DEFAULT_REVIEW
+
+
+def test_an_abbreviation_that_drops_vowels_still_counts() -> None:
+    assert dict_of(score(Counterparty("Acme Mfg"), one("Acme Manufacturing")))["tokens"] > 0.9
+    assert dict_of(score(Counterparty("Acme Natl"), one("Acme National")))["tokens"] > 0.9
+
+
+def test_a_transliteration_is_never_abbreviated_across_scripts() -> None:
+    # `tinli` has the letters of `tianjinkangli` (天津康利 in pinyin) in order, `tianjin` begins it: neither is an
+    # abbreviation of a transliterated word; the glossary's English words still are (`techs`)
+    assert score(Counterparty("天津康利能源有限公司"), one("TINLI ENERGY")).score < DEFAULT_REVIEW
+    assert score(Counterparty("天津康利能源有限公司"), one("Tianjin Kedexni Energy")).score < DEFAULT_REVIEW
+    listed = one("Tianjin Kangli Energy Co., Ltd.")
+    assert score(Counterparty("天津康利能源有限公司"), listed).score >= DEFAULT_THRESHOLD
+    assert score(Counterparty("HUAWEI TECHS CO"), one("华为技术有限公司")).score >= DEFAULT_REVIEW
 
 
 def test_typos_are_forgiven_by_edit_distance_but_a_different_word_is_not() -> None:
@@ -250,6 +278,29 @@ def test_the_index_finds_what_the_exhaustive_path_finds_above_review() -> None:
         indexed = {(m.name.party, m.score) for m in case_matcher().match(row, DEFAULT_REVIEW)}
         exhaustive = {(m.name.party, m.score) for m in case_matcher().match_exhaustive(row, DEFAULT_REVIEW)}
         assert indexed == exhaustive, text
+
+
+def test_the_index_finds_a_word_with_a_letter_added_or_left_out() -> None:
+    names = [one("ООО «Висе»", "short"), one("Gesorn Shipping", "long"), one("Sorrax Elektron", "latin"),
+             *(one(f"Filler{n} Holdings", f"f{n}") for n in range(50))]
+    matcher = Matcher(names)
+    for text, party in (("ООО «Винсе»", "short"), ("Gesor Shipping", "long"), ("ООО «Поракс Электрон»", "latin")):
+        found = {n.party for n in matcher.candidates(Counterparty(text))}
+        assert party in found, text
+        assert {m.name.party for m in matcher.match_exhaustive(Counterparty(text), DEFAULT_REVIEW)} <= found, text
+
+
+def test_a_generic_word_does_not_make_every_name_holding_it_a_candidate() -> None:
+    names = [one(f"{brand} Electronics Co., Ltd.", brand) for brand in ("Buvo", "Kelta", "Marox", "Tefi", "Zorla")]
+    assert {n.party for n in Matcher(names).candidates(Counterparty("Buvo Electronics PJSC"))} == {"Buvo"}
+
+
+def test_scores_are_the_same_with_the_forms_read_once() -> None:
+    names = case_names()
+    forms = forms_of(names)
+    for text in ("Huawei Technologies", "華為技術", "Hisilicon Shanghai", "Хуавэй", "هواوي"):
+        row = Counterparty(text, "CN")
+        assert best_per_party(row, names, 0.3, forms) == best_per_party(row, names, 0.3), text
 
 
 def test_an_empty_matcher_finds_nothing() -> None:
