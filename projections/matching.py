@@ -420,7 +420,11 @@ def score(row: Counterparty, name: Name, form: Form | None = None) -> Match:
     """The row scored against one name or alias, explained feature by feature; `form` is the name's, when its
     holder has read it already (`forms_of`)."""
     q, n = _form(row.name), form or _form(name.text)
-    pair = _best_pair(row.name, name.text) if form is None else _pair(q, n)
+    return _explained(row, name, q, n, _best_pair(row.name, name.text) if form is None else _pair(q, n))
+
+
+def _explained(row: Counterparty, name: Name, q: Form, n: Form, pair: _Pair) -> Match:
+    """The match of the row's form `q` and the name's `n`, compared as `pair`, with its features and adjustments."""
     view = "" if not pair.cross else f" (compared as {pair.query.label} {' '.join(pair.query.tokens)!r} against " \
                                        f"{pair.name.label} {' '.join(pair.name.tokens)!r})"
     features = [
@@ -567,7 +571,7 @@ def best_per_party(row: Counterparty, names: Iterable[Name], floor: float,
         pair = _pair(query, form) if form is not None else _best_pair(row.name, name.text)
         if pair.base + _headroom(row, name) < floor:
             continue  # below the floor whatever the adjustments: not worth explaining
-        found = score(row, name, form)
+        found = _explained(row, name, query, form or _form(name.text), pair)  # the pair compared once
         if found.score >= floor:
             held = best.get(found.name.party)
             if held is None or (found.score, held.name.kind, held.name.text) > (held.score, found.name.kind,
