@@ -45,8 +45,7 @@ from regledger.projections.matching import DEFAULT_REVIEW, DEFAULT_THRESHOLD, MA
 
 from .screening_data import history, parties, rows
 from .screening_report import screening_section
-from .stores import POSTGRES_URL, fresh_store, versions
-from .web_load import rebuild
+from .stores import POSTGRES_URL, fresh_store, rebuild, versions
 
 __all__ = ["evaluation", "main", "run_one"]
 
@@ -118,7 +117,7 @@ def run_one(kind: str, *, parties_count: int, rows_count: int, sample: int, seed
             recording = {"actions": len(actions), "reused": url}
             if rebuild_first:
                 say(f"  rebuilding the read models of {url}")
-                recording.update(rebuild(url))
+                recording.update(rebuild(url, say))
         rows_path = workdir / f"rows-{kind}-{seed}.json"
         rows_path.write_text(json.dumps(screened), encoding="utf-8")
         say(f"  screening {rows_count:,} rows through the index, and {sample} of them also exhaustively (two "

@@ -36,7 +36,6 @@ import argparse
 import json
 import math
 import random
-import shutil
 import socket
 import subprocess
 import sys
@@ -62,7 +61,7 @@ from regledger.domain import action_adapter
 from regledger.projections import Query
 
 from .generate import generate
-from .stores import POSTGRES_URL, fresh_store, versions
+from .stores import POSTGRES_URL, fresh_store, rebuild, regledger_command, versions
 
 __all__ = ["WEB_HEADING", "main", "run_load", "write_section"]
 
@@ -86,13 +85,6 @@ def _say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def _regledger() -> list[str]:
-    """The command that runs this installation's CLI."""
-    beside = Path(sys.executable).with_name("regledger")
-    found = str(beside) if beside.exists() else shutil.which("regledger")
-    return [found] if found else [sys.executable, "-c", "from regledger.adapters.cli import main; main()"]
-
-
 def _located(history: list[dict[str, Any]]) -> list[Located]:
     return [Located(f"generated action {n}", action_adapter.validate_python(a)) for n, a in enumerate(history, 1)]
 
@@ -111,16 +103,6 @@ def build_store(url: str, history: list[dict[str, Any]], run_size: int,
     recorded = time.perf_counter() - started
     progress(f"  recorded in {recorded:.0f}s")
     return {"record_seconds": round(recorded, 1), **rebuild(url, progress)}
-
-
-def rebuild(url: str, progress: Callable[[str], None] = _say) -> dict[str, Any]:
-    """`regledger rebuild` on the store at `url`, in a subprocess; its time."""
-    started = time.perf_counter()
-    subprocess.run([*_regledger(), "rebuild", "--db", url], check=True, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL, timeout=4 * 3600)
-    rebuilt = time.perf_counter() - started
-    progress(f"  read models rebuilt in {rebuilt:.0f}s")
-    return {"rebuild_seconds": round(rebuilt, 1)}
 
 
 def count_events(url: str) -> int:
@@ -186,7 +168,7 @@ def free_port() -> int:
 def serving(url: str, workers: int, log: Path, wait: float = 120.0) -> Iterator[str]:
     """`regledger serve` on a free port of 127.0.0.1, answering; its base URL. Stopped on exit."""
     port = free_port()
-    command = [*_regledger(), "serve", "--host", HOST, "--port", str(port), "--db", url]
+    command = [*regledger_command(), "serve", "--host", HOST, "--port", str(port), "--db", url]
     if workers > 1:
         command += ["--workers", str(workers)]
     with log.open("wb") as output:
@@ -397,7 +379,7 @@ def main(argv: list[str] | None = None) -> int:
         if arguments.db:
             url, kind = arguments.db, "postgres" if arguments.db.startswith("postgresql:") else "sqlite"
             if arguments.rebuild:
-                built = rebuild(url)
+                built = rebuild(url, _say)
         elif arguments.keep:
             url, kind = str(arguments.keep), "sqlite"
             built = build_store(url, history, arguments.run_size)
