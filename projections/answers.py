@@ -20,7 +20,7 @@ from .explain import explain
 from .fold import state_at
 from .history import History, history
 from .items import ListEntry, MeasureView, MeetingView, PositionView, State
-from .model_store import ModelStore, Selection
+from .model_store import OTHER_KINDS, ModelStore, Selection
 from .parties import PartyMatch, PartyNames, closest, match_parties, normalise
 from .query import Query
 from .select import StatePage, page_state, select_diff, select_state
@@ -61,16 +61,18 @@ def model_state(view: ModelStore, query: Query, selection: Selection = EVERYTHIN
 
 def model_state_page(view: ModelStore, query: Query, list_key: str | None, start: int,
                      size: int) -> Answered[StatePage]:
-    """`page_state(model_state(view, query, (list_key, None)).value, start, size)`, reading only the page's list
-    entries (and, for every list, the measures, meetings and positions): the others are counted, not read. An
-    answer with no list entry (its notes say why), or with units the rows do not answer, is read whole and cut."""
-    selection = (list_key, None)
-    entries, total = ([], 0) if view.uncovered(query) else view.listings(query, list_key, start, size)
-    if not total:
-        answered = model_state(view, query, selection)
-        return Answered(page_state(answered.value, start, size), answered.remarks)
-    others = view.others(query) if list_key is None else []  # a list alone leaves them out
-    return Answered(StatePage(_state(query, entries + others), start, size, total))
+    """`page_state(model_state(view, query, (list_key, None)).value, start, size)`, reading only the page's rows
+    of each section: its list entries and (for every list) its measures, meetings and positions, each counted
+    rather than read whole. An answer with none of them (its notes say why), or with units the rows do not answer,
+    is read whole and cut."""
+    if view.uncovered(query):
+        return _whole_page(view, query, list_key, start, size)
+    entries, total = view.listings(query, list_key, start, size)
+    others, counts = view.others_page(query, start, size) if list_key is None else ([], {})  # a list alone: none
+    if not total and not any(counts.values()):
+        return _whole_page(view, query, list_key, start, size)
+    totals = {"lists": total, **{section: counts.get(kind, 0) for kind, section in _SECTION_OF.items()}}
+    return Answered(StatePage(_state(query, entries + others), start, size, total, totals))
 
 
 def model_diff(view: ModelStore, query: Query, window: tuple[date, date],
@@ -120,6 +122,15 @@ def model_find_list(view: ModelStore, list_key: str) -> str:
 
 
 # -- rows into answers ---------------------------------------------------------------------------------------------
+
+_SECTION_OF = dict(zip(OTHER_KINDS, ("measures", "meetings", "positions"), strict=True))  # kind -> State's section
+
+
+def _whole_page(view: ModelStore, query: Query, list_key: str | None, start: int,
+                size: int) -> Answered[StatePage]:
+    """The answer read whole (`model_state`), then cut to the page."""
+    answered = model_state(view, query, (list_key, None))
+    return Answered(page_state(answered.value, start, size), answered.remarks)
 
 
 def _items(view: ModelStore, query: Query, selection: Selection) -> tuple[list[tuple[SubjectKey, Item]],

@@ -21,9 +21,10 @@ from .query import Query
 from .subjects import SubjectKey
 from .temporal import Item
 
-__all__ = ["ModelStore", "Selection"]
+__all__ = ["OTHER_KINDS", "ModelStore", "Selection"]
 
 Selection = tuple[str | None, Collection[str] | None]  # (list key, party keys): None is every one
+OTHER_KINDS = ("measure", "meeting", "position")  # the kinds of subject that are not list entries (their first part)
 
 
 class ModelStore(ABC):
@@ -58,8 +59,11 @@ class ModelStore(ABC):
         `start`-th in subject order (list, then party), with their subjects; and how many there are in all."""
 
     @abstractmethod
-    def others(self, query: Query) -> list[tuple[SubjectKey, Item]]:
-        """Every item the rows hold for `query` that is not a list entry (measures, meetings, positions)."""
+    def others_page(self, query: Query, start: int,
+                    size: int) -> tuple[list[tuple[SubjectKey, Item]], dict[str, int]]:
+        """The items the rows hold for `query` that are not list entries, `size` of each kind (`OTHER_KINDS`:
+        measures, meetings, positions) from that kind's `start`-th in subject order, with their subjects; and how
+        many there are of each kind in all (by kind)."""
 
     @abstractmethod
     def concerning(self, query: Query, about: Collection[str]) -> list[tuple[SubjectKey, Item]]:

@@ -6,39 +6,61 @@ party it is an affiliate of and the measure includes affiliates), when the measu
 force, pending, or said to be coming: announced, drafted or proposed; expired, revoked and withdrawn ones are left
 out); and the positions about a party or about one of those measures. Who a party is an affiliate of is read from
 its entries kept (their `affiliate_of`), one level up. Meetings are left out. A diff keeps list changes only.
+
+A page of an as-of answer (`page_state`) cuts each section (list entries, measures, meetings, positions) to the same
+rows: page N shows rows [start, start + size) of every section, each in the answer's own order.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from .diff import Diff, listings_only
 from .items import ListEntry, MeasureView, PositionView, State
 
-__all__ = ["POSITION_STATUSES", "StatePage", "affiliations", "applies", "page_state", "select_diff", "select_state"]
+__all__ = ["POSITION_STATUSES", "SECTIONS", "StatePage", "affiliations", "applies", "page_state", "select_diff",
+           "select_state"]
 
 POSITION_STATUSES = ("in_force", "pending", "announced", "draft", "proposed")  # a measure a party's position shows
+SECTIONS = ("lists", "measures", "meetings", "positions")  # an as-of answer's sections, each paged alike
 
 
 @dataclass(frozen=True)
 class StatePage:
-    """A page of an as-of answer: the answer with only the page's list entries (`size` of them from the `start`-th),
-    and how many entries the whole answer lists."""
+    """A page of an as-of answer: the answer with only the page's rows of each section (`SECTIONS`: its list entries,
+    measures, meetings and positions, `size` of each from the `start`-th), how many list entries the whole answer
+    lists (`total`), and how many rows each section of the whole answer holds (`totals`, by section name)."""
 
     state: State
     start: int
     size: int
     total: int
+    totals: Mapping[str, int]
+
+    def __post_init__(self) -> None:
+        if set(self.totals) != set(SECTIONS) or self.totals["lists"] != self.total:
+            msg = f"StatePage.totals: give {', '.join(SECTIONS)}, with lists equal to total ({self.total})"
+            raise ValueError(msg)
+
+    @property
+    def longest(self) -> int:
+        """How many rows the longest section holds: a page exists while any section has rows on it."""
+        return max(self.totals.values())
 
 
 def page_state(state: State, start: int, size: int) -> StatePage:
-    """The page of `state` holding its list entries from the `start`-th, `size` of them."""
+    """The page of `state` holding each section's rows from the `start`-th, `size` of them, in the answer's order."""
     rows = [(key, entry) for key, entries in state.lists.items() for entry in entries]
     lists: dict[str, list[ListEntry]] = {}
     for key, entry in rows[start:start + size]:
         lists.setdefault(key, []).append(entry)
-    return StatePage(replace(state, lists={k: tuple(v) for k, v in lists.items()}), start, size, len(rows))
+    cut = slice(start, start + size)
+    page = replace(state, lists={k: tuple(v) for k, v in lists.items()}, measures=state.measures[cut],
+                   meetings=state.meetings[cut], positions=state.positions[cut])
+    totals = {"lists": len(rows), "measures": len(state.measures), "meetings": len(state.meetings),
+              "positions": len(state.positions)}
+    return StatePage(page, start, size, len(rows), totals)
 
 
 def select_state(state: State, list_key: str | None, parties: Collection[str] | None) -> State:

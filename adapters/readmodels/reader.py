@@ -37,7 +37,7 @@ from regledger.projections.codec import effect_of, item_of
 from regledger.projections.diff import TookEffect
 from regledger.projections.explain import Evidence
 from regledger.projections.matching import QueryKeys
-from regledger.projections.model_store import Selection
+from regledger.projections.model_store import OTHER_KINDS, Selection
 from regledger.projections.names import key as lookup_key
 from regledger.projections.parties import PartyNames
 from regledger.projections.query import Query
@@ -67,12 +67,22 @@ _CONCERNING = ("SELECT kind, item FROM {items} WHERE {where} AND unit IN (SELECT
                "about IN ({marks})))")
 
 # A page of the list entries holding a point, in the answer's order (list, then party), read along the
-# (list_key, party, …) index from its start (`ViewDialect.ordered`), stopping at the page's end; how many there are;
-# the other items.
+# (list_key, party, …) index from its start (`ViewDialect.ordered`), stopping at the page's end; how many there are.
 _PAGE = ("SELECT kind, item FROM {items} WHERE {where} AND list_key IS NOT NULL{chosen} "
          "ORDER BY list_key{binary}, party{binary} LIMIT ? OFFSET ?")
 _COUNT = "SELECT COUNT(*) FROM {items} WHERE {where} AND list_key IS NOT NULL{chosen}"
-_OTHERS = "SELECT kind, item FROM {items} WHERE {where} AND list_key IS NULL"
+
+# A page of the items of one other kind (measure, meeting, position) holding a point, in the answer's order (subject
+# order), read along the (kind, subject, …) index from the kind's start (`ViewDialect.ordered`), stopping at the
+# page's end; one arm per kind in one round trip; and how many of each kind there are, each counted along the same
+# index (on SQLite a covering scan of the kind's entries: the point's index would fetch every row of the day for its
+# kind). `subject` is the subject tuple as compact JSON (`["measure","a.b"]`): every key is `[a-z0-9._-]`
+# (`check_key`; a position's subject may also be `measure:KEY`), each character above the `"` (0x22) that closes a
+# part, so the text's order by code point ({binary}) is the tuple's: `["measure","a"]` < `["measure","a-b"]` <
+# `["measure","a.b"]` < `["measure","ab"]`, as ("measure", "a") < ("measure", "a-b") < … (a shorter key first).
+_KIND_PAGE = ("SELECT kind, item FROM (SELECT kind, item FROM {items} WHERE kind = ? AND {where} "
+              "ORDER BY subject{binary} LIMIT ? OFFSET ?) AS {alias}")
+_KIND_COUNT = "SELECT CAST(? AS TEXT) AS kind, COUNT(*) AS n FROM {items} WHERE kind = ? AND {where}"
 _POINT_COLUMNS = re.compile(r"\b(t_from|t_to|p_from|p_to|tier_lo|tier_hi|d_from|d_to)\b")
 
 # The rows that start inside a window (start, end], then those that end inside it having started before it: each
@@ -174,11 +184,20 @@ class ViewReader:
         counted = self._fetch(self.dialect.sql(_COUNT, where=where, chosen=chosen), (*params, *more))
         return self._decode(page), int(counted[0][0])
 
-    def others(self, query: Query) -> list[tuple[SubjectKey, Item]]:
-        """The items of the rows holding the point `query` that are not list entries: measures, meetings,
-        positions."""
+    def others_page(self, query: Query, start: int,
+                    size: int) -> tuple[list[tuple[SubjectKey, Item]], dict[str, int]]:
+        """The items holding the point `query` that are not list entries, `size` of each kind (measure, meeting,
+        position) from that kind's `start`-th in subject order; and how many of each kind there are. Two
+        statements: the pages, then the counts."""
         where, params = _point(query, with_day=True)
-        return self._decode(self._fetch(self.dialect.sql(_OTHERS, where=where), params))
+        ordered = _unindexed(where, self.dialect.ordered)
+        pages = " UNION ALL ".join(_KIND_PAGE.replace("{alias}", f"page_{kind}") for kind in OTHER_KINDS)
+        page = self._fetch(self.dialect.sql(pages, where=ordered),
+                           tuple(p for kind in OTHER_KINDS for p in (kind, *params, size, start)))
+        counts = " UNION ALL ".join([_KIND_COUNT] * len(OTHER_KINDS))
+        counted = self._fetch(self.dialect.sql(counts, where=ordered),
+                              tuple(p for kind in OTHER_KINDS for p in (kind, kind, *params)))
+        return self._decode(page), {kind: int(n) for kind, n in counted}
 
     def concerning(self, query: Query, about: Collection[str]) -> list[tuple[SubjectKey, Item]]:
         """The items of the rows holding the point `query` of the measures and positions that may concern the

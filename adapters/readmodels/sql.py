@@ -64,6 +64,9 @@ INDEXES = {
     "items_now": "items (t_to, d_from, d_to, p_from, p_to, tier_lo, tier_hi, list_key)",  # covering the point test
     # in the answer's order of list entries (list, then party; by code point), covering the point test
     "items_listing": "items (list_key{binary}, party{binary}, t_to, d_from, d_to, p_from, p_to, tier_lo, tier_hi)",
+    # the measures, meetings and positions of a kind in the answer's order (subject order: see reader's _KIND_PAGE),
+    # covering the point test: a page of a kind is read from its start, not sorted from every row of the kind
+    "items_kind": "items (kind, subject{binary}, t_to, d_from, d_to, p_from, p_to, tier_lo, tier_hi)",
     "items_party": "items (party, t_to, d_from)",
     "items_unit": "items (unit, t_to)",
     "effects_now": "effects (t_to, effective_on)",

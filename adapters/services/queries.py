@@ -87,9 +87,10 @@ def as_of(stores: Stores, query: Query, selection: Selection = EVERYTHING) -> Se
 
 
 def as_of_page(stores: Stores, query: Query, selection: Selection, start: int, size: int) -> Selected[StatePage]:
-    """`as_of`, its list entries cut to `size` of them from the `start`-th in the answer's order (list, then party),
-    with how many the whole answer lists; its measures, meetings, positions and notes whole. Without a party, the
-    read models read only the page's entries and count the others; a party's answer is read whole and cut."""
+    """`as_of` cut to a page: each section (list entries, measures, meetings, positions) to `size` of its rows from
+    the `start`-th in the answer's order (list entries by list, then party; the others by subject), with how many
+    rows each section of the whole answer holds; its notes whole. Without a party, the read models read only the
+    page's rows of each section and count the others; a party's answer is read whole and cut."""
     if selection.party:
         whole = as_of(stores, query, selection)
         return Selected(page_state(whole.answer, start, size), whole.list_key, whole.party, whole.matches)

@@ -2,8 +2,10 @@
 with `?format=json`, or `Accept: application/json`):
 
     /                        → /as-of/<today>
-    /as-of/{date}            the rules on a date: list entries (paged, searchable with `q`), measures, meetings,
-                             positions; twin: `as-of --format json`, its entries cut to the page, plus `page`
+    /as-of/{date}            the rules on a date: list entries (searchable with `q`), measures, meetings,
+                             positions, every section paged alike (page N: rows [start, start + size) of each);
+                             twin: `as-of --format json`, each section cut to the page, plus `page` (`total`: the
+                             list entries; `sections`: each section's rows; `pages`, `next`: the longest's)
     /diff/{from}/{to}        the two dates side by side: each change before → after, every status transition in
                              the window, and the change log (what took effect, paged); twin: `diff --format json`,
                              `took_effect` cut to the page, plus `page`
@@ -29,12 +31,13 @@ from regledger.adapters.web import answers
 from regledger.adapters.web.api import AxesDep, ListParam, PartyParam, StoresDep, axis_params
 from regledger.adapters.web.deps import config_of, wants_json
 from regledger.adapters.web.filters import path_part, url_with
-from regledger.adapters.web.inputs import AxisParams, parse_day, parse_page, selection, window
+from regledger.adapters.web.inputs import AxisParams, Paging, parse_day, parse_page, selection, window
 from regledger.adapters.web.views import View, answer, page_at, page_of, today
 
 __all__ = ["PageParam", "SearchParam", "router"]
 
 router = APIRouter(include_in_schema=False)
+_OTHER_SECTIONS = ("measures", "meetings", "positions")  # the as-of answer's sections besides its list entries
 PageParam = Annotated[str | None, Query(description="The page, from 1.")]
 SearchParam = Annotated[str | None, Query(description="Only rows whose name, alias or key contains this.")]
 
@@ -65,29 +68,40 @@ def _matching(entry: dict[str, Any], text: str) -> bool:
     return any(folded in str(name).casefold() for name in names)
 
 
+def _searched(whole: dict[str, Any], text: str,
+              paging: Paging) -> tuple[dict[str, Any], list[tuple[str, Any]], dict[str, int]]:
+    """The page `paging` of an as-of answer read whole whose list entries are those matching `text`: the answer with
+    its other sections cut to the page, the page's (list key, entry) rows, and how many rows each section holds."""
+    cut = slice(paging.start, paging.start + paging.size)
+    rows = [(key, entry) for key, entries in whole["lists"].items() for entry in entries if _matching(entry, text)]
+    totals = {"lists": len(rows), **{name: len(whole[name]) for name in _OTHER_SECTIONS}}
+    return {**whole, **{name: whole[name][cut] for name in _OTHER_SECTIONS}}, rows[cut], totals
+
+
 @router.get("/as-of/{day}")
 def as_of_page(request: Request, day: str, *, axes: AxesDep, db: StoresDep, list_key: ListParam = None,
                party: PartyParam = None, q: SearchParam = None, page: PageParam = None) -> Response:
-    """The rules as of `day`, list entries paged: read as a page (only a search reads every entry of the day)."""
+    """The rules as of `day`, every section paged alike (page N shows rows [start, start + size) of the list
+    entries, the measures, the meetings and the positions): read as a page, except a search, which reads the day's
+    answer whole to find its entries."""
     on = parse_day(day, "date")
     paging = parse_page(page, config_of(request).page_size)
     view = View(axes, on, {k: v for k, v in (("list", list_key), ("party", party)) if v})
     path, query = f"/as-of/{on}", {**view.query, **({"q": q} if q else {})}
     if q:
-        whole = answers.as_of_answer(db, on, axes.parsed(), selection(list_key, party))
-        rows = [(key, entry) for key, entries in whole["lists"].items() for entry in entries if _matching(entry, q)]
-        shown = page_of(rows, paging, path, query)
+        whole, rows, totals = _searched(answers.as_of_answer(db, on, axes.parsed(), selection(list_key, party)), q,
+                                        paging)
     else:
-        whole, total = answers.as_of_page(db, on, axes.parsed(), selection(list_key, party), paging)
+        whole, totals = answers.as_of_page(db, on, axes.parsed(), selection(list_key, party), paging)
         rows = [(key, entry) for key, entries in whole["lists"].items() for entry in entries]
-        shown = page_at(rows, total, paging, path, query)
+    shown = page_at(rows, totals["lists"], paging, path, query, sections=totals)
     lists: dict[str, list[dict[str, Any]]] = {}
     for key, entry in shown.rows:
         lists.setdefault(key, []).append(entry)
     twin = {**whole, "lists": lists, "page": shown.json()}
     return answer(request, "web/as_of.html", twin, {
-        "v": view, "a": {**whole, "lists": lists}, "page": shown.json(), "q": q or "", "day": str(on),
-        "list_key": list_key or "", "party": party or "",
+        "v": view, "a": {**whole, "lists": lists}, "page": shown.json(), "shown": shown.shown, "q": q or "",
+        "day": str(on), "list_key": list_key or "", "party": party or "",
     })
 
 

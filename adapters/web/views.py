@@ -1,10 +1,11 @@
 """What every page shows besides its answer: the axes as given (kept in every link), the banner of a view that is
 not "today, as published, as known now" (like eCFR's bar over a past date), paging (`Page`: one page of rows with
-links to the next and previous), and the one way a page answers — HTML, or its JSON twin."""
+links to the next and previous; a page of several sections cuts each alike), and the one way a page answers — HTML,
+or its JSON twin."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
@@ -78,7 +79,9 @@ class View:
 
 @dataclass(frozen=True)
 class Page:
-    """One page of rows: the rows, where they start, how many there are in all, and the links around it."""
+    """One page of rows: the rows, where they start, how many there are in all, and the links around it. A page of
+    several sections cut alike (an as-of answer's) also counts each section's rows (`sections`; `total` is then the
+    first section's); it exists while any section has rows on it."""
 
     rows: list[Any]
     number: int
@@ -86,16 +89,32 @@ class Page:
     total: int
     next: str | None
     previous: str | None
+    sections: Mapping[str, int] = field(default_factory=dict)
+
+    @property
+    def longest(self) -> int:
+        """How many rows the longest section holds (`total` when the page has no sections)."""
+        return max([self.total, *self.sections.values()])
 
     @property
     def pages(self) -> int:
         """How many pages the rows fill (at least one)."""
-        return max(1, -(-self.total // self.size))
+        return max(1, -(-self.longest // self.size))
+
+    @property
+    def shown(self) -> dict[str, dict[str, int]]:
+        """Per section, the rows this page shows: `first` and `last` (from 1; both 0 when it shows none of them)
+        of `total`."""
+        start = (self.number - 1) * self.size
+        return {name: {"first": start + 1 if start < total else 0, "last": min(start + self.size, total),
+                       "total": total} for name, total in self.sections.items()}
 
     def json(self) -> dict[str, Any]:
-        """The page's place, as the JSON twin gives it (`next`: the link to the next page, or null)."""
-        return {"number": self.number, "size": self.size, "total": self.total, "pages": self.pages,
-                "next": self.next, "previous": self.previous}
+        """The page's place, as the JSON twin gives it (`next`: the link to the next page, or null; `sections`: how
+        many rows each section holds, when it has sections)."""
+        place = {"number": self.number, "size": self.size, "total": self.total, "pages": self.pages,
+                 "next": self.next, "previous": self.previous}
+        return {**place, "sections": dict(self.sections)} if self.sections else place
 
 
 def page_of(rows: Sequence[T], paging: Paging, path: str, query: dict[str, Any]) -> Page:
@@ -103,12 +122,17 @@ def page_of(rows: Sequence[T], paging: Paging, path: str, query: dict[str, Any])
     return page_at(list(rows[paging.start:paging.start + paging.size]), len(rows), paging, path, query)
 
 
-def page_at(shown: list[Any], total: int, paging: Paging, path: str, query: dict[str, Any]) -> Page:
-    """The page `paging` holding `shown`, of `total` rows in all (read as a page), its links keeping `query`."""
-    more = paging.start + paging.size < total
+def page_at(shown: list[Any], total: int, paging: Paging, path: str, query: dict[str, Any], *,
+            sections: Mapping[str, int] | None = None) -> Page:
+    """The page `paging` holding `shown`, of `total` rows in all (read as a page), its links keeping `query`; with
+    `sections` (rows per section, the first's being `total`), a next page while any section has rows beyond this
+    one."""
+    longest = max([total, *(sections or {}).values()])
+    more = paging.start + paging.size < longest
     return Page(shown, paging.number, paging.size, total,
                 url_with(path, query, page=paging.number + 1) if more else None,
-                url_with(path, query, page=paging.number - 1) if paging.number > 1 else None)
+                url_with(path, query, page=paging.number - 1) if paging.number > 1 else None,
+                dict(sections or {}))
 
 
 def answer(request: Request, template: str, twin: Any, context: dict[str, Any], status: int = 200) -> Response:

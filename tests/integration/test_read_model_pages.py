@@ -1,7 +1,9 @@
-"""A page of an as-of answer, read as a page, on each store: the read models give exactly the slice of the whole
-answer's list entries (every list, or one), with the whole answer's measures, meetings, positions and notes and how
-many entries it lists, for random histories, query points and pages; the service gives the same page from either
-source. A party's whole position reads only the measures and positions that may concern it (`concerns`).
+"""A page of an as-of answer, read as a page, on each store: the read models give exactly the slice of each section
+of the whole answer (its list entries, on every list or one; its measures, meetings and positions), with the whole
+answer's notes and how many rows each section holds, for random histories, query points and pages; the service gives
+the same page from either source. Each kind of the other items is read in the fold's subject order, keys that are
+prefixes of each other included. A party's whole position reads only the measures and positions that may concern it
+(`concerns`).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from regledger.domain import action_adapter
 from regledger.projections import Query, page_state, select_state, state_as_of
 from regledger.projections.answers import model_state, model_state_page
 from tests.integration.test_read_model_contract import SETTINGS, feed
-from tests.unit.fold_kit import adopted, listed, position
+from tests.unit.fold_kit import adopted, listed, position, src
 from tests.unit.views_kit import as_logged, histories
 from tests.unit.views_kit import queries as points
 
@@ -135,3 +137,63 @@ def test_a_partys_position_reads_only_what_may_concern_it(recorded: str, party: 
         assert sorted(p.subject for p in answer.positions) == about
         assert {subject[0] for subject, _ in concerning} <= {"measure", "position"}
         assert len(concerning) == read
+
+
+KEYS = ("a", "a.b", "a-b", "ab", "a0", "b")  # prefixes of each other: `"` < `-` < `.` < `0` < `b` in code points
+
+
+@pytest.fixture
+def prefixed(db: str) -> str:
+    """Two list entries; a measure and a meeting under each of `KEYS`; positions of actors under four of them about
+    topics and measures with those keys (24 of them)."""
+    actions = [_named(listed(f"p{n}", "2019-05-16"), f"Party {n}") for n in range(2)]
+    actions += [adopted(key, "2019-05-20") for key in KEYS]
+    actions += [{"kind": "meeting_scheduled", "meeting": {"key": key, "title": f"Meeting {key}"}, "date": "2019-07-01",
+                 "effective_on": "2019-05-21", "published_on": "2019-05-21", "sources": [src()]} for key in KEYS]
+    for actor in KEYS[:4]:
+        actions += [position("supports", "2019-05-22", "official", actor=actor, topic=topic) for topic in KEYS[:3]]
+        actions += [{**position("opposes", "2019-05-22", "official", actor=actor), "topic": None,
+                     "measure": {"key": key}} for key in ("a", "ab", "a-b")]
+    with open_ledger(db) as ledger:
+        _record(ledger, *({k: v for k, v in a.items() if v is not None} for a in actions))
+    return db
+
+
+def _sections(state: Any) -> dict[str, list[Any]]:
+    return {"measures": list(state.measures), "meetings": list(state.meetings), "positions": list(state.positions)}
+
+
+def test_each_kind_is_read_in_the_folds_subject_order(prefixed: str) -> None:
+    """The read models' page of one row from each place of each kind is the fold's row there: the order by the
+    `subject` column's text (code point order) is the subject tuples' order."""
+    with open_stores(prefixed, write=False) as stores:
+        model = open_source(stores.ledger, stores.views)
+        assert isinstance(model, ModelSource)
+        whole = _sections(state_as_of(stored_entries(stores.ledger), Query(date(2019, 6, 1))))
+        assert [m.key for m in whole["measures"]] == sorted(KEYS) == ["a", "a-b", "a.b", "a0", "ab", "b"]
+        assert len(whole["positions"]) == 24
+
+        for start in range(25):
+            found, counts = model.view.others_page(Query(date(2019, 6, 1)), start, 1)
+
+            assert counts == {"measure": 6, "meeting": 6, "position": 24}
+            assert [item for _, item in found] == [rows[start] for rows in whole.values() if start < len(rows)]
+
+
+@pytest.mark.parametrize(("start", "size"), [(0, 4), (4, 4), (5, 2), (6, 10), (20, 4), (24, 4), (0, 100)])
+def test_each_section_of_a_page_is_the_folds_sliced(prefixed: str, start: int, size: int) -> None:
+    """Pages past the end of the entries (2) and of the measures and meetings (6) but not of the positions (24) hold
+    the positions' rows alone; past every section, nothing."""
+    with open_stores(prefixed, write=False) as stores:
+        fold = FoldSource(stored_entries(stores.ledger))
+        for day in ("2019-05-17", "2019-06-01"):
+            query = Query(date.fromisoformat(day))
+            whole = queries.as_of(stores, query, Selection()).answer
+
+            page = queries.as_of_page(stores, query, Selection(), start, size).answer
+
+            assert page == page_state(whole, start, size) == fold.state_page(query, None, start, size), (day, start)
+            assert _sections(page.state) == {name: rows[start:start + size] for name, rows in
+                                             _sections(whole).items()}
+            assert page.totals == {"lists": 2, **{name: len(rows) for name, rows in _sections(whole).items()}}
+            assert page.total == 2

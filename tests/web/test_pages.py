@@ -88,9 +88,14 @@ def test_the_forms_lead_to_dated_addresses_keeping_every_axis(web: TestClient) -
     assert diff.headers["location"] == "/diff/2019-05-15/2020-08-31?known_at=2100-01-01"
 
 
+SECTIONS = ("measures", "meetings", "positions")  # the as-of answer's sections besides its list entries
+
+
 @pytest.mark.parametrize(("suffix", "headers"), [("&format=json", {}), ("", {"accept": "application/json"})])
 def test_the_as_of_twin_is_the_command_lines_json_cut_to_the_page(bundled: str, suffix: str,
                                                                   headers: dict[str, str]) -> None:
+    """Page N holds rows [10(N-1), 10N) of every section of the command line's answer (15 measures: 5 on page 2;
+    2 meetings and 3 positions: none on page 2); every other key is the command line's."""
     small = client_of(bundled, page_size=10)
     whole = cli_json(bundled, "as-of", "2020-09-01", "--published-by", "2020-08-31", "--format", "json")
     rows = [(key, e) for key, entries in whole["lists"].items() for e in entries]
@@ -99,11 +104,61 @@ def test_the_as_of_twin_is_the_command_lines_json_cut_to_the_page(bundled: str, 
     second = small.get(first["page"]["next"] + suffix, headers=headers).json()
 
     assert first["page"]["total"] == len(rows) > 20
+    assert first["page"]["sections"] == {"lists": len(rows), **{name: len(whole[name]) for name in SECTIONS}}
+    assert 10 < len(whole["measures"]) < 20
+    assert 0 < len(whole["positions"]) < 10
     assert first["page"]["next"] == "/as-of/2020-09-01?published_by=2020-08-31&page=2"
     assert [(k, e) for k, es in first["lists"].items() for e in es] == rows[:10]
     assert [(k, e) for k, es in second["lists"].items() for e in es] == rows[10:20]
-    assert {k: v for k, v in first.items() if k not in {"lists", "page"}} == {
-        k: v for k, v in whole.items() if k != "lists"}
+    for name in SECTIONS:
+        assert first[name] == whole[name][0:10], name
+        assert second[name] == whole[name][10:20], name
+    assert {k: v for k, v in first.items() if k not in {"lists", "page", *SECTIONS}} == {
+        k: v for k, v in whole.items() if k not in {"lists", *SECTIONS}}
+
+
+def test_the_pages_go_on_while_any_section_has_rows(bundled: str) -> None:
+    """Pages of 4 of a search that finds fewer entries than there are measures: the pages follow the measures, and
+    a page past the entries and the meetings shows the measures' rows alone, saying so. With one list, the measures
+    are left out (as the command line leaves them out) and the pages follow its entries."""
+    small = client_of(bundled, page_size=4)
+    whole = cli_json(bundled, "as-of", "2020-09-01", "--published-by", "2020-08-31", "--format", "json")
+    asked = {"published_by": "2020-08-31", "q": "hisilicon"}
+
+    first = small.get("/as-of/2020-09-01", params={**asked, "format": "json"}).json()
+    pages = first["page"]["pages"]
+    last = small.get("/as-of/2020-09-01", params={**asked, "page": pages, "format": "json"}).json()
+    html = small.get("/as-of/2020-09-01", params={**asked, "page": 2}).text
+
+    assert 0 < first["page"]["total"] <= 4 < len(whole["measures"])
+    assert pages == -(-len(whole["measures"]) // 4)
+    assert last["page"]["next"] is None
+    assert last["lists"] == {}
+    assert last["meetings"] == []
+    assert last["measures"] == whole["measures"][4 * (pages - 1):]
+    assert f"Showing 5–8 of {len(whole['measures'])}." in html
+    assert f"None on this page ({len(whole['meetings'])} in all, on earlier pages)." in html
+    assert 'rel="next"' in html
+    key, entries = next(iter(whole["lists"].items()))
+    one = small.get("/as-of/2020-09-01", params={"published_by": "2020-08-31", "list": key, "format": "json"}).json()
+    assert one["measures"] == []
+    assert one["page"]["sections"]["measures"] == 0
+    assert one["page"]["pages"] == -(-len(entries) // 4)
+
+
+def test_a_search_pages_its_entries_and_every_other_section(bundled: str) -> None:
+    small = client_of(bundled, page_size=10)
+    whole = cli_json(bundled, "as-of", "2020-09-01", "--format", "json")
+
+    first = small.get("/as-of/2020-09-01", params={"q": "huawei", "format": "json"}).json()
+    second = small.get("/as-of/2020-09-01", params={"q": "huawei", "page": 2, "format": "json"}).json()
+
+    found = [e for es in whole["lists"].values() for e in es if "huawei" in (e["name"] + e["party"]).casefold()]
+    assert first["page"]["sections"]["lists"] >= len(found) > 0
+    for name in SECTIONS:
+        assert first["page"]["sections"][name] == len(whole[name])
+        assert first[name] == whole[name][0:10], name
+        assert second[name] == whole[name][10:20], name
 
 
 def test_the_last_page_has_no_next_and_a_page_past_the_end_is_empty(bundled: str) -> None:
