@@ -19,7 +19,8 @@ The features, computed in each view pair, the best pair kept:
 - `tokens` (weight 0.85): the two lists of strong tokens aligned one to one, best pairs first, in any order. Two
   tokens are alike when they are equal (1.0), one abbreviates the other (`tech`, `techs`, `intl`: the first letter
   equal and the short one, without a plural `s` and of three letters at least, a prefix of the long one, 0.9, or its
-  letters in order in it keeping at most one vowel after the first, 0.85; across scripts only the glossary's English
+  letters in order in it keeping at most one vowel after the first, 0.85 — in Arabic or Hebrew, written without
+  short vowels, only a prefix, of three letters after the article `ال`; across scripts only the glossary's English
   words are abbreviated, never a transliteration), one is the initials of a run of the other's tokens (0.9: `ht` for
   `huawei technologies`; never of a run holding the token itself), or they differ by a few typing errors (the
   optimal-string-alignment similarity, transpositions counting one, for words of four letters or more — shorter words
@@ -29,9 +30,10 @@ The features, computed in each view pair, the best pair kept:
   words whose consonants are the same (`hwwy` and `huawei`) count 0.9. Han tokens compare by their characters (the
   Indel similarity; below 0.5 they count 0). Two adjacent tokens that together spell a token of the other name are
   joined first (`hua wei` and `huawei`). Each side's coverage is the weighted mean of its tokens' best likeness; a
-  generic business word (`technologies`, `international`, `investment`, … `GENERIC_WORDS`) weighs 0.3, any other word
-  1. The feature is 0.6 x the larger coverage + 0.4 x the smaller: a name that says more than the other (`Hisilicon
-  Shanghai` against `Shanghai HiSilicon Technologies`) is a somewhat weaker match.
+  generic business word (`technologies`, `international`, `investment`, … `GENERIC_WORDS`; the same words in Arabic,
+  `للتجارة`, and in pinyin, `xinxi`) weighs 0.3, any other word 1. The feature is 0.6 x the larger coverage + 0.4 x
+  the smaller: a name that says more than the other (`Hisilicon Shanghai` against `Shanghai HiSilicon
+  Technologies`) is a somewhat weaker match.
 - `characters` (weight 0.15): the Indel similarity of the two views' strong tokens written without spaces: it
   catches joined and split words, and keeps a near miss (`Hawaii` for `Huawei`) from counting as a typo of a word.
 - `cross_script` (an adjustment, -0.03): the names compared in different scripts, through a transliteration.
@@ -69,7 +71,9 @@ Bump `MATCHER_VERSION` whenever a score or a candidate can change (2: the typo k
 adjacent tokens are joined, and abbreviations by a word's beginning are indexed; 3: an abbreviation by letters in
 order keeps at most one vowel after its first letter, across scripts only the glossary's English words are
 abbreviated, a word is not the initials of a run holding itself, the typo keys hold each word whole and, in a Latin
-view, its skeleton's keys, and a row's 3-grams leave out generic words, a candidate holding 60 % of them).
+view, its skeleton's keys, and a row's 3-grams leave out generic words, a candidate holding 60 % of them; 4: in
+Arabic and Hebrew only a prefix abbreviates, generic words count in Arabic and pinyin too, `شركة` and the UAE's
+free-zone forms `FZE`, `FZCO` are legal forms).
 """
 
 from __future__ import annotations
@@ -91,7 +95,7 @@ __all__ = ["DEFAULT_REVIEW", "DEFAULT_THRESHOLD", "GENERIC_WORDS", "GLOSSARY", "
            "Counterparty", "Feature", "Form", "Match", "Matcher", "Name", "QueryKeys", "best_per_party", "forms_of",
            "index_keys", "library_versions", "query_keys", "score"]
 
-MATCHER_VERSION = "3"
+MATCHER_VERSION = "4"
 DEFAULT_THRESHOLD = 0.88
 DEFAULT_REVIEW = 0.75
 
@@ -104,13 +108,17 @@ COUNTRY_DIFFERENT = -0.05
 ADDRESS = 0.03
 GENERIC_WEIGHT = 0.3
 
-GENERIC_WORDS: frozenset[str] = frozenset({
+_GENERIC: frozenset[str] = frozenset({
     "technology", "technologies", "tech", "techs", "technical", "international", "intl", "investment", "group",
     "holding", "holdings", "trading", "trade", "industries", "industry", "industrial", "enterprise", "enterprises",
     "service", "services", "communication", "communications", "telecommunications", "telecom", "electronics",
     "electronic", "electric", "electrical", "software", "network", "networks", "systems", "system", "solutions",
     "digital", "information", "research", "development", "institute", "center", "centre", "global", "and", "the",
     "of", "for", "de", "do", "da", "del", "la", "le", "computer", "computing", "net",
+    # the same words in Arabic, folded (`ة` as `ه`, hamza dropped), bare, with the article `ال` and with `لل` (for)
+    *(f"{article}{word}" for word in ("تجاره", "الكترونيات", "تكنولوجيا", "تقنيه", "استثمار", "خدمات", "صناعات",
+                                      "اتصالات", "برمجيات", "انظمه", "مجموعه") for article in ("", "ال", "لل")),
+    "الدوليه", "الدولي", "دوليه", "القابضه",
 })
 
 # Chinese business words and their usual English (folded, Simplified): used for the `english` transliteration.
@@ -125,11 +133,18 @@ GLOSSARY: dict[str, str] = {
     "材料": "material", "移动": "mobile", "能源": "energy", "数据": "data", "系统": "systems",
 }
 _GLOSSARY_LONGEST = max(len(word) for word in GLOSSARY)
+# The generic business words, and the pinyin of the glossary's words whose English is generic (`xinxi`, `dianzi`,
+# `maoyi`): a generic word weighs as little written in pinyin as in English.
+GENERIC_WORDS: frozenset[str] = _GENERIC | frozenset(
+    "".join(lazy_pinyin(chinese, style=Style.NORMAL)) for chinese, english in GLOSSARY.items()
+    if all(word in _GENERIC for word in english.split(" ")))
 _ENGLISH = frozenset(word for words in GLOSSARY.values() for word in words.split(" "))  # abbreviated across scripts
 
 _SKELETON = (("dzh", "j"), ("zh", "j"), ("kh", "h"), ("ph", "f"), ("ck", "k"), ("ch", "k"), ("ies", "iz"),
              ("x", "ks"), ("c", "k"), ("w", "v"), ("y", "i"), ("q", "k"))
 _VOWEL_LETTERS = frozenset("aeiouyаеёиоуыэюяіїєαεηιουω")  # Latin, Cyrillic and Greek (folded: lower case)
+_ABJADS = frozenset({"arabic", "hebrew"})  # scripts written without short vowels
+_ABJAD = 2  # the `cross` of a comparison with a script written without vowels (Arabic, Hebrew)
 _VOWELS = str.maketrans(dict.fromkeys("aeiou", None))
 _DOUBLED = re.compile(r"(.)\1+")
 
@@ -278,10 +293,14 @@ def _consonants(word: str) -> str:
 def _abbreviates(short: str, long: str) -> float:
     """0.9 when `short` (a plural `s` dropped) is a prefix of `long`, 0.85 when its letters are in `long` in
     order and it keeps at most one vowel after its first letter (`intl`, `mfg`, `natl`: an abbreviation drops
-    vowels), with the first letter equal; 0 otherwise."""
+    vowels), with the first letter equal; 0 otherwise. In a script written without short vowels (Arabic, Hebrew)
+    only a prefix abbreviates, of three letters at least after the article `ال`: there, letters in order are no
+    sign of an abbreviation (`اللس` has its letters in order in `البرلينسو`)."""
     stem = short[:-1] if short.endswith("s") and len(short) > 3 else short
     if len(stem) < 3 or len(stem) >= len(long) or stem[0] != long[0] or not stem.isalpha():
         return 0.0
+    if names_.script(stem[0]) in _ABJADS:
+        return 0.9 if long.startswith(stem) and len(stem.removeprefix("ال")) >= 3 else 0.0
     if long.startswith(stem):
         return 0.9
     if sum(1 for c in stem[1:] if c in _VOWEL_LETTERS) > 1:
@@ -290,7 +309,6 @@ def _abbreviates(short: str, long: str) -> float:
     return 0.85 if all(c in rest for c in stem) else 0.0
 
 
-_ABJAD = 2  # the `cross` of a comparison with a script written without vowels (Arabic, Hebrew)
 
 
 @lru_cache(maxsize=1 << 18)
@@ -407,7 +425,7 @@ def _pair(q: Form, n: Form) -> _Pair:
     best = _Pair(0.0, 0.0, 0.0, qn.script != nn.script, qn, nn)
     for x, y in pairs:
         cross = x is not qn or y is not nn
-        mode = (_ABJAD if {"arabic", "hebrew"} & {*qn.script.split("+"), *nn.script.split("+")} else 1) if cross else 0
+        mode = (_ABJAD if _ABJADS & {*qn.script.split("+"), *nn.script.split("+")} else 1) if cross else 0
         tokens = _tokens_score(x.tokens, y.tokens, mode)
         characters = Indel.normalized_similarity("".join(x.tokens), "".join(y.tokens))
         base = TOKENS_WEIGHT * tokens + CHARACTERS_WEIGHT * characters + (CROSS_SCRIPT if cross else 0.0)
@@ -481,7 +499,7 @@ def _keys(form: Form, query: bool = False) -> tuple[set[str], set[str]]:
 either way (`kire` for `kiresun`; a listed name's stems meet a row's beginnings and the reverse). A listed name is
     also indexed by its initials (`^ht`) and its words' consonants
     (`~hv`); a query looks these up only for a token that may be initials, and for a name in Arabic or Hebrew."""
-    abjad = bool({"arabic", "hebrew"} & set(form.views[0].script.split("+")))
+    abjad = bool(_ABJADS & set(form.views[0].script.split("+")))
     tokens: set[str] = set()
     grams: set[str] = set()
     for view in form.views:

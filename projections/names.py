@@ -12,9 +12,10 @@ Three views of a name, each a function of the one before:
   punctuation mark, symbol or control character separates words; invisible format characters (zero-width joiners,
   bidirectional marks) go; words are separated by one space.
 - `tokens(text)`: the folded words, each a `Token` with its script and a `weak` flag for a legal form (`Co.`,
-  `Ltd`, `Limited`, `GmbH`, `S.A. de C.V.`, `OOO`, `有限公司`, `株式会社` and many more: `LEGAL_SUFFIXES`,
-  `LEGAL_PREFIXES`, `CJK_SUFFIXES`, `CJK_PREFIXES`). A legal form is weak only in the run of legal forms that ends
-  the name (suffixes) or starts it (prefixes: `PT`, `OOO`, `Công ty`); inside a name it is a word like any other.
+  `Ltd`, `Limited`, `GmbH`, `S.A. de C.V.`, `OOO`, `FZE`, `شركة`, `有限公司`, `株式会社` and many more:
+  `LEGAL_SUFFIXES`, `LEGAL_PREFIXES`, `CJK_SUFFIXES`, `CJK_PREFIXES`). A legal form is weak only in the run of
+  legal forms that ends the name (suffixes) or starts it (prefixes: `PT`, `OOO`, `Công ty`); inside a name it is a
+  word like any other.
   Words split where a script written without spaces (Han, kana, Hangul, Thai, Lao, Khmer, Myanmar) meets another;
   a run of such a script is one token, joined across spaces (华为 技术 is 华为技术), with the CJK legal forms at its
   ends split off as tokens of their own.
@@ -66,7 +67,7 @@ LEGAL_SUFFIXES: frozenset[str] = frozenset({
     "прат",
     # Turkish, Greek, Israeli, Arabic
     "sti", "ltd sti", "tas", "ae", "epe", "ike", "αε", "επε", "ικε", "בעמ", "ذمم", "ذ م م", "شمم", "ش م م",
-    "شمل", "ش م ل", "شمع", "ش م ع",
+    "شمل", "ش م ل", "شمع", "ش م ع", "شركه", "شركه ذمم", "شركه ذ م م", "fze", "fzco", "fzc", "fz llc", "fzllc",
     # Asian forms written in Latin letters
     "kk", "kabushiki kaisha", "kabushikigaisha", "gk", "godo kaisha", "yugen kaisha", "yk", "jusikhoesa", "bhd",
     "berhad", "sdn bhd", "sendirian berhad", "tbk", "pcl", "tnhh",
@@ -74,7 +75,7 @@ LEGAL_SUFFIXES: frozenset[str] = frozenset({
 LEGAL_PREFIXES: frozenset[str] = frozenset({
     "pt", "cv", "ud", "ooo", "oao", "zao", "pao", "ao", "tov", "pat", "prat", "jsc", "ojsc", "cjsc", "pjsc", "ооо",
     "оао", "зао", "пао", "ао", "тов", "пат", "прат", "ип", "cong ty", "cong ty tnhh", "cong ty co phan",
-    "joint stock company", "open joint stock company", "closed joint stock company",
+    "joint stock company", "open joint stock company", "closed joint stock company", "شركه",
     "public joint stock company", "limited liability company", "kabushiki kaisha", "kk", "jusikhoesa",
 })
 CJK_SUFFIXES: tuple[str, ...] = (  # longest first

@@ -8,8 +8,10 @@ holding one of the row's rare tokens or enough of its 3-grams, known by `known_a
 party once per screening) and scored; when they are absent or behind, every name is read from the ledger and indexed
 in memory (projections/matching.py `Matcher`), as the queries fall back to the fold. Both paths score with the same
 scorer; the in-memory index does not leave out frequent tokens, so on a large ledger it finds more candidates. The
-statuses come from the same as-of answers as `regledger as-of` (`queries.as_of`, read models or fold), asked once per
-distinct date; `removed` from the party's history on that list (`queries.history`). Reads only (`WRITES` is False).
+statuses come from the same as-of answers as `regledger as-of` (`queries.as_of`): with the read models current, each
+matched party's answer alone (its rows only: a screening's memory does not grow with the ledger), else the fold's
+whole answer once per distinct date; `removed` from the party's history on that list (`queries.history`). Reads only
+(`WRITES` is False).
 """
 
 from __future__ import annotations
@@ -96,8 +98,9 @@ def screen(stores: Stores, rows: Sequence[CounterpartyRow], options: ScreenOptio
     check_thresholds(threshold, review)
     on = options.on or today()
     axes = Axes(options.published_by, options.known_at, options.min_reliability)
-    statuses = _Statuses(stores, axes, options.list_key)
-    statuses.state(on)  # an unknown list is refused before anything is matched
+    indexed = _indexed(stores)
+    statuses = _Statuses(stores, axes, options.list_key, per_party=indexed)
+    statuses.check(on)  # an unknown list is refused before anything is matched
     names = names_to_screen(stores, options.known_at, options.list_key)
     results = []
     for row in rows:
@@ -225,6 +228,12 @@ class Indexed:
                                             found.lists.get(party, ()))
 
 
+def _indexed(stores: Stores) -> bool:
+    """Whether the read models are current: a screening then reads them, candidates and statuses alike."""
+    view = stores.views
+    return view is not None and view.installed() and behind(stores.ledger, view) is None
+
+
 HELD = 20_000  # parties a screening keeps loaded between rows (about 60,000 names and their forms)
 LOAD_PAGE = 500  # parties whose entries are read in one statement
 
@@ -232,38 +241,59 @@ LOAD_PAGE = 500  # parties whose entries are read in one statement
 def names_to_screen(stores: Stores, known_at: datetime | None, list_key: str | None) -> NamesToScreen:
     """The read models' screening index when they are current, else every name read from the ledger and indexed in
     memory (the read models absent, or behind the ledger: `regledger project` brings them up to date)."""
-    view = stores.views
-    if view is not None and view.installed() and behind(stores.ledger, view) is None:
-        return Indexed(view, known_at, list_key)
+    if stores.views is not None and _indexed(stores):
+        return Indexed(stores.views, known_at, list_key)
     return InMemory(screening_directory(stored_entries(stores.ledger), known_at, list_key))
 
 
 class _Statuses:
-    """A party's status on its lists on a date, from the as-of answers (asked once per date) and, for a party not
-    on a list on the date, its history on that list (asked once per list and party)."""
+    """A party's status on its lists on a date, from the as-of answers and, for a party not on a list on the date,
+    its history on that list (asked once per list and party). With `per_party` (the read models current), each
+    matched party's answer is asked on its own (`queries.as_of` narrowed to its key: its rows only), and a date's
+    notes come from a page of no entries of the whole answer (`queries.as_of_page`, counting, not reading); else the
+    whole answer is asked once per date (the fold reads every entry either way)."""
 
-    def __init__(self, stores: Stores, axes: Axes, list_key: str | None) -> None:
-        self.stores, self.axes, self.selection = stores, axes, Selection(list_key)
-        self._states: dict[tuple[date, bool], dict[tuple[str, str], ListEntry]] = {}
+    def __init__(self, stores: Stores, axes: Axes, list_key: str | None, *, per_party: bool = False) -> None:
+        self.stores, self.axes, self.list_key, self.per_party = stores, axes, list_key, per_party
+        self._states: dict[tuple[date, bool, str | None], dict[tuple[str, str], ListEntry]] = {}
+        self._checked: set[date] = set()
         self._histories: dict[tuple[str, str], History] = {}
         self._notes: dict[str, None] = {}
 
-    def state(self, day: date, *, public: bool = False) -> dict[tuple[str, str], ListEntry]:
-        """(list, party) → entry on `day`; with `public`, the public record cut at `day` instead of `published_by`."""
-        if (day, public) not in self._states:
+    def check(self, day: date) -> None:
+        """Ask `day`'s answer once for its notes: UnknownNameError when the list is unknown."""
+        if day in self._checked:
+            return
+        self._checked.add(day)
+        if self.per_party:
+            page = queries.as_of_page(self.stores, self.axes.on(day), Selection(self.list_key), 0, 0).answer
+            self._notes.update(dict.fromkeys(page.state.notes))
+        else:
+            self._entries(day, public=False, party=None)
+
+    def _entries(self, day: date, *, public: bool, party: str | None) -> dict[tuple[str, str], ListEntry]:
+        """(list, party) → entry on `day` (of `party` alone, or of every party); with `public`, the public record
+        cut at `day` instead of `published_by`."""
+        key = (day, public, party)
+        if key not in self._states:
             axes = Axes(day, self.axes.known_at, self.axes.min_reliability) if public else self.axes
-            answer: State = queries.as_of(self.stores, axes.on(day), self.selection).answer
-            if not public:
+            answer: State = queries.as_of(self.stores, axes.on(day), Selection(self.list_key, party)).answer
+            if not public and party is None:
                 self._notes.update(dict.fromkeys(answer.notes))
-            self._states[(day, public)] = {(e.list_key, e.party): e for es in answer.lists.values() for e in es}
-        return self._states[(day, public)]
+            self._states[key] = {(e.list_key, e.party): e for es in answer.lists.values() for e in es
+                                 if party is None or e.party == party}
+        return self._states[key]
+
+    def _entry(self, list_key: str, party: str, day: date, *, public: bool = False) -> ListEntry | None:
+        self.check(day)
+        return self._entries(day, public=public, party=party if self.per_party else None).get((list_key, party))
 
     def of(self, lists: Iterable[str], party: str, day: date) -> tuple[ListStatus, ...]:
         """The party's status on each of its lists on `day`, and whether the public record showed it by then."""
         result = []
         for list_key in lists:
-            entry = self.state(day).get((list_key, party))
-            public = self.state(day, public=True).get((list_key, party))
+            entry = self._entry(list_key, party, day)
+            public = self._entry(list_key, party, day, public=True)
             listed_on, citations = (entry.listed_on, entry.citations) if entry is not None else (None, ())
             before = self._listed_before(list_key, party, day) if entry is None else None
             status = list_status(entry, listed_before=before is not None)

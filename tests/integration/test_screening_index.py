@@ -94,7 +94,27 @@ def test_a_screening_through_the_index_equals_one_in_memory(recorded: Recorded) 
         assert isinstance(names_to_screen(without, None, None), InMemory)
         in_memory = screen(without, rows, options)
     assert through_index.rows == in_memory.rows
+    assert through_index.notes == in_memory.notes
     assert [r.decision for r in through_index.rows][:2] == ["match", "match"]
+
+
+@pytest.mark.parametrize("published_by", [None, date(2019, 5, 16), date(2020, 8, 17)])
+def test_statuses_read_party_by_party_equal_the_whole_answers(recorded: Recorded, published_by: date | None) -> None:
+    # through the index each matched party's as-of answer is read alone; in memory, the day's whole answer
+    days = [date(2019, 5, 10), date(2019, 5, 17), date(2019, 8, 20), date(2020, 8, 18), date(2020, 9, 1), None]
+    names = ["Huawei Technologies Co. Ltd", "Hisilicon Shanghai", "Huawei Marine", "華為技術", "Huawei Cloud"]
+    rows = [CounterpartyRow(n, name, date=day) for n, (name, day) in
+            enumerate(((name, day) for day in days for name in names), start=1)]
+    options = ScreenOptions(on=date(2019, 6, 1), published_by=published_by)
+    with open_stores(recorded.db, write=False) as stores:
+        through_index = screen(stores, rows, options)
+        in_memory = screen(replace(stores, views=None), rows, options)
+    statuses = {s.status for r in through_index.rows for m in r.matches for s in m.lists}
+    assert through_index.rows == in_memory.rows
+    assert through_index.notes == in_memory.notes
+    public = {s.public_by_date for r in through_index.rows for m in r.matches for s in m.lists}
+    assert {"in_force", "not_listed"} <= statuses
+    assert public == {True, False}
 
 
 def test_a_screening_holding_few_parties_answers_as_one_holding_all(recorded: Recorded,

@@ -140,6 +140,38 @@ def test_letters_in_order_abbreviate_only_when_they_drop_vowels(short: str, long
     assert score(Counterparty(short), one(long)).score < DEFAULT_REVIEW
 
 
+def test_in_arabic_only_a_prefix_abbreviates() -> None:
+    # written without short vowels, any short word has its letters in order in a long one: `اللس` in `البرلينسو`
+    assert score(Counterparty("شركة البرلينسو للطاقة"), one("شركة اللس للطاقة")).score < DEFAULT_REVIEW
+    assert score(Counterparty("الرتون شركة للطاقة"), one("شركة الرو للطاقة")).score < DEFAULT_REVIEW
+    assert dict_of(score(Counterparty("البرلين للطاقة"), one("البرلينسو للطاقة")))["tokens"] >= 0.9
+
+
+def test_arabic_company_and_generic_words_weigh_as_their_english() -> None:
+    # `شركة` is `Company` (a legal form); `للتجارة` is `for trading` (a generic word)
+    arabic = score(Counterparty("شركة البرلينسو للتجارة"), one("البرلينسو")).score
+    assert arabic >= DEFAULT_REVIEW
+    assert abs(arabic - score(Counterparty("Barlinso Trading Company"), one("Barlinso")).score) < 0.01
+    assert score(Counterparty("شركة البرلينسو للتجارة"), one("شركة الكتن للتجارة")).score < DEFAULT_REVIEW
+    english = score(Counterparty("Barlinso Trading Company"), one("Kutan Trading Company")).score
+    assert english < DEFAULT_REVIEW
+
+
+def test_generic_words_written_in_pinyin_weigh_as_their_english() -> None:
+    # 信息 (`xinxi`, information): a city and a generic word in common are not a possible match, in any script
+    assert score(Counterparty("南京联创信息"), one("Nanjing Keguang Xinxi Co., Ltd.")).score < DEFAULT_REVIEW
+    english = score(Counterparty("Nanjing Lianchuang Information"), one("Nanjing Keguang Information"))
+    assert english.score < DEFAULT_REVIEW
+    assert score(Counterparty("南京联创信息"), one("Nanjing Lianchuang Xinxi Co., Ltd.")).score >= DEFAULT_THRESHOLD
+
+
+def test_free_zone_forms_are_legal_forms_not_abbreviations() -> None:
+    # FZE and FZCO (UAE free-zone companies) are legal forms: `FZE` does not abbreviate `Fozen`
+    assert score(Counterparty("Drola Materials FZE"), one("Fozen Materials LLC")).score < DEFAULT_REVIEW
+    assert score(Counterparty("Voho Metals FZCO"), one("Fizico Metals LLC")).score < DEFAULT_REVIEW
+    assert score(Counterparty("Drola Materials FZE"), one("Drola Materials LLC")).score >= DEFAULT_THRESHOLD
+
+
 def test_an_abbreviation_that_drops_vowels_still_counts() -> None:
     assert dict_of(score(Counterparty("Acme Mfg"), one("Acme Manufacturing")))["tokens"] > 0.9
     assert dict_of(score(Counterparty("Acme Natl"), one("Acme National")))["tokens"] > 0.9
