@@ -201,12 +201,26 @@ def _state(query: Query, items: list[tuple[SubjectKey, Item]]) -> State:
 
 def _diff(view: ModelStore, query: Query, window: tuple[date, date],
           selection: Selection) -> tuple[Diff, tuple[str, ...]]:
+    """The diff from the rows whose span along D starts or ends inside the window (`_along`): a subject no such row
+    touches holds one row, the same item, on both ends, and adds nothing to the diff, so the states on the two ends
+    are read only for the subjects touched (a year's diff reads that year's changes, not two whole states). An
+    empty diff is read again from the whole states: its notes say why the state on D2 is empty when it is."""
     start, end = window
+    along = _along(view, query, window, selection)
+    took = _took(view, query, window, selection)
+    states = tuple(_state(query.on(day_), [(s, item) for s, began, ended, item in along
+                                           if (began is None or began <= day_) and (ended is None or day_ < ended)])
+                   for day_ in window)
+    units = len(view.uncovered(query, selection))
+    remarks = tuple(dict.fromkeys(_remark(query.on(day_), units) for day_ in window)) if units else ()
+    result = assemble(query, window, (states[0], states[1]), took, lambda asked: explain(view.evidence(), asked),
+                      along=along)
+    if not result.is_empty:
+        return result, remarks
     before, first = _items(view, query.on(start), selection)
     after, second = _items(view, query.on(end), selection)
-    took = _took(view, query, window, selection)
     result = assemble(query, window, (_state(query.on(start), before), _state(query.on(end), after)), took,
-                      lambda asked: explain(view.evidence(), asked), along=_along(view, query, window, selection))
+                      lambda asked: explain(view.evidence(), asked), along=along)
     return result, tuple(dict.fromkeys(first + second))
 
 
