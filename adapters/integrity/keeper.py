@@ -8,7 +8,8 @@ the run's rows must follow the head. That takes the lowest and highest notificat
 where the chained ids leave gaps (PostgreSQL's, where a run was rolled back), a count. Only when they do not agree
 does it look for the rows the chain does not hold, and when there are any it refuses (StoreError), which rolls the
 run back: nothing of it is stored, and no row regledger did not write is ever chained by a record run.
-`LedgerChain.foreign` is the same comparison for readers, who then leave those rows out.
+`LedgerChain.foreign` is the same comparison for readers, who then leave those rows out; `glance` gives its first
+reads as one SELECT list, which a query's freshness check reads with the read models' state in one statement.
 
 The table `regledger_chain_began` holds one row: the highest notification id stored when regledger began writing the
 chain in the same transaction as the events (0 for a ledger created so). Rows after it that the chain does not hold
@@ -18,14 +19,15 @@ unchained when a record run stopped between storing and chaining (see repair).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
 
 from regledger.adapters.errors import StoreError
-from regledger.adapters.integrity.chain import BEGAN, PAGE, ChainCursor, ChainRow, StoredRow, extend
+from regledger.adapters.integrity.chain import BEGAN, CHAIN, PAGE, ChainCursor, ChainRow, StoredRow, extend
 from regledger.adapters.store.sql import Cursor, Dialect, ForeignRow, ForeignRows
 
 __all__ = ["LedgerChain", "began_at", "chain_everything", "create_began", "foreign_rows", "mark_began"]
@@ -75,12 +77,25 @@ def _holds_exactly(chain: ChainCursor, count: int, last: int) -> bool:
     """Whether the events table holds `count` rows and no other, given `count` distinct notification ids from 1 to
     `last` that it should hold (the chained ones, and those being chained): its ends (index lookups), and its count
     only where those ids leave room for others (gaps, which PostgreSQL leaves where a run was rolled back)."""
-    low, high = chain.ends()
+    return _holds(*chain.ends(), count, last, chain.count)
+
+
+def _holds(low: int | None, high: int | None, count: int, last: int, stored: Callable[[], int]) -> bool:
+    """`_holds_exactly` given the table's ends; `stored()` counts its rows, asked only where there are gaps."""
     if high is None:
         return count == 0
     if (low or 0) < 1 or high != last:
         return False
-    return last == count or chain.count() == count
+    return last == count or stored() == count
+
+
+# `foreign`'s first reads as scalar subqueries (see `LedgerChain.glance`): the head's position and notification id,
+# the table's ends, and its count only where the head's ids leave gaps (a CASE evaluates the count only then)
+_GLANCE = ("(SELECT position FROM {chain} ORDER BY position DESC LIMIT 1) AS chain_position, "
+           "(SELECT notification_id FROM {chain} ORDER BY position DESC LIMIT 1) AS chain_nid, "
+           "(SELECT MIN({nid}) FROM {events}) AS events_low, (SELECT MAX({nid}) FROM {events}) AS events_high, "
+           "CASE WHEN (SELECT position - notification_id FROM {chain} ORDER BY position DESC LIMIT 1) <> 0 "
+           "THEN (SELECT COUNT(*) FROM {events}) END AS events_count")
 
 
 def foreign_rows(events: Sequence[StoredRow], head: ChainRow | None) -> ForeignRows:
@@ -102,6 +117,19 @@ class LedgerChain:
         if _holds_exactly(chain, *_head_of(head)):
             return ForeignRows((), _head_of(head)[1])
         return foreign_rows(chain.uncovered(), head)
+
+    def glance(self) -> str:
+        """`foreign`'s first reads (the head, the table's ends, its count where there are gaps) as a SELECT list
+        of scalar subqueries, read with other facts in one statement (see `glanced`)."""
+        return self.dialect.sql(_GLANCE, chain=self.dialect.table(CHAIN))
+
+    def glanced(self, row: Mapping[str, Any], /) -> ForeignRows | None:
+        """`foreign`'s answer from a row of `glance`'s columns when the table holds exactly the chained rows (None:
+        it may hold others, which `foreign` finds)."""
+        position, nid = row["chain_position"] or 0, row["chain_nid"] or 0
+        if _holds(row["events_low"], row["events_high"], position, nid, lambda: int(row["events_count"])):
+            return ForeignRows((), nid)
+        return None
 
     def chain(self, cursor: Cursor, inserted: Sequence[tuple[int, StoredEvent]], /) -> None:
         """Chain the events just inserted, after checking that every other row is chained; StoreError otherwise."""

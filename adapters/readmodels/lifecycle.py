@@ -14,7 +14,10 @@ rebuilt rather than caught up. Bump the number whenever what a row holds changes
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Union
+
+from eventsourcing.persistence import PersistenceError
 
 from regledger.adapters.progress import Progress
 from regledger.adapters.readmodels.runner import PAGE, catch_up, rebuild
@@ -25,7 +28,8 @@ from regledger.adapters.store.sql import ForeignRows, PostgresStore, SQLiteStore
 if TYPE_CHECKING:
     from regledger.adapters.readmodels.postgres import PostgresModelStore
 
-__all__ = ["READ_MODEL_VERSION", "ROW_MODULES", "ReadModels", "behind", "bring_up_to_date", "views_of"]
+__all__ = ["READ_MODEL_VERSION", "ROW_MODULES", "ReadModels", "Standing", "behind", "bring_up_to_date", "standing",
+           "views_of"]
 
 READ_MODEL_VERSION = 8
 
@@ -56,7 +60,16 @@ def views_of(ledger: Ledger, set_up_lock: int) -> ReadModels | None:
 
 def _built_here(view: ReadModels) -> bool:
     """Whether this version of the read models built `view`'s rows."""
-    return view.built_by() == str(READ_MODEL_VERSION)
+    return _this_version(view.built_by())
+
+
+def _this_version(stamp: str | None) -> bool:
+    """Whether read models stamped `stamp` (see `built_by`) are of this version."""
+    return stamp == str(READ_MODEL_VERSION)
+
+
+ANOTHER_VERSION = ("the read models were built by another version of regledger's fold "
+                   "(`regledger rebuild` rebuilds them)")
 
 
 def behind(ledger: Ledger, view: ReadModels, foreign: ForeignRows | None = None) -> str | None:
@@ -64,15 +77,69 @@ def behind(ledger: Ledger, view: ReadModels, foreign: ForeignRows | None = None)
     (`foreign`, asked of the ledger when not given) are never applied: rows after the last one the chain covers
     that are all foreign leave the read models current."""
     if not _built_here(view):
-        return "the read models were built by another version of regledger's fold (`regledger rebuild` rebuilds them)"
+        return ANOTHER_VERSION
     head, position, waiting = ledger.recorder.max_notification_id() or 0, view.position() or 0, view.unsettled()
-    foreign = ledger.foreign_rows() if foreign is None else foreign
+    return _lag(head, position, waiting, ledger.foreign_rows() if foreign is None else foreign)
+
+
+def _lag(head: int, position: int, waiting: int, foreign: ForeignRows) -> str | None:
+    """Why read models of this version, at notification `position` with `waiting` units to recompute, cannot
+    answer for a ledger whose last notification is `head` (None: they can)."""
     covered = min(foreign.chain_head, head) if foreign else head
     if covered <= position <= head and not waiting:
         return None
     recomputing = f", and {waiting} subject(s) wait to be recomputed" if waiting else ""
     return (f"the read models are behind the ledger (they cover notification {position} of {head}{recomputing}; "
             "`regledger project` brings them up to date)")
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What a query needs to know before it reads: the rows regledger did not write (`foreign`, which every answer
+    leaves out), whether the read models are installed, and why they cannot answer (`behind`; None: they can)."""
+
+    foreign: ForeignRows
+    installed: bool = False
+    behind: str | None = None
+
+
+def standing(ledger: Ledger, view: ReadModels | None) -> Standing:
+    """The ledger's `foreign_rows`, the view's `installed` and `behind`'s answer, read in one statement where the
+    store allows (read models seen installed in the ledger's own database, no foreign rows), else one by one as
+    they read them. Either way the same decision: the one statement reads the same facts in one snapshot."""
+    glanced = _glanced(ledger, view)
+    return glanced if glanced is not None else _one_by_one(ledger, view)
+
+
+def _one_by_one(ledger: Ledger, view: ReadModels | None) -> Standing:
+    """`standing` from each fact read on its own, in its own transaction."""
+    foreign = ledger.foreign_rows()
+    if view is None or not view.installed():
+        return Standing(foreign)
+    return Standing(foreign, installed=True, behind=behind(ledger, view, foreign))
+
+
+def _glanced(ledger: Ledger, view: ReadModels | None) -> Standing | None:
+    """`standing` from one statement (None: it cannot say, asked one by one). A failing statement (tables missing:
+    dropped by a rebuild under way; any other error) leaves the question to the reads one by one, which decide as
+    they always did; it ran outside a transaction, so it leaves no pooled connection in a failed one."""
+    store = ledger.sql
+    if view is None or not view.seen_installed or store is None or view.datastore is not store.datastore:
+        return None
+    columns = ledger.glance()
+    if columns is None:
+        return None
+    try:
+        row = view.standing(columns)
+    except PersistenceError:
+        return None
+    read = ledger.glanced(row)
+    if read is None:
+        return None
+    head, foreign = read
+    if not _this_version(row["built_by"]):
+        return Standing(foreign, installed=True, behind=ANOTHER_VERSION)
+    return Standing(foreign, installed=True, behind=_lag(head, row["position"] or 0, int(row["unsettled"]), foreign))
 
 
 def bring_up_to_date(ledger: Ledger, view: ReadModels, progress: Progress | None = None, page: int = PAGE) -> int:

@@ -41,10 +41,12 @@ class PostgresModelStore(ViewReader, ViewWriter, PostgresTrackingRecorder, Model
         self._lock_name = f"{datastore.schema}.regledger_views"
 
     def installed(self) -> bool:
-        """True when the read-model tables exist in the schema."""
+        """True when the read-model tables exist in the schema (then remembered in `seen_installed`)."""
         with self._read() as cursor:
             cursor.execute("SELECT to_regclass(%s) AS found", (f'"{self.datastore.schema}".{TRACKING}',))
-            return cursor.fetchone()["found"] is not None
+            found = cursor.fetchone()["found"] is not None
+        self.seen_installed = self.seen_installed or found
+        return found
 
     def install(self) -> None:
         """Create the tables where missing (stamped with this version), holding the ledger's set-up lock (a
@@ -56,6 +58,7 @@ class PostgresModelStore(ViewReader, ViewWriter, PostgresTrackingRecorder, Model
                 self.stamp_version(self.version)
             finally:
                 connection.execute("SELECT pg_advisory_unlock(%s)", (self.set_up_lock,))
+        self.seen_installed = True
 
     def _read(self) -> AbstractContextManager[Cursor]:
         return self.datastore.transaction(commit=False)

@@ -30,6 +30,7 @@ from regledger.adapters.readmodels.sql import (
     undo_day,
     undo_moment,
 )
+from regledger.adapters.readmodels.writer import APPLICATION
 from regledger.domain import action_adapter
 from regledger.domain.history import Entry
 from regledger.domain.values import STORED
@@ -105,6 +106,11 @@ _BY_GRAMS = ("SELECT party FROM {screen_keys} WHERE token IN ({grams}) AND t_fro
              "HAVING COUNT(*) >= ?")
 
 
+# `standing`'s facts of the read models: as `built_by`, `position` and `unsettled` read them one by one
+_STANDING = ("(SELECT value FROM {meta} WHERE name = 'model') AS built_by, (SELECT MAX(notification_id) FROM "
+             "{tracking} WHERE application_name = ?) AS position, (SELECT COUNT(*) FROM {dirty}) AS unsettled")
+
+
 class ViewReader:
     """The read side of a read-model store; the store provides `dialect` and `_connect`."""
 
@@ -112,6 +118,7 @@ class ViewReader:
     _fetcher: Fetch | None = None
     _decoded: dict[str, tuple[str, tuple[SubjectKey, Item]]] | None = None
     _scopes: threading.local | None = None  # per thread: a server's threads share one reader
+    seen_installed: bool = False  # the store's `installed` has found the tables: `standing` is worth trying first
 
     @property
     def _learnt(self) -> dict[tuple[Any, ...], Any] | None:
@@ -153,6 +160,14 @@ class ViewReader:
     def unsettled(self) -> int:
         """How many units wait to be recomputed."""
         return int(self.rows("SELECT COUNT(*) AS n FROM {dirty}")[0]["n"])
+
+    def standing(self, beside: str) -> dict[str, Any]:
+        """In one statement, so one round trip and one snapshot: `built_by`'s stamp (column `built_by`, None when
+        unknown), `position` (None before the first event) and `unsettled` (`unsettled`), with the columns of
+        `beside`, a SELECT list of scalar subqueries on the same database (the ledger's head and chain). Raises
+        PersistenceError where the tables are missing (not installed, or dropped by a rebuild under way)."""
+        columns = self.dialect.sql(_STANDING, tracking=self.dialect.table("tracking"))
+        return dict(self._fetch(f"SELECT {columns}, {beside}", (APPLICATION,), by_name=True)[0])
 
     # -- answers ------------------------------------------------------------------------------------------------
 

@@ -1,12 +1,13 @@
-"""Where `as-of`, `diff` and `history` get their answers: the read models when they are current, else the
-reference fold over every recorded entry, with a note that says so.
+"""Where `as-of`, `diff` and `history` get their answers: the read models when they are current, else the reference
+fold over every recorded entry, with a note that says so.
 
-The read models are current when their tracking position is the log's last notification id and no unit waits to
-be recomputed. A store without read models (in memory, or a bundle nobody has recorded into) is answered by the
-fold without a note: there is nothing behind to report. Both sources give the same answers (the contract tests
-and `check-views` hold them to it); the only difference a reader sees is a note. Both leave out the rows regledger
-did not write (rows the chain does not cover: see the ledger's `foreign_rows`), and then every answer says so in its
-notes, whichever source gave it.
+The read models are current when their tracking position is the log's last notification id and no unit waits to be
+recomputed; a query learns that, and the rows regledger did not write, in one statement (`lifecycle.standing`). A
+store without read models (in memory, or a bundle nobody has recorded into) is answered by the fold without a note:
+there is nothing behind to report. Both sources give the same answers (the contract tests and `check-views` hold
+them to it); the only difference a reader sees is a note. Both leave out the rows regledger did not write (rows the
+chain does not cover: see the ledger's `foreign_rows`), and then every answer says so in its notes, whichever source
+gave it.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Protocol, TypeVar
 
-from regledger.adapters.readmodels.lifecycle import ReadModels, behind
+from regledger.adapters.readmodels.lifecycle import ReadModels, standing
 from regledger.adapters.store.ledger import Ledger
 from regledger.domain.history import Entry
 from regledger.projections import (
@@ -144,14 +145,13 @@ class ModelSource:
 def open_source(ledger: Ledger, view: ReadModels | None) -> AnswerSource:
     """The read models `view` of `ledger` when they are current, else the fold (noting why when they are behind);
     either notes the rows regledger did not write, which it leaves out, when there are any."""
-    foreign = ledger.foreign_rows()
-    notes = (foreign.note(),) if foreign else ()
-    if view is None or not view.installed():
+    now = standing(ledger, view)
+    notes = (now.foreign.note(),) if now.foreign else ()
+    if view is None or not now.installed:
         return FoldSource(stored_entries(ledger), notes)
-    reason = behind(ledger, view, foreign)
-    if reason is None:
+    if now.behind is None:
         return ModelSource(view, notes)
-    return FoldSource(stored_entries(ledger), (f"{reason}: this answer comes from the reference fold", *notes))
+    return FoldSource(stored_entries(ledger), (f"{now.behind}: this answer comes from the reference fold", *notes))
 
 
 def stored_entries(ledger: Ledger) -> list[Entry]:

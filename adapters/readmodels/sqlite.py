@@ -41,10 +41,12 @@ class SQLiteModelStore(ViewReader, ViewWriter, SQLiteTrackingRecorder, ModelStor
         return [s.replace("EXISTS tracking", f"EXISTS {TRACKING}") for s in library] + self.dialect.create()
 
     def installed(self) -> bool:
-        """True when the read-model tables exist in the file."""
+        """True when the read-model tables exist in the file (then remembered in `seen_installed`)."""
         with self._read() as cursor:
             cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?", (TRACKING,))
-            return cursor.fetchone() is not None
+            found = cursor.fetchone() is not None
+        self.seen_installed = self.seen_installed or found
+        return found
 
     def install(self) -> None:
         """Create the tables where missing (stamped with this version). Two processes installing them at once both
@@ -56,6 +58,7 @@ class SQLiteModelStore(ViewReader, ViewWriter, SQLiteTrackingRecorder, ModelStor
             if not self.installed():
                 raise
         self.stamp_version(self.version)
+        self.seen_installed = True
 
     def _read(self) -> AbstractContextManager[Cursor]:
         return self.datastore.transaction(commit=False)

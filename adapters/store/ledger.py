@@ -15,7 +15,7 @@ from __future__ import annotations
 import gc
 import random
 import time
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -133,6 +133,27 @@ class Ledger(Application[UUID]):
             found = self.keeper.foreign(cursor)
         self._left_out = found.notification_ids
         return found
+
+    def glance(self) -> str | None:
+        """The ledger's head (the recorder's `max_notification_id`, column `ledger_head`) and what `foreign_rows`
+        reads first (see `ChainKeeper.glance`), as a SELECT list of scalar subqueries that a statement reads with
+        other facts of the same database; None when the store is not SQL."""
+        store = self.sql
+        if store is None:
+            return None
+        head = store.dialect.sql("(SELECT MAX({nid}) FROM {events}) AS ledger_head")
+        return head if self.keeper is None else f"{head}, {self.keeper.glance()}"
+
+    def glanced(self, row: Mapping[str, Any]) -> tuple[int, ForeignRows] | None:
+        """The ledger's head (0 when empty) and `foreign_rows`' answer from a row of `glance`'s columns; None when
+        there may be foreign rows (then `foreign_rows` finds them)."""
+        if self.keeper is None:
+            return row["ledger_head"] or 0, NO_FOREIGN_ROWS
+        found = self.keeper.glanced(row)
+        if found is None:
+            return None
+        self._left_out = found.notification_ids
+        return row["ledger_head"] or 0, found
 
     def _refuse_foreign_rows(self) -> None:
         """StoreError naming the rows regledger did not write, when there are any."""

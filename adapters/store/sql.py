@@ -14,7 +14,7 @@ the chain does not cover (`ForeignRows`: rows regledger did not write).
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from functools import cached_property
@@ -119,6 +119,16 @@ class ChainKeeper(Protocol):
 
     def foreign(self, cursor: Cursor, /) -> ForeignRows:
         """The rows of the events table the chain does not cover: cheap when there are none."""
+        ...
+
+    def glance(self) -> str:
+        """What `foreign` reads first, as a SELECT list of scalar subqueries (its columns named `chain_*` and
+        `events_*`), for a statement that reads other facts of the same database with it, in one round trip."""
+        ...
+
+    def glanced(self, row: Mapping[str, Any], /) -> ForeignRows | None:
+        """`foreign`'s answer from a row holding `glance`'s columns, when they show there are no foreign rows (None:
+        there may be some, which `foreign` finds)."""
         ...
 
     def chain(self, cursor: Cursor, inserted: Sequence[tuple[int, StoredEvent]], /) -> None:
