@@ -23,7 +23,7 @@ from datetime import UTC, date, datetime
 from typing import Final, Protocol
 
 from regledger.adapters.errors import InputError
-from regledger.adapters.readmodels.lifecycle import ReadModels, behind
+from regledger.adapters.readmodels.lifecycle import ReadModels, standing
 from regledger.adapters.readmodels.source import stored_entries
 from regledger.adapters.services import queries
 from regledger.adapters.services.inputs import Axes, Selection
@@ -230,8 +230,8 @@ class Indexed:
 
 def _indexed(stores: Stores) -> bool:
     """Whether the read models are current: a screening then reads them, candidates and statuses alike."""
-    view = stores.views
-    return view is not None and view.installed() and behind(stores.ledger, view) is None
+    found = standing(stores.ledger, stores.views)
+    return found.installed and found.behind is None
 
 
 HELD = 20_000  # parties a screening keeps loaded between rows (about 60,000 names and their forms)
