@@ -58,6 +58,29 @@ def feed(view: Any, history: History, cuts: list[int], settle_between: bool) -> 
         pass
 
 
+def fed_afresh(view: Any, data: st.DataObject, history: History, max_cuts: int) -> list[Entry]:
+    """The read models emptied, then fed `history` in batches drawn from `data` (at most `max_cuts` cuts); its
+    entries as logged, for the fold."""
+    view.drop()
+    view.install()
+    feed(view, history, data.draw(st.lists(st.integers(0, 60), max_size=max_cuts)), data.draw(st.booleans()))
+    return as_logged(history.entries())
+
+
+class StoreViews:
+    """The read models of the store a subclass names (`store`: sqlite or postgres), installed, as `view`."""
+
+    store = ""
+
+    @pytest.fixture
+    def view(self, request: pytest.FixtureRequest) -> Iterator[Any]:
+        db = request.getfixturevalue(f"{self.store}_db")
+        with open_ledger(db) as ledger:
+            found = views_of(ledger, SET_UP_LOCK)
+            found.install()
+            yield found
+
+
 def check(view: Any, entries: list[Entry], query: Query, other_day: date) -> None:
     """Every answer the read models give for `query` is the fold's."""
     assert model_state(view, query).value == state_as_of(entries, query)
@@ -81,27 +104,14 @@ def check(view: Any, entries: list[Entry], query: Query, other_day: date) -> Non
         assert model_history(view, subjects, asked) == history(entries, subjects, asked)
 
 
-class ReadModelContract:
+class ReadModelContract(StoreViews):
     """The contract; subclasses give the store."""
-
-    store = ""
-
-    @pytest.fixture
-    def view(self, request: pytest.FixtureRequest) -> Iterator[Any]:
-        db = request.getfixturevalue(f"{self.store}_db")
-        with open_ledger(db) as ledger:
-            found = views_of(ledger, SET_UP_LOCK)
-            found.install()
-            yield found
 
     @SETTINGS
     @given(data=st.data())
     def test_answers_equal_the_folds_whatever_the_batches(self, view: Any, data: st.DataObject) -> None:
         history = data.draw(histories(), label="history")
-        view.drop()
-        view.install()
-        feed(view, history, data.draw(st.lists(st.integers(0, 60), max_size=4)), data.draw(st.booleans()))
-        entries = as_logged(history.entries())
+        entries = fed_afresh(view, data, history, 4)
 
         for _ in range(3):
             query = data.draw(queries(history), label="query")
@@ -112,10 +122,7 @@ class ReadModelContract:
     def test_sources_dated_on_their_own_answer_as_the_fold_does_citing_nothing_after_p(
             self, view: Any, data: st.DataObject) -> None:
         history = data.draw(histories(dated=True), label="history")
-        view.drop()
-        view.install()
-        feed(view, history, data.draw(st.lists(st.integers(0, 60), max_size=2)), data.draw(st.booleans()))
-        entries = as_logged(history.entries())
+        entries = fed_afresh(view, data, history, 2)
 
         for _ in range(3):
             query = data.draw(queries(history), label="query")

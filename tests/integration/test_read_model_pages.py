@@ -8,7 +8,6 @@ prefixes of each other included. A party's whole position reads only the measure
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -17,42 +16,28 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from regledger.adapters import Located, open_ledger
-from regledger.adapters.readmodels.lifecycle import views_of
 from regledger.adapters.readmodels.source import FoldSource, ModelSource, open_source, stored_entries
 from regledger.adapters.services import Selection, queries
-from regledger.adapters.wiring import SET_UP_LOCK, open_stores
+from regledger.adapters.wiring import open_stores
 from regledger.domain import action_adapter
 from regledger.projections import Query, page_state, select_state, state_as_of
 from regledger.projections.answers import model_state, model_state_page
-from tests.integration.test_read_model_contract import SETTINGS, feed
+from tests.integration.test_read_model_contract import SETTINGS, StoreViews, fed_afresh
 from tests.unit.fold_kit import adopted, listed, position, src
-from tests.unit.views_kit import as_logged, histories
+from tests.unit.views_kit import histories
 from tests.unit.views_kit import queries as points
 
 PAGES = [(0, 1), (0, 2), (1, 2), (2, 3), (0, 50), (3, 50), (50, 50)]  # (start, size)
 
 
-class PageContract:
+class PageContract(StoreViews):
     """The contract; subclasses give the store."""
-
-    store = ""
-
-    @pytest.fixture
-    def view(self, request: pytest.FixtureRequest) -> Iterator[Any]:
-        db = request.getfixturevalue(f"{self.store}_db")
-        with open_ledger(db) as ledger:
-            found = views_of(ledger, SET_UP_LOCK)
-            found.install()
-            yield found
 
     @SETTINGS
     @given(data=st.data())
     def test_a_page_is_the_slice_of_the_whole_answer(self, view: Any, data: st.DataObject) -> None:
         history = data.draw(histories(), label="history")
-        view.drop()
-        view.install()
-        feed(view, history, data.draw(st.lists(st.integers(0, 60), max_size=3)), data.draw(st.booleans()))
-        entries = as_logged(history.entries())
+        entries = fed_afresh(view, data, history, 3)
 
         for _ in range(3):
             query = data.draw(points(history), label="query")
