@@ -213,15 +213,17 @@ def _diff(view: ModelStore, query: Query, window: tuple[date, date],
                    for day_ in window)
     units = len(view.uncovered(query, selection))
     remarks = tuple(dict.fromkeys(_remark(query.on(day_), units) for day_ in window)) if units else ()
-    result = assemble(query, window, (states[0], states[1]), took, lambda asked: explain(view.evidence(), asked),
-                      along=along)
+    def assembled(before: State, after: State) -> Diff:
+        return assemble(query, window, (before, after), took, lambda asked: explain(view.evidence(), asked),
+                        along=along)
+
+    result = assembled(*states)
     if not result.is_empty:
         return result, remarks
     before, first = _items(view, query.on(start), selection)
     after, second = _items(view, query.on(end), selection)
-    result = assemble(query, window, (_state(query.on(start), before), _state(query.on(end), after)), took,
-                      lambda asked: explain(view.evidence(), asked), along=along)
-    return result, tuple(dict.fromkeys(first + second))
+    whole = assembled(_state(query.on(start), before), _state(query.on(end), after))
+    return whole, tuple(dict.fromkeys(first + second))
 
 
 def _along(view: ModelStore, query: Query, window: tuple[date, date], selection: Selection) -> Along:
