@@ -4,7 +4,8 @@ Sampling (deterministic for a seed): the candidate days are every date the ledge
 published, expiry, meeting, comment-closing dates) and the day before and after each. Each sample draws the other
 axes once: P open (half the time) or a candidate day; T open (half the time), a record run's recorded_at, or the
 microsecond before one; the minimum tier open (two times in six) or one of the four tiers. For those axes it
-compares, at four candidate days, the whole state and the state of one party drawn from the directory; a diff
+compares, at four candidate days, the whole state, how many rows each section of its first page counts (kept by
+the writer for the current rows as published now), and the state of one party drawn from the directory; a diff
 between two candidate days; the history of one subject drawn from those recorded; and the screening index's keys of
 one party drawn from the directory as known at T (the keys of every name and alias the fold's screening directory
 holds for it then). Answers are compared whole
@@ -22,8 +23,8 @@ from typing import Any
 from regledger.adapters.readmodels.reader import ViewReader
 from regledger.domain.history import Entry
 from regledger.domain.values import Reliability
-from regledger.projections import Query, diff, history, select_state
-from regledger.projections.answers import model_diff, model_history, model_state
+from regledger.projections import Query, diff, history, page_state, select_state
+from regledger.projections.answers import model_diff, model_history, model_state, model_state_page
 from regledger.projections.explain import why_empty
 from regledger.projections.fold import state_at
 from regledger.projections.items import State
@@ -36,6 +37,7 @@ from regledger.projections.temporal import items_of
 __all__ = ["Checked", "check_views"]
 
 DAYS_PER_SAMPLE = 4
+PAGE_SIZE = 50  # the web's page: its first page's counts of each section are compared too
 
 
 @dataclass(frozen=True)
@@ -64,11 +66,14 @@ def check_views(entries: list[Entry], view: ModelStore, samples: int, seed: int)
             state = state_at(resolved, query)
             expected = replace(state, notes=why_empty(entries, query)) if state.is_empty else state
             found += _compare(f"as-of {_axes(query)}", expected, model_state(view, query).value)
+            page = model_state_page(view, query, None, 0, PAGE_SIZE).value
+            found += _compare(f"as-of {_axes(query)}, first page's counts", page_state(expected, 0, PAGE_SIZE).totals,
+                              page.totals)
             if parties:
                 chosen = (None, {rng.choice(parties)})
                 found += _compare(f"as-of {_axes(query)} --party {next(iter(chosen[1]))}",
                                   select_state(expected, *chosen), model_state(view, query, chosen).value)
-            compared += 2 if parties else 1
+            compared += 3 if parties else 2
         start, end = sorted(rng.sample(days, 2)) if len(days) > 1 else (days[0], days[0])
         found += _compare(f"diff {start} {_axes(axes.on(end))}", diff(entries, axes, start, end),
                           model_diff(view, axes, (start, end)).value)

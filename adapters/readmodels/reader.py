@@ -84,6 +84,12 @@ _COUNT = "SELECT COUNT(*) FROM {items} WHERE {where} AND list_key IS NOT NULL{ch
 _KIND_PAGE = ("SELECT kind, item FROM (SELECT kind, item FROM {items} WHERE kind = ? AND {where} "
               "ORDER BY subject{binary} LIMIT ? OFFSET ?) AS {alias}")
 _KIND_COUNT = "SELECT CAST(? AS TEXT) AS kind, COUNT(*) AS n FROM {items} WHERE kind = ? AND {where}"
+# How many rows of a section (a kind as a whole, or one list's entries) hold a day when known now and published now,
+# for a minimum tier: the sum of the section's changes up to that day in `counts`, kept by the writer; a covering
+# range scan of at most one entry per day. A point known at T or published by P counts its rows (`_COUNT`,
+# `_KIND_COUNT`).
+_KEPT_COUNT = ("SELECT CAST(? AS TEXT) AS kind, COALESCE(SUM(n), 0) AS n FROM {counts} WHERE kind = ? "
+               "AND list_key = ? AND tier = ? AND day <= ?")
 _POINT_COLUMNS = re.compile(r"\b(t_from|t_to|p_from|p_to|tier_lo|tier_hi|d_from|d_to)\b")
 
 # The rows that start inside a window (start, end], then those that end inside it having started before it: each
@@ -196,8 +202,10 @@ class ViewReader:
         chosen, more, _ = _selection((list_key, None))
         page = self._fetch(self.dialect.sql(_PAGE, where=_unindexed(where, self.dialect.ordered), chosen=chosen),
                            (*params, *more, size, start))
-        counted = self._fetch(self.dialect.sql(_COUNT, where=where, chosen=chosen), (*params, *more))
-        return self._decode(page), int(counted[0][0])
+        kept = _kept(query, ["listing"], list_key or "")
+        counted = (self._fetch(self.dialect.sql(_KEPT_COUNT), kept) if kept else
+                   self._fetch(self.dialect.sql(_COUNT, where=where, chosen=chosen), (*params, *more)))
+        return self._decode(page), int(counted[0][-1])
 
     def others_page(self, query: Query, start: int,
                     size: int) -> tuple[list[tuple[SubjectKey, Item]], dict[str, int]]:
@@ -209,9 +217,13 @@ class ViewReader:
         pages = " UNION ALL ".join(_KIND_PAGE.replace("{alias}", f"page_{kind}") for kind in OTHER_KINDS)
         page = self._fetch(self.dialect.sql(pages, where=ordered),
                            tuple(p for kind in OTHER_KINDS for p in (kind, *params, size, start)))
-        counts = " UNION ALL ".join([_KIND_COUNT] * len(OTHER_KINDS))
-        counted = self._fetch(self.dialect.sql(counts, where=ordered),
-                              tuple(p for kind in OTHER_KINDS for p in (kind, kind, *params)))
+        kept = _kept(query, OTHER_KINDS, "")
+        if kept:
+            counted = self._fetch(self.dialect.sql(" UNION ALL ".join([_KEPT_COUNT] * len(OTHER_KINDS))), kept)
+        else:
+            counts = " UNION ALL ".join([_KIND_COUNT] * len(OTHER_KINDS))
+            counted = self._fetch(self.dialect.sql(counts, where=ordered),
+                                  tuple(p for kind in OTHER_KINDS for p in (kind, kind, *params)))
         return self._decode(page), {kind: int(n) for kind, n in counted}
 
     def concerning(self, query: Query, about: Collection[str]) -> list[tuple[SubjectKey, Item]]:
@@ -403,6 +415,14 @@ def _point(query: Query, *, with_day: bool) -> tuple[str, tuple[int, ...]]:
         clause += " AND d_from <= ? AND ? < d_to"
         params += (day(query.as_of), day(query.as_of))
     return clause, params
+
+
+def _kept(query: Query, kinds: Collection[str], list_key: str) -> tuple[Any, ...]:
+    """The parameters of `_KEPT_COUNT` (one arm per kind of `kinds`, all of `list_key`) that count the rows holding
+    `query`; none when the writer keeps no count for its point (known at T, or published by P)."""
+    if query.known_at is not None or query.published_by is not None:
+        return ()
+    return tuple(p for kind in kinds for p in (kind, kind, list_key, query.min_rank, day(query.as_of)))
 
 
 def _unindexed(where: str, mark: str = "+") -> str:

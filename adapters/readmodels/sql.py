@@ -55,6 +55,12 @@ TABLES = {
     # the screening index: each key (token or 3-gram, `matching.index_keys`) of each name or alias a party was ever
     # recorded under (`nix`: the name's number within the party), from when that name was first known (t_from)
     "screen_keys": "token TEXT NOT NULL, party TEXT NOT NULL, nix BIGINT NOT NULL, t_from BIGINT NOT NULL",
+    # how many current rows (known now) of a section hold each day, as published now, for each minimum tier, kept as
+    # the rows change: per (kind, list_key, tier) the change on each day (+1 where a row's effective range starts,
+    # -1 where it ends), so that the rows holding day D number the sum of the changes up to D. `list_key` is '' for
+    # a kind as a whole (every list, for list entries) and a list's key for that list's entries alone
+    "counts": "kind TEXT NOT NULL, list_key TEXT NOT NULL, tier BIGINT NOT NULL, day BIGINT NOT NULL, "
+              "n BIGINT NOT NULL, PRIMARY KEY (kind, list_key, tier, day)",
     "dirty": "unit TEXT PRIMARY KEY, since BIGINT NOT NULL, stamp BIGINT NOT NULL",
     "runs": "recorded_at BIGINT PRIMARY KEY",
     "batches": "first_nid BIGINT NOT NULL, last_nid BIGINT NOT NULL, events BIGINT NOT NULL, actions BIGINT NOT NULL",
@@ -83,6 +89,7 @@ INDEXES = {
     "names_party": "names (party)",
     "screen_keys_token": "screen_keys (token, t_from, party, nix)",  # covering the candidates' look-up
     "screen_keys_party": "screen_keys (party)",
+    "counts_sum": "counts (kind, list_key, tier, day, n)",  # covering a section's sum up to a day
 }
 
 

@@ -13,7 +13,7 @@ a query is current only when nothing is dirty.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from eventsourcing.persistence import IntegrityError, Tracking
 
-from regledger.adapters.readmodels.sql import ViewDialect, day, dump, load, moment, undo_moment
+from regledger.adapters.readmodels.sql import OPEN_DAY, OPEN_TIME, ViewDialect, day, dump, load, moment, undo_moment
 from regledger.adapters.store.sql import Cursor
 from regledger.domain import Subject, action_adapter
 from regledger.domain.actions import Action
@@ -178,6 +178,7 @@ class ViewWriter:
         """Close the rows known before each unit's mark, replace those from it on, clear the marks."""
         sql = self.dialect.sql
         marks = [(unit, since) for unit, since, _ in units]
+        self._recount(cursor, units)
         for table in ("items", "effects", "floors"):
             cursor.executemany(sql("DELETE FROM {table} WHERE unit = ? AND t_from >= ?", table=table), marks)
             cursor.executemany(sql("UPDATE {table} SET t_to = ? WHERE unit = ? AND t_to > ?", table=table),
@@ -193,6 +194,49 @@ class ViewWriter:
         cursor.executemany(sql("INSERT INTO {concerns} (about, unit) VALUES (?, ?) ON CONFLICT (about, unit) "
                                "DO NOTHING"), [row for _, _, rows in units for row in rows.concerns])
         cursor.executemany(sql("DELETE FROM {dirty} WHERE unit = ?"), [(unit,) for unit, _ in marks])
+
+    def _recount(self, cursor: Cursor, units: list[tuple[str, int, _Rows]]) -> None:
+        """Keep `counts` true of the rows `_store_units` is about to write: each current row of these units goes (it
+        is deleted, or closed in transaction time) and each new current row comes, in one upsert per changed day; a day
+        whose changes come to nothing is deleted, so the table depends on the rows alone, not on the batches that
+        wrote them."""
+        if not units:
+            return
+        changes: Counter[tuple[str, str, int, int]] = Counter()
+        cursor.execute(self.dialect.sql("SELECT {columns} FROM {items} WHERE t_to = ? AND unit IN ({marks})",
+                                        count=len(units), columns=", ".join(_COUNTED)),
+                       (OPEN_TIME, *(unit for unit, _, _ in units)))
+        for row in cursor.fetchall():
+            _day_changes(changes, -1, tuple(row[c] for c in _COUNTED))
+        for _, _, rows in units:
+            for (_, kind, list_key, _, _, tier_lo, tier_hi, _, t_to, p_from, p_to, d_from, d_to, _) in rows.items:
+                if t_to == OPEN_TIME:
+                    _day_changes(changes, 1, (kind, list_key, tier_lo, tier_hi, p_from, p_to, d_from, d_to))
+        changed = [(*key, n) for key, n in sorted(changes.items()) if n]
+        cursor.executemany(self.dialect.sql(
+            "INSERT INTO {counts} AS c (kind, list_key, tier, day, n) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (kind, list_key, tier, day) DO UPDATE SET n = c.n + excluded.n"), changed)
+        cursor.executemany(self.dialect.sql("DELETE FROM {counts} WHERE kind = ? AND list_key = ? AND tier = ? "
+                                            "AND day = ? AND n = 0"), [key for *key, _ in changed])
+
+
+_COUNTED = ("kind", "list_key", "tier_lo", "tier_hi", "p_from", "p_to", "d_from", "d_to")  # what `counts` reads
+
+
+def _day_changes(changes: Counter[tuple[str, str, int, int]], sign: int, row: tuple[Any, ...]) -> None:
+    """Add `sign` times one row's changes to `counts` (see `sql.TABLES`; `row`: its `_COUNTED` columns): for each
+    tier it holds, +1 on the day its effective range starts and -1 on the day it ends (none for an open end), to its
+    kind as a whole and, for a list entry, to its list. Only a row that holds P open (the point `reader._point` asks:
+    the day before `OPEN_DAY`) counts, and a row with an empty effective range holds no day."""
+    kind, list_key, tier_lo, tier_hi, p_from, p_to, d_from, d_to = row
+    if not (p_from <= OPEN_DAY - 1 < p_to) or d_from >= d_to:
+        return
+    sections = [(kind, "")] if list_key is None else [(kind, ""), (kind, list_key)]
+    for tier in range(tier_lo, tier_hi + 1):
+        for section in sections:
+            changes[(*section, tier, d_from)] += sign
+            if d_to < OPEN_DAY:
+                changes[(*section, tier, d_to)] -= sign
 
 
 _INSERTS = {

@@ -3,7 +3,7 @@ of the whole answer (its list entries, on every list or one; its measures, meeti
 answer's notes and how many rows each section holds, for random histories, query points and pages; the service gives
 the same page from either source. Each kind of the other items is read in the fold's subject order, keys that are
 prefixes of each other included. A party's whole position reads only the measures and positions that may concern it
-(`concerns`).
+(`concerns`). The counts the writer keeps are the rows counted, on every day, for every section and tier.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from regledger.adapters import Located, open_ledger
 from regledger.adapters.readmodels.source import FoldSource, ModelSource, open_source, stored_entries
+from regledger.adapters.readmodels.sql import OPEN_DAY, OPEN_TIME
 from regledger.adapters.services import Selection, queries
 from regledger.adapters.wiring import open_stores
 from regledger.domain import action_adapter
@@ -24,7 +25,7 @@ from regledger.projections import Query, page_state, select_state, state_as_of
 from regledger.projections.answers import model_state, model_state_page
 from tests.integration.test_read_model_contract import SETTINGS, StoreViews, fed_afresh
 from tests.unit.fold_kit import adopted, listed, position, src
-from tests.unit.views_kit import histories
+from tests.unit.views_kit import dates_of, histories
 from tests.unit.views_kit import queries as points
 
 PAGES = [(0, 1), (0, 2), (1, 2), (2, 3), (0, 50), (3, 50), (50, 50)]  # (start, size)
@@ -47,6 +48,29 @@ class PageContract(StoreViews):
                     page = model_state_page(view, query, list_key, start, size).value
                     assert page == page_state(whole, start, size), (list_key, start, size)
                     assert page == page_state(model_state(view, query, (list_key, None)).value, start, size)
+
+    @SETTINGS
+    @given(data=st.data())
+    def test_the_kept_counts_are_the_current_rows_counted(self, view: Any, data: st.DataObject) -> None:
+        """`counts`, kept by the writer as rows are written, closed and deleted, sums on every day to the current
+        rows published now that hold it, for each section and minimum tier: those of each kind, of each list."""
+        history = data.draw(histories(), label="history")
+        fed_afresh(view, data, history, 4)
+        sections = [("listing", ""), ("listing", "l1"), ("listing", "l2"), ("measure", ""), ("meeting", ""),
+                    ("position", "")]
+        held = ("t_to = ? AND p_from <= ? AND ? < p_to AND tier_lo <= ? AND ? <= tier_hi AND d_from <= ? AND ? < d_to "
+                "AND kind = ? AND (? = '' OR list_key = ?)")
+
+        for day in dates_of(history.entries()):
+            for tier in range(4):
+                for kind, list_key in sections:
+                    point = (day.toordinal(), tier)
+                    counted = view.rows(f"SELECT COUNT(*) AS n FROM {{items}} WHERE {held}",
+                                        (OPEN_TIME, OPEN_DAY - 1, OPEN_DAY - 1, tier, tier, *[point[0]] * 2, kind,
+                                         list_key, list_key))[0]["n"]
+                    kept = view.rows("SELECT COALESCE(SUM(n), 0) AS n FROM {counts} WHERE kind = ? AND list_key = ? "
+                                     "AND tier = ? AND day <= ?", (kind, list_key, tier, point[0]))[0]["n"]
+                    assert kept == counted, (day, tier, kind, list_key)
 
 
 class TestSQLitePages(PageContract):
