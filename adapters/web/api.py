@@ -45,7 +45,14 @@ def axis_params(published_by: str | None = None, known_at: str | None = None,
     return AxisParams(published_by, known_at, min_reliability)
 
 
-AxesDep = Annotated[AxisParams, Depends(axis_params)]
+async def _axes(published_by: str | None = None, known_at: str | None = None,
+                min_reliability: str | None = None) -> AxisParams:
+    """`axis_params` as a dependency: asynchronous, so that FastAPI calls it in the event loop rather than sending
+    it to the threadpool (a thread hop per request for building a tuple)."""
+    return axis_params(published_by, known_at, min_reliability)
+
+
+AxesDep = Annotated[AxisParams, Depends(_axes)]
 ListParam = Annotated[str | None, Query(alias="list", description="Only this list (e.g. us-bis-entity-list).")]
 PartyParam = Annotated[str | None, Query(description="Only this party: exact key, else name or alias, else part.")]
 

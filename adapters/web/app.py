@@ -9,6 +9,7 @@ factory uvicorn imports in each of several worker processes.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.metadata import version
@@ -110,5 +111,13 @@ class HeadAsGet:
 
 
 def app_from_environment() -> FastAPI:
-    """The application as `regledger serve` configured it (environment variables `REGLEDGER_SERVE_*`)."""
-    return create_app(from_environment())
+    """The application as `regledger serve` configured it (environment variables `REGLEDGER_SERVE_*`).
+
+    What the worker holds once it is built (the modules, the application: some 300,000 objects) is moved out of the
+    cyclic garbage collector's reach (`gc.freeze`): none of it becomes garbage, and a full collection scanned it all
+    while every request of the worker waited (60-170 ms, measured under load, the longest waits of a party as-of
+    request)."""
+    app = create_app(from_environment())
+    gc.collect()
+    gc.freeze()
+    return app
