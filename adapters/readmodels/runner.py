@@ -46,6 +46,8 @@ class TrackedModels(Protocol):
 
     def install(self) -> None: ...
 
+    def refresh_statistics(self) -> None: ...
+
 
 @cache
 def _records_an_action(topic: str) -> bool:
@@ -86,10 +88,13 @@ def catch_up(ledger: Ledger, view: TrackedModels, *, page: int = PAGE, progress:
 
 
 def rebuild(ledger: Ledger, view: TrackedModels, *, page: int = PAGE, progress: Progress | None = None) -> int:
-    """Drop the read models and build them again from every stored event; how many events."""
+    """Drop the read models and build them again from every stored event, then refresh the store's statistics of
+    their tables (its planner's); how many events."""
     view.drop()
     view.install()
-    return catch_up(ledger, view, page=page, progress=progress)
+    applied = catch_up(ledger, view, page=page, progress=progress)
+    view.refresh_statistics()
+    return applied
 
 
 def follow(ledger: Ledger, view: TrackedModels, stop: threading.Event, *, interval: float = 1.0, page: int = PAGE,

@@ -60,6 +60,10 @@ class SQLiteModelStore(ViewReader, ViewWriter, SQLiteTrackingRecorder, ModelStor
         self.stamp_version(self.version)
         self.seen_installed = True
 
+    def refresh_statistics(self) -> None:
+        """Nothing: SQLite plans without statistics (no `sqlite_stat1`), which the statements are written for (an
+        ANALYZE could move its planner off the indexes they choose with `+column`)."""
+
     def _read(self) -> AbstractContextManager[Cursor]:
         return self.datastore.transaction(commit=False)
 
