@@ -6,7 +6,7 @@ read models' rows from it, `model_store` is their interface (`ModelStore`) and `
 answers.
 """
 
-from .diff import Change, Diff, ListChanges, TookEffect, diff
+from .diff import Change, Diff, DiffPage, ListChanges, TookEffect, diff
 from .errors import NotFoundError, ProjectionError
 from .fold import state_as_of, state_at
 from .history import Amendment, FieldChange, History, HistoryItem, find_subjects, history
@@ -24,6 +24,7 @@ __all__ = [
     "Change",
     "Citation",
     "Diff",
+    "DiffPage",
     "FieldChange",
     "History",
     "HistoryItem",

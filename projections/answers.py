@@ -14,7 +14,9 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Generic, TypeVar
 
-from .diff import Along, Diff, TookEffect, assemble, check_window, took_effect
+from regledger.domain.history import Entry
+
+from .diff import Diff, DiffPage, TookEffect, assemble, check_window, diff, took_effect, took_in, window_subjects
 from .errors import NotFoundError
 from .explain import explain
 from .fold import state_at
@@ -29,11 +31,13 @@ from .sweep import items_along
 from .temporal import Item, items_of
 from .units import unit_of
 
-__all__ = ["Answered", "model_diff", "model_find_list", "model_find_subjects", "model_history",
-           "model_match_parties", "model_state", "model_state_page"]
+__all__ = ["Answered", "diff_page", "model_diff", "model_diff_page", "model_find_list", "model_find_subjects",
+           "model_history", "model_match_parties", "model_state", "model_state_page"]
 
 T = TypeVar("T")
 EVERYTHING: Selection = (None, None)
+_Spans = list[tuple[SubjectKey, date | None, date | None, Item]]  # items along D, each with its span [from, to)
+_Read = Callable[[set[SubjectKey]], tuple[_Spans, list[tuple[SubjectKey, TookEffect]]]]  # a page's spans and actions
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,66 @@ def model_diff(view: ModelStore, query: Query, window: tuple[date, date],
     if selection != EVERYTHING and result.is_empty:  # its notes depend on whether anything else changed
         result, remarks = _diff(view, query, window, EVERYTHING)
     return Answered(select_diff(result, *selection), remarks)
+
+
+def model_diff_page(view: ModelStore, query: Query, window: tuple[date, date], selection: Selection, *, start: int,
+                    size: int) -> Answered[DiffPage]:
+    """`diff_page(entries, query, window, selection, start, size)`, from the read model: the window's subjects are
+    read as keys (`ModelStore.window_subjects`), then the rows and actions of the page's subjects alone; with units
+    the rows do not answer, the window's rows and actions are read (and folded) whole, then cut."""
+    check_window(*window)
+    units = view.uncovered(query, selection)
+    if units:
+        along, took = _along(view, query, window, selection), _took(view, query, window, selection)
+        subjects, remarks = window_subjects(along, took, window), tuple(dict.fromkeys(
+            _remark(query.on(day_), len(units)) for day_ in window))
+
+        def read(page: set[SubjectKey]) -> tuple[_Spans, list[tuple[SubjectKey, TookEffect]]]:
+            return [a for a in along if a[0] in page], [t for t in took if t[0] in page]
+    else:
+        subjects, remarks = view.window_subjects(query, window, selection), ()
+
+        def read(page: set[SubjectKey]) -> tuple[_Spans, list[tuple[SubjectKey, TookEffect]]]:
+            chosen = sorted({unit_of(subject) for subject in page})
+            along = [a for a in view.spans(query, window, units=chosen) if a[0] in page]
+            took = [t for t in view.effects(query, window, units=chosen) if t[0] in page]
+            return along, _legal([(subject, seq, item) for subject, seq, item in took])
+
+    if not subjects:
+        whole = model_diff(view, query, window, selection)
+        return Answered(DiffPage(whole.value, start, size, 0), whole.remarks)
+    return Answered(_page(query, window, selection, subjects, start=start, size=size, read=read), remarks)
+
+
+def diff_page(entries: list[Entry], query: Query, window: tuple[date, date], selection: Selection, *, start: int,
+              size: int) -> DiffPage:
+    """The page [start, start + size) of the window's subjects (`window_subjects`, those `selection` keeps) of
+    `select_diff(diff(entries, query, *window), *selection)`: their changes, transitions and actions taken effect,
+    with how many subjects the window holds; with none, the whole diff (its notes say why nothing changed)."""
+    check_window(*window)
+    resolved = resolve_all(group_by_subject(entries), query)
+    along = [(s, *span, item) for (s, span), item in items_along(resolved, None, None).items()
+             if _selected(s, selection)]
+    took = [(s, item) for s, item in took_in(resolved, *window) if _selected(s, selection)]
+    subjects = window_subjects(along, took, window)
+    if not subjects:
+        whole = select_diff(diff(entries, query, *window), *selection)
+        return DiffPage(whole, start, size, 0)
+
+    def read(page: set[SubjectKey]) -> tuple[_Spans, list[tuple[SubjectKey, TookEffect]]]:
+        return [a for a in along if a[0] in page], [t for t in took if t[0] in page]
+
+    return _page(query, window, selection, subjects, start=start, size=size, read=read)
+
+
+def _page(query: Query, window: tuple[date, date], selection: Selection, subjects: list[SubjectKey], *, start: int,
+          size: int, read: _Read) -> DiffPage:
+    """The diff of the page's subjects (`subjects`, the window's, [start, start + size)), from their items along D
+    and their actions effective in the window (`read`), without notes: the window holds changes, if not on this
+    page."""
+    along, took = read(set(subjects[start:start + size]))
+    result = assemble(query, window, _ends(query, window, along), took, lambda _: (), along=along)
+    return DiffPage(replace(select_diff(result, *selection), notes=()), start, size, len(subjects))
 
 
 def model_history(view: ModelStore, subjects: tuple[SubjectKey, ...], query: Query) -> History:
@@ -208,9 +272,7 @@ def _diff(view: ModelStore, query: Query, window: tuple[date, date],
     start, end = window
     along = _along(view, query, window, selection)
     took = _took(view, query, window, selection)
-    states = tuple(_state(query.on(day_), [(s, item) for s, began, ended, item in along
-                                           if (began is None or began <= day_) and (ended is None or day_ < ended)])
-                   for day_ in window)
+    states = _ends(query, window, along)
     units = len(view.uncovered(query, selection))
     remarks = tuple(dict.fromkeys(_remark(query.on(day_), units) for day_ in window)) if units else ()
     def assembled(before: State, after: State) -> Diff:
@@ -226,7 +288,16 @@ def _diff(view: ModelStore, query: Query, window: tuple[date, date],
     return whole, tuple(dict.fromkeys(first + second))
 
 
-def _along(view: ModelStore, query: Query, window: tuple[date, date], selection: Selection) -> Along:
+def _ends(query: Query, window: tuple[date, date], along: _Spans) -> tuple[State, State]:
+    """The states on the window's two days of the subjects `along` holds (their items along D)."""
+    def on(day_: date) -> State:
+        return _state(query.on(day_), [(s, item) for s, began, ended, item in along
+                                       if (began is None or began <= day_) and (ended is None or day_ < ended)])
+
+    return on(window[0]), on(window[1])
+
+
+def _along(view: ModelStore, query: Query, window: tuple[date, date], selection: Selection) -> _Spans:
     """The subjects' items along D over the window (`ModelStore.spans`), folded for the units the rows do not answer."""
     found = view.spans(query, window, selection)
     units = view.uncovered(query, selection)
@@ -247,6 +318,12 @@ def _took(view: ModelStore, query: Query, window: tuple[date, date],
         found += [(s, e.seq, took_effect(s, e, a)) for s, pairs in resolved.items() for e, a in pairs
                   if a.effective_on is not None and window[0] < a.effective_on <= window[1]
                   and _selected(s, selection)]
+    return _legal(found)
+
+
+def _legal(found: list[tuple[SubjectKey, int, TookEffect]]) -> list[tuple[SubjectKey, TookEffect]]:
+    """Actions effective in a window (each with its subject and recording seq) in legal order: effective, published,
+    recording order."""
     found.sort(key=lambda t: (t[2].effective_on, t[2].published_on, t[1]))
     return [(subject, item) for subject, _, item in found]
 

@@ -38,6 +38,7 @@ __all__ = [
     "Along",
     "Change",
     "Diff",
+    "DiffPage",
     "ListChanges",
     "TookEffect",
     "Transition",
@@ -46,7 +47,9 @@ __all__ = [
     "diff",
     "listings_only",
     "took_effect",
+    "took_in",
     "transitions",
+    "window_subjects",
 ]
 
 LIST_GROUPS = ("added", "amended", "removed", "pending", "announced")
@@ -135,6 +138,32 @@ class Diff:
                     or self.transitions)
 
 
+@dataclass(frozen=True)
+class DiffPage:
+    """A page of a diff: the diff of the window's subjects [start, start + size) in subject order (`window_subjects`:
+    their changes, transitions and actions taken effect; no notes when the window has any subject), and how many
+    subjects the window holds (`total`). With none, `diff` is the whole diff, its notes saying why nothing changed."""
+
+    diff: Diff
+    start: int
+    size: int
+    total: int
+
+
+def window_subjects(along: Along, took: Iterable[tuple[SubjectKey, TookEffect]],
+                    window: tuple[date, date]) -> list[SubjectKey]:
+    """The subjects a diff over the window (start, end] can show anything of, in subject order: those with an action
+    effective in it (`took`), and those whose item changes on a day inside it, where one of their spans along D
+    (`along`, equal neighbours merged, as `items_along` and the read models' rows keep them) starts or ends. Every
+    change, transition and action taken effect of the diff is one of theirs (some show nothing: an item changed and
+    changed back, its status the same)."""
+    start, end = window
+    found = {subject for subject, _ in took}
+    found.update(subject for subject, began, ended, _ in along
+                 if (began is not None and start < began <= end) or (ended is not None and start < ended <= end))
+    return sorted(found)
+
+
 def diff(entries: Iterable[Entry], query: Query, start: date, end: date) -> Diff:
     """The changes in (start, end] as seen through `query`'s published-by, known-at and tier (its as-of is unused)."""
     check_window(start, end)
@@ -142,7 +171,7 @@ def diff(entries: Iterable[Entry], query: Query, start: date, end: date) -> Diff
     resolved = resolve_all(group_by_subject(entries), query)
     before, after = state_at(resolved, query.on(start)), state_at(resolved, query.on(end))
     along = ((subject, *span, item) for (subject, span), item in items_along(resolved, None, None).items())
-    return assemble(query, (start, end), (before, after), _window(resolved, start, end),
+    return assemble(query, (start, end), (before, after), took_in(resolved, start, end),
                     lambda asked: why_empty(entries, asked), along=along)
 
 
@@ -196,7 +225,7 @@ def listings_only(result: Diff, wanted: Callable[[str, str], bool]) -> Diff:
     return replace(result, took_effect=took, lists=kept, measures=(), meetings=(), positions=(), transitions=moved)
 
 
-def _window(resolved: Resolved, start: date, end: date) -> list[tuple[SubjectKey, TookEffect]]:
+def took_in(resolved: Resolved, start: date, end: date) -> list[tuple[SubjectKey, TookEffect]]:
     """The actions effective in (start, end], in legal order, each with its subject (an announcement, which has no
     effective date, never takes effect)."""
     pairs = sorted(((s, e, a) for s, ps in resolved.items() for e, a in ps), key=lambda t: legal_order(t[1:]))

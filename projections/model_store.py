@@ -76,15 +76,24 @@ class ModelStore(ABC):
         """True when the rows hold any item for `query`."""
 
     @abstractmethod
-    def effects(self, query: Query, window: tuple[date, date],
-                selection: Selection = (None, None)) -> list[tuple[SubjectKey, int, TookEffect]]:
-        """The visible actions effective in the window (start, end], each with its subject and recording seq."""
+    def effects(self, query: Query, window: tuple[date, date], selection: Selection = (None, None), *,
+                units: Collection[str] | None = None) -> list[tuple[SubjectKey, int, TookEffect]]:
+        """The visible actions effective in the window (start, end], each with its subject and recording seq; with
+        `units`, only those of the subjects of these units (the selection unused)."""
 
     @abstractmethod
-    def spans(self, query: Query, window: tuple[date, date],
-              selection: Selection = (None, None)) -> list[tuple[SubjectKey, date | None, date | None, Item]]:
-        """The items of the rows holding `query`'s T, P and tier (its D unused) whose span along D meets
-        [start, end], each with its subject and span [from, to) (None: unbounded)."""
+    def spans(self, query: Query, window: tuple[date, date], selection: Selection = (None, None), *,
+              units: Collection[str] | None = None) -> list[tuple[SubjectKey, date | None, date | None, Item]]:
+        """The items of the rows holding `query`'s T, P and tier (its D unused) whose span along D starts or ends
+        inside the window (start, end], each with its subject and span [from, to) (None: unbounded); with `units`,
+        only those of the subjects of these units (the selection unused)."""
+
+    @abstractmethod
+    def window_subjects(self, query: Query, window: tuple[date, date],
+                        selection: Selection = (None, None)) -> list[SubjectKey]:
+        """`diff.window_subjects` of the window (start, end] under `query`'s T, P and tier, in subject order: the
+        subjects with a row (of `selection`) whose span along D starts or ends inside the window, or with an action
+        effective in it."""
 
     @abstractmethod
     def uncovered(self, query: Query, selection: Selection = (None, None)) -> list[str]:

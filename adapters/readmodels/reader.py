@@ -98,6 +98,17 @@ _SPANS = ("SELECT kind, item, d_from, d_to FROM {items} WHERE {where} AND ? < d_
           "UNION ALL SELECT kind, item, d_from, d_to FROM {items} WHERE {where} AND ? < d_to AND d_to <= ? "
           "AND d_from <= ?{chosen}")
 
+# The rows of some units (a diff's page of subjects) that start or end inside a window, read along the (unit, t_to)
+# index (see `_unindexed`).
+_UNIT_SPANS = ("SELECT kind, item, d_from, d_to FROM {items} WHERE unit IN ({marks}) AND {where} "
+               "AND ((? < d_from AND d_from <= ?) OR (? < d_to AND d_to <= ?))")
+# The subjects a diff over a window can show (`diff.window_subjects`): those with a row whose span starts inside it,
+# or ends inside it, and those with an action effective in it; their keys alone, each arm on an index of the point
+# ((t_to, d_from, …), (t_to, effective_on)).
+_WINDOW_SUBJECTS = ("SELECT subject FROM {items} WHERE {where} AND ? < d_from AND d_from <= ?{chosen} UNION "
+                    "SELECT subject FROM {items} WHERE {where} AND ? < d_to AND d_to <= ?{chosen} UNION "
+                    "SELECT subject FROM {effects} WHERE {where} AND ? < effective_on AND effective_on <= ?{chosen}")
+
 # The screening index's candidates: the parties with a name holding one of the row's tokens, or enough of its 3-grams
 # (counted per name), known by a moment; each arm served by the covering (token, t_from, party, nix) index.
 _BY_WORD = "SELECT party FROM {screen_keys} WHERE token IN ({tokens}) AND t_from <= ?"
@@ -266,30 +277,54 @@ class ViewReader:
             return bool(self._learnt["exists", where, params])
         return bool(self.rows("SELECT 1 AS one FROM {items} WHERE {where} LIMIT 1", params, where=where))
 
-    def effects(self, query: Query, window: tuple[date, date],
-                selection: Selection = (None, None)) -> list[tuple[SubjectKey, int, TookEffect]]:
-        """The visible actions effective in (start, end]."""
+    def effects(self, query: Query, window: tuple[date, date], selection: Selection = (None, None), *,
+                units: Collection[str] | None = None) -> list[tuple[SubjectKey, int, TookEffect]]:
+        """The visible actions effective in (start, end] (with `units`: of those units, along their index)."""
+        if units is not None and not units:
+            return []
         where, params = _point(query, with_day=False)
-        chosen, more, count = _selection(selection)
+        if units is not None:
+            chosen, more, count = " AND unit IN ({marks})", tuple(units), len(units)
+            where = _unindexed(where)
+        else:
+            chosen, more, count = _selection(selection)
         rows = self.rows("SELECT seq, item FROM {effects} WHERE {where} AND effective_on > ? "
                          "AND effective_on <= ?{chosen}", (*params, day(window[0]), day(window[1]), *more),
                          count=count, where=where, chosen=chosen)
         return [(tuple(subject), r["seq"], effect_of(data))
                 for r, (subject, data) in zip(rows, load_all([r["item"] for r in rows]), strict=True)]
 
-    def spans(self, query: Query, window: tuple[date, date],
-              selection: Selection = (None, None)) -> list[tuple[SubjectKey, date | None, date | None, Item]]:
+    def spans(self, query: Query, window: tuple[date, date], selection: Selection = (None, None), *,
+              units: Collection[str] | None = None) -> list[tuple[SubjectKey, date | None, date | None, Item]]:
         """The items of the rows holding `query`'s T, P and tier whose span along D starts or ends inside the
         window (start, end], each with its subject and span [from, to) (None: unbounded): both sides of every day in
-        the window on which a subject's item changes, and nothing else (a diff's transitions)."""
+        the window on which a subject's item changes, and nothing else (a diff's transitions). With `units`, those
+        of these units, read along their index."""
+        if units is not None and not units:
+            return []
         where, params = _point(query, with_day=False)
-        chosen, more, count = _selection(selection)
         start, end = day(window[0]), day(window[1])
-        rows = self._fetch(self.dialect.sql(_SPANS, count=count, where=where, chosen=chosen),
-                           (*params, start, end, *more, *params, start, end, start, *more))
+        if units is not None:
+            rows = self._fetch(self.dialect.sql(_UNIT_SPANS, count=len(units), where=_unindexed(where)),
+                               (*units, *params, start, end, start, end))
+        else:
+            chosen, more, count = _selection(selection)
+            rows = self._fetch(self.dialect.sql(_SPANS, count=count, where=where, chosen=chosen),
+                               (*params, start, end, *more, *params, start, end, start, *more))
         items = self._decode([(kind, text) for kind, text, _, _ in rows])
         return [(subject, undo_day(began) if began else None, undo_day(ended) if ended != OPEN_DAY else None, item)
                 for (subject, item), (_, _, began, ended) in zip(items, rows, strict=True)]
+
+    def window_subjects(self, query: Query, window: tuple[date, date],
+                        selection: Selection = (None, None)) -> list[SubjectKey]:
+        """The subjects with a row whose span starts or ends inside the window, or with an action effective in it,
+        in subject order: their keys alone are read (one statement), not their items."""
+        where, params = _point(query, with_day=False)
+        chosen, more, count = _selection(selection)
+        start, end = day(window[0]), day(window[1])
+        rows = self._fetch(self.dialect.sql(_WINDOW_SUBJECTS, count=count, where=where, chosen=chosen),
+                           tuple(p for _ in range(3) for p in (*params, start, end, *more)))
+        return sorted(tuple(subject) for subject in load_all([text for text, in rows]))
 
     def uncovered(self, query: Query, selection: Selection = (None, None)) -> list[str]:
         """The units whose rows start above `query`'s P."""

@@ -22,6 +22,7 @@ from regledger.adapters.store.ledger import Ledger
 from regledger.domain.history import Entry
 from regledger.projections import (
     Diff,
+    DiffPage,
     History,
     PartyMatch,
     Query,
@@ -39,7 +40,9 @@ from regledger.projections import (
     state_as_of,
 )
 from regledger.projections.answers import (
+    diff_page,
     model_diff,
+    model_diff_page,
     model_find_list,
     model_find_subjects,
     model_history,
@@ -67,6 +70,9 @@ class AnswerSource(Protocol):
     def state_page(self, query: Query, list_key: str | None, start: int, size: int) -> StatePage: ...
 
     def diff(self, query: Query, window: tuple[date, date], selection: Selection) -> Diff: ...
+
+    def diff_page(self, query: Query, window: tuple[date, date], selection: Selection, start: int,
+                  size: int) -> DiffPage: ...
 
     def find_subjects(self, text: str) -> tuple[SubjectKey, ...]: ...
 
@@ -98,6 +104,11 @@ class FoldSource:
 
     def diff(self, query: Query, window: tuple[date, date], selection: Selection) -> Diff:
         return _noted(select_diff(diff(self.entries, query, *window), *selection), self.notes)
+
+    def diff_page(self, query: Query, window: tuple[date, date], selection: Selection, start: int,
+                  size: int) -> DiffPage:
+        found = diff_page(self.entries, query, window, selection, start=start, size=size)
+        return replace(found, diff=_noted(found.diff, self.notes))
 
     def find_subjects(self, text: str) -> tuple[SubjectKey, ...]:
         return find_subjects(self.entries, text)
@@ -134,6 +145,12 @@ class ModelSource:
         with self.view.answering():
             answered = model_diff(self.view, query, window, selection)
         return _noted(answered.value, (*answered.remarks, *self.notes))
+
+    def diff_page(self, query: Query, window: tuple[date, date], selection: Selection, start: int,
+                  size: int) -> DiffPage:
+        with self.view.answering():
+            answered = model_diff_page(self.view, query, window, selection, start=start, size=size)
+        return replace(answered.value, diff=_noted(answered.value.diff, (*answered.remarks, *self.notes)))
 
     def find_subjects(self, text: str) -> tuple[SubjectKey, ...]:
         return model_find_subjects(self.view, text)

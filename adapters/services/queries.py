@@ -22,6 +22,7 @@ from regledger.adapters.store.ledger import StoredAction
 from regledger.adapters.wiring import Stores
 from regledger.projections import (
     Diff,
+    DiffPage,
     History,
     NotFoundError,
     PartyMatch,
@@ -39,6 +40,7 @@ __all__ = [
     "as_of",
     "as_of_page",
     "diff",
+    "diff_page",
     "foreign_note",
     "history",
     "log",
@@ -47,7 +49,7 @@ __all__ = [
 WRITES: Final = False
 
 T = TypeVar("T")
-A = TypeVar("A", State, StatePage, Diff)
+A = TypeVar("A", State, StatePage, Diff, DiffPage)
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,23 @@ def diff(stores: Stores, window: Window, axes: Axes, selection: Selection = EVER
         return Selected(empty, chosen.list_key, selection.party, ())
     result = source.diff(query, (window.start, window.end), (chosen.list_key, chosen.parties))
     return Selected(result, chosen.list_key, selection.party, chosen.matches)
+
+
+def diff_page(stores: Stores, window: Window, axes: Axes, selection: Selection, *, start: int,
+              size: int) -> Selected[DiffPage]:
+    """`diff` cut to a page of the window's subjects (`projections.diff.window_subjects`: those with an action
+    effective in the window or whose item changes inside it, in subject order): the changes, transitions and actions
+    taken effect of the subjects [start, start + size), with how many subjects the window holds. The read models
+    read the window's subjects as keys, then only the page's items and actions; a window without any subject is
+    answered whole (its notes say why nothing changed)."""
+    source = open_source(stores.ledger, stores.views)
+    chosen = _chosen(source, selection)
+    if chosen.nobody:
+        whole = diff(stores, window, axes, selection)
+        return Selected(DiffPage(whole.answer, start, size, 0), whole.list_key, whole.party, whole.matches)
+    found = source.diff_page(axes.on(window.end), (window.start, window.end), (chosen.list_key, chosen.parties),
+                             start, size)
+    return Selected(found, chosen.list_key, selection.party, chosen.matches)
 
 
 def history(stores: Stores, subject: str, axes: Axes) -> History:

@@ -30,6 +30,7 @@ __all__ = [
     "as_of_answer",
     "as_of_page",
     "diff_answer",
+    "diff_page",
     "history_answer",
     "log_item",
     "log_items",
@@ -66,6 +67,17 @@ def diff_answer(stores: Stores, window: Window, axes: Axes, selection: Selection
     with in_our_words():
         selected = queries.diff(stores, window, axes, selection)
     return diff_json(selected.answer, selected.list_key, selected.party, selected.matches)
+
+
+def diff_page(stores: Stores, window: Window, axes: Axes, selection: Selection,
+              paging: Paging) -> tuple[dict[str, Any], int]:
+    """`regledger diff D1 D2 … --format json` cut to the page `paging` of the window's subjects, read as a page
+    (`queries.diff_page`): the changes, transitions and actions taken effect of the subjects [start, start + size)
+    in subject order; and how many subjects the window holds."""
+    with in_our_words():
+        selected = queries.diff_page(stores, window, axes, selection, start=paging.start, size=paging.size)
+    found = selected.answer
+    return diff_json(found.diff, selected.list_key, selected.party, selected.matches), found.total
 
 
 def history_answer(stores: Stores, subject: str, axes: Axes) -> dict[str, Any]:

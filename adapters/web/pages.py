@@ -7,8 +7,9 @@ with `?format=json`, or `Accept: application/json`):
                              twin: `as-of --format json`, each section cut to the page, plus `page` (`total`: the
                              list entries; `sections`: each section's rows; `pages`, `next`: the longest's)
     /diff/{from}/{to}        the two dates side by side: each change before → after, every status transition in
-                             the window, and the change log (what took effect, paged); twin: `diff --format json`,
-                             `took_effect` cut to the page, plus `page`
+                             the window, and the change log (what took effect), a page of the window's subjects at
+                             a time (in subject order); twin: `diff --format json` cut to the page's subjects, plus
+                             `page` (`total`: the window's subjects)
     /history?subject=S       a subject's timeline (paged); twin: `history --format json`, `items` cut, plus `page`
     /parties/{key}           names, aliases, each listing's timeline (SVG), the measures that apply, positions;
                              twin: `report party KEY --format json`
@@ -122,14 +123,14 @@ def diff_form(request: Request) -> Response:
 @router.get("/diff/{start}/{end}")
 def diff_page(request: Request, start: str, end: str, *, axes: AxesDep, db: StoresDep, list_key: ListParam = None,
               party: PartyParam = None, page: PageParam = None) -> Response:
-    """The window (start, end] compared, side by side (every change), and the change log (what took effect)
-    paged."""
+    """The window (start, end] compared, a page of its subjects at a time: page N holds the changes side by side,
+    the status transitions and the actions taken effect of the window's subjects [start, start + size) in subject
+    order (those with an action effective in the window or whose item changes inside it), read as a page."""
     span = window(parse_day(start, "from"), parse_day(end, "to"))
     paging = parse_page(page, config_of(request).page_size)
-    whole = answers.diff_answer(db, span, axes.parsed(), selection(list_key, party))
+    cut, total = answers.diff_page(db, span, axes.parsed(), selection(list_key, party), paging)
     view = View(axes, span.end, {k: v for k, v in (("list", list_key), ("party", party)) if v})
-    shown = page_of(whole["took_effect"], paging, f"/diff/{span.start}/{span.end}", view.query)
-    cut = {**whole, "took_effect": shown.rows}
+    shown = page_at([], total, paging, f"/diff/{span.start}/{span.end}", view.query)
     changes_url = url_with("/api/v1/reports/changes", {"from": str(span.start), "to": str(span.end),
                                                        **view.axes_query})
     return answer(request, "web/diff.html", {**cut, "page": shown.json()}, {

@@ -2,7 +2,8 @@
 Playwright for Python (its bundled driver only; no browser is downloaded: never `playwright install`), against
 `regledger serve` on a free port of 127.0.0.1 over a ledger holding the bundled Huawei case.
 
-Journeys: pick a past date and read Huawei's status with its citation; compare 2019-05-15 and 2020-08-31; open
+Journeys: pick a past date and read Huawei's status with its citation; compare 2019-05-15 and 2020-08-31 (paging
+through the window's subjects to Huawei's and HiSilicon's listings); open
 HiSilicon's page; download a report. Each checks the rendered text, and every page's form controls are reached with
 Tab and carry an accessible label (<label for>, aria-label, aria-labelledby, or a button's own text). 華為 must render:
 the page's text holds it, and Chromium draws its glyphs with a CJK font (asked through the DevTools protocol; .ci/run
@@ -251,11 +252,18 @@ def test_comparing_two_dates_shows_the_listings_of_the_window(page: Page) -> Non
 
     text = text_of(page)
     assert "What changed after 2019-05-15 through 2020-08-31" in text
-    assert "Huawei Technologies Co., Ltd." in text
-    assert "Shanghai HiSilicon Technologies Co., Ltd." in text
-    assert CITATION.search(text)
+    assert re.search(r"Subjects 1–50 of \d+ that changed or took effect in the window", text)
     assert_keyboard_reachable_and_labelled(page)
     shoot(page, "diff-2019-05-15-2020-08-31")
+    seen = [text]
+    while page.get_by_role("link", name="Next →").count():  # the window's subjects, a page at a time
+        page.get_by_role("link", name="Next →").first.click()
+        page.wait_for_url(re.compile(r"/diff/2019-05-15/2020-08-31\?page=\d+"))
+        seen.append(text_of(page))
+    assert len(seen) > 1
+    assert any("Huawei Technologies Co., Ltd." in t and CITATION.search(t) for t in seen)
+    assert any("Shanghai HiSilicon Technologies Co., Ltd." in t for t in seen)
+    assert_keyboard_reachable_and_labelled(page)
 
 
 def test_hisilicons_page_shows_its_listing_and_timeline(page: Page) -> None:

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from regledger.domain.history import Entry
 from regledger.projections import Query
-from regledger.projections.diff import _window
+from regledger.projections.diff import took_in
 from regledger.projections.fold import state_at
 from regledger.projections.subjects import group_by_subject, resolve_all
 from regledger.projections.temporal import items_of
@@ -106,7 +106,7 @@ def test_the_effect_rows_give_a_windows_actions_in_legal_order_as_the_fold_does(
     query = data.draw(queries(history), label="query")
     start, end = sorted((query.as_of, data.draw(queries(history)).as_of))
 
-    expected = _window(resolve_all(group_by_subject(entries), query), start, end)
+    expected = took_in(resolve_all(group_by_subject(entries), query), start, end)
 
     assert effects(units, query, start, end) == expected
 
@@ -138,6 +138,6 @@ def test_with_sources_dated_on_their_own_the_rows_answer_as_the_fold_does_citing
         assert answer(units, query) == folded, query
         assert_cites_nothing_after(folded, query.published_by)
     start, end = sorted((query.as_of, data.draw(queries(history)).as_of))
-    window = _window(resolve_all(group_by_subject(entries), query), start, end)
+    window = took_in(resolve_all(group_by_subject(entries), query), start, end)
     assert effects(units, query, start, end) == window
     assert_cites_nothing_after(window, query.published_by)

@@ -5,7 +5,10 @@ the command line's one-line message; no inline script or style anywhere."""
 
 from __future__ import annotations
 
+import json
 import re
+from collections import Counter
+from typing import Any
 
 import pytest
 
@@ -191,12 +194,28 @@ def test_the_diff_and_history_twins_are_the_command_lines_json_cut_to_the_page(w
 
     whole_diff = cli_json(bundled, "diff", "2019-05-15", "2020-08-31", "--format", "json")
     whole_history = cli_json(bundled, "history", "huawei-technologies", "--format", "json")
-    assert diff["took_effect"] == whole_diff["took_effect"][:50]
-    assert {k: v for k, v in diff.items() if k not in {"took_effect", "page"}} == {
-        k: v for k, v in whole_diff.items() if k != "took_effect"}
-    assert history["items"] == whole_history["items"][:50]
-    assert diff["page"]["total"] == len(whole_diff["took_effect"])
+    subjects = {t["subject"] for t in whole_diff["took_effect"]} | {t["subject"] for t in whole_diff["transitions"]}
+    assert 50 < len(subjects) <= diff["page"]["total"]  # the window's subjects, 50 a page
     assert diff["page"]["next"] == "/diff/2019-05-15/2020-08-31?page=2"
+    pages = [diff] + [web.get("/diff/2019-05-15/2020-08-31", params={"format": "json", "page": str(n)}).json()
+                      for n in range(2, diff["page"]["pages"] + 1)]
+    assert [p["page"]["total"] for p in pages] == [diff["page"]["total"]] * len(pages)
+    assert {k: v for k, v in diff.items() if k not in _DIFF_SECTIONS} == {
+        **{k: v for k, v in whole_diff.items() if k not in _DIFF_SECTIONS}, "page": diff["page"]}
+    assert sum((_diff_contents(p) for p in pages), Counter()) == _diff_contents(whole_diff)  # each once, nothing else
+    assert history["items"] == whole_history["items"][:50]
+
+
+_DIFF_SECTIONS = {"took_effect", "transitions", "lists", "measures", "meetings", "positions"}
+
+
+def _diff_contents(answer: dict[str, Any]) -> Counter[str]:
+    """Every change, transition and action taken effect of a diff's JSON, counted (as JSON text, with its place)."""
+    found = Counter(json.dumps([section, item], sort_keys=True) for section in _DIFF_SECTIONS - {"lists"}
+                    for item in answer[section])
+    found.update(json.dumps([key, group, item], sort_keys=True) for key, groups in answer["lists"].items()
+                 for group, items in groups.items() for item in items)
+    return found
 
 
 def test_the_party_twin_is_the_dossiers_json(web: TestClient, bundled: str) -> None:

@@ -1,0 +1,118 @@
+"""A page of a diff, read as a page, on each store: the read models give exactly the fold's page (the changes,
+transitions and actions taken effect of the window's subjects [start, start + size), in subject order, and how many
+subjects the window holds) for random histories, windows, axes, selections and pages, reading only the page's items;
+and the fold's pages, put together, are the whole diff: every change, transition and action once, nothing else.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from regledger.domain.history import Entry
+from regledger.projections import Diff, Query, diff, select_diff
+from regledger.projections.answers import diff_page, model_diff_page
+from regledger.projections.model_store import Selection
+from tests.integration.test_read_model_contract import SETTINGS, StoreViews, fed_afresh
+from tests.unit.fold_kit import Book, adopted, listed
+from tests.unit.views_kit import dates_of, histories
+from tests.unit.views_kit import queries as points
+
+PAGES = [(0, 1), (1, 1), (0, 2), (2, 2), (0, 3), (0, 50), (50, 50)]  # (start, size)
+SELECTIONS: list[Selection] = [(None, None), ("l1", None), (None, {"p1"}), ("l2", {"p1", "p2"})]
+
+
+def _contents(result: Diff) -> Counter[tuple[str, str]]:
+    """Every change (by list and group, or by section), transition and action taken effect of a diff, counted (by
+    its text: an item's details are a mapping, so items do not hash)."""
+    found: Counter[tuple[str, str]] = Counter()
+    for key, changes in result.lists.items():
+        found.update((f"{key}/{group}", repr(change)) for group, items in changes.groups() for change in items)
+    for section in ("measures", "meetings", "positions", "transitions", "took_effect"):
+        found.update((section, repr(item)) for item in getattr(result, section))
+    return found
+
+
+def _window(data: st.DataObject, entries: list[Entry]) -> tuple[date, date]:
+    days = dates_of(entries)
+    start, end = sorted((data.draw(st.sampled_from(days)), data.draw(st.sampled_from(days))))
+    return start, end
+
+
+class DiffPageContract(StoreViews):
+    """The contract; subclasses give the store."""
+
+    @SETTINGS
+    @given(data=st.data())
+    def test_a_diff_page_is_the_folds(self, view: Any, data: st.DataObject) -> None:
+        history = data.draw(histories(), label="history")
+        entries = fed_afresh(view, data, history, 3)
+
+        for _ in range(2):
+            start, end = _window(data, entries)
+            query = data.draw(points(history), label="axes").on(end)
+            for selection in SELECTIONS:
+                for at, size in PAGES:
+                    expected = diff_page(entries, query, (start, end), selection, start=at, size=size)
+                    found = model_diff_page(view, query, (start, end), selection, start=at, size=size).value
+                    assert found == expected, (start, end, selection, at, size)
+
+    @SETTINGS
+    @given(data=st.data())
+    def test_the_pages_together_are_the_whole_diff(self, view: Any, data: st.DataObject) -> None:
+        history = data.draw(histories(), label="history")
+        entries = fed_afresh(view, data, history, 1)
+        start, end = _window(data, entries)
+        query = data.draw(points(history), label="axes").on(end)
+        size = data.draw(st.integers(1, 3), label="size")
+
+        for selection in SELECTIONS:
+            whole = select_diff(diff(entries, query, start, end), *selection)
+            first = diff_page(entries, query, (start, end), selection, start=0, size=size)
+            if first.total == 0:
+                assert first.diff == whole
+                continue
+            pages = [diff_page(entries, query, (start, end), selection, start=at, size=size)
+                     for at in range(0, first.total, size)]
+            together: Counter[tuple[str, str]] = Counter()
+            for page in pages:
+                assert page.total == first.total
+                assert page.diff.notes == ()
+                together.update(_contents(page.diff))
+            assert together == _contents(whole), selection
+            beyond = diff_page(entries, query, (start, end), selection, start=first.total, size=size)
+            assert _contents(beyond.diff) == Counter()
+            assert (beyond.total, beyond.diff.notes) == (first.total, ())
+
+
+class TestSQLiteDiffPages(DiffPageContract):
+    store = "sqlite"
+
+
+@pytest.mark.postgres
+class TestPostgresDiffPages(DiffPageContract):
+    store = "postgres"
+
+
+def test_a_page_holds_the_subjects_in_order_and_each_section_keeps_its_order() -> None:
+    """Two listings and a measure change in the window: page 1 of size 2 holds the listings (list order, then
+    party), page 2 the measure; the change log keeps legal order within a page."""
+    book = Book()
+    book.record(listed("p2", "2019-05-16"), listed("p1", "2019-05-20"), adopted("m1", "2019-05-18", applies_to=["p1"]))
+    entries = book.entries
+    query = Query(date(2019, 6, 1))
+
+    first = diff_page(entries, query, (date(2019, 5, 1), date(2019, 6, 1)), (None, None), start=0, size=2)
+    second = diff_page(entries, query, (date(2019, 5, 1), date(2019, 6, 1)), (None, None), start=2, size=2)
+
+    assert first.total == second.total == 3
+    assert [t.subject for t in first.diff.took_effect] == ["us-bis-entity-list/p2", "us-bis-entity-list/p1"]
+    assert [c.key for c in first.diff.lists["us-bis-entity-list"].added] == ["p1", "p2"]
+    assert (first.diff.measures, second.diff.lists) == ((), {})
+    assert [m.key for m in second.diff.measures] == ["m1"]
+    assert [t.subject for t in second.diff.took_effect] == ["m1"]
