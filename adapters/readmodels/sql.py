@@ -67,7 +67,10 @@ TABLES = {
     "meta": "name TEXT PRIMARY KEY, value TEXT NOT NULL",
 }
 INDEXES = {
-    "items_now": "items (t_to, d_from, d_to, p_from, p_to, tier_lo, tier_hi, list_key)",  # covering the point test
+    # covering the point test, and the subjects of the rows that start inside a window (a diff's page)
+    "items_now": "items (t_to, d_from, d_to, p_from, p_to, tier_lo, tier_hi, list_key, subject)",
+    # the rows that end inside a window, covering the point test and their subjects (a diff's page, a diff's spans)
+    "items_ends": "items (t_to, d_to, d_from, p_from, p_to, tier_lo, tier_hi, subject)",
     # in the answer's order of list entries (list, then party; by code point), covering the point test
     "items_listing": "items (list_key{binary}, party{binary}, t_to, d_from, d_to, p_from, p_to, tier_lo, tier_hi)",
     # the measures, meetings and positions of a kind in the answer's order (subject order: see reader's _KIND_PAGE),
@@ -75,7 +78,8 @@ INDEXES = {
     "items_kind": "items (kind, subject{binary}, t_to, d_from, d_to, p_from, p_to, tier_lo, tier_hi)",
     "items_party": "items (party, t_to, d_from)",
     "items_unit": "items (unit, t_to)",
-    "effects_now": "effects (t_to, effective_on)",
+    # the actions effective in a window, covering the point test and their subjects (a diff's page)
+    "effects_now": "effects (t_to, effective_on, p_from, p_to, tier_lo, tier_hi, subject)",
     "effects_party": "effects (party, t_to, effective_on)",
     "effects_unit": "effects (unit, t_to)",
     "floors_unit": "floors (unit, t_to)",
