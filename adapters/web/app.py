@@ -37,13 +37,15 @@ def templates_folder() -> Path:
 
 
 def _templates() -> Jinja2Templates:
-    """The pages' templates: autoescape on, undefined names an error."""
+    """The pages' templates: autoescape on, undefined names an error; each loaded once (they ship in the package:
+    nothing edits them under a running server, so no page asks the file system whether they changed)."""
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_folder()),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,
     )
     install_filters(environment)
     return Jinja2Templates(env=environment)
