@@ -96,13 +96,11 @@ def model_diff_page(view: ModelStore, query: Query, window: tuple[date, date], s
     the rows do not answer, the window's rows and actions are read (and folded) whole, then cut."""
     check_window(*window)
     units = view.uncovered(query, selection)
+    read: _Read
     if units:
         along, took = _along(view, query, window, selection), _took(view, query, window, selection)
-        subjects, remarks = window_subjects(along, took, window), tuple(dict.fromkeys(
-            _remark(query.on(day_), len(units)) for day_ in window))
-
-        def read(page: set[SubjectKey]) -> tuple[_Spans, list[tuple[SubjectKey, TookEffect]]]:
-            return [a for a in along if a[0] in page], [t for t in took if t[0] in page]
+        subjects, remarks = window_subjects(along, took, window), _remarks(query, window, len(units))
+        read = _cut(along, took)
     else:
         subjects, remarks = view.window_subjects(query, window, selection), ()
 
@@ -110,7 +108,7 @@ def model_diff_page(view: ModelStore, query: Query, window: tuple[date, date], s
             chosen = sorted({unit_of(subject) for subject in page})
             along = [a for a in view.spans(query, window, units=chosen) if a[0] in page]
             took = [t for t in view.effects(query, window, units=chosen) if t[0] in page]
-            return along, _legal([(subject, seq, item) for subject, seq, item in took])
+            return along, _legal(took)
 
     if not subjects:
         whole = model_diff(view, query, window, selection)
@@ -132,11 +130,15 @@ def diff_page(entries: list[Entry], query: Query, window: tuple[date, date], sel
     if not subjects:
         whole = select_diff(diff(entries, query, *window), *selection)
         return DiffPage(whole, start, size, 0)
+    return _page(query, window, selection, subjects, start=start, size=size, read=_cut(along, took))
 
+
+def _cut(along: _Spans, took: list[tuple[SubjectKey, TookEffect]]) -> _Read:
+    """A page's reading from a window's items along D and actions read whole: those of the page's subjects."""
     def read(page: set[SubjectKey]) -> tuple[_Spans, list[tuple[SubjectKey, TookEffect]]]:
         return [a for a in along if a[0] in page], [t for t in took if t[0] in page]
 
-    return _page(query, window, selection, subjects, start=start, size=size, read=read)
+    return read
 
 
 def _page(query: Query, window: tuple[date, date], selection: Selection, subjects: list[SubjectKey], *, start: int,
@@ -231,6 +233,11 @@ def _remark(query: Query, count: int) -> str:
             "materialise for every publication date; those were answered by the reference fold")
 
 
+def _remarks(query: Query, window: tuple[date, date], count: int) -> tuple[str, ...]:
+    """`_remark` for the window's two days, each once."""
+    return tuple(dict.fromkeys(_remark(query.on(day_), count) for day_ in window))
+
+
 def _selected(subject: SubjectKey, selection: Selection) -> bool:
     list_key, parties = selection
     if selection == EVERYTHING:
@@ -274,7 +281,7 @@ def _diff(view: ModelStore, query: Query, window: tuple[date, date],
     took = _took(view, query, window, selection)
     states = _ends(query, window, along)
     units = len(view.uncovered(query, selection))
-    remarks = tuple(dict.fromkeys(_remark(query.on(day_), units) for day_ in window)) if units else ()
+    remarks = _remarks(query, window, units) if units else ()
     def assembled(before: State, after: State) -> Diff:
         return assemble(query, window, (before, after), took, lambda asked: explain(view.evidence(), asked),
                         along=along)

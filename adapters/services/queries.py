@@ -106,13 +106,9 @@ def diff(stores: Stores, window: Window, axes: Axes, selection: Selection = EVER
     a party text that names no party answers that it is on no list in the window."""
     source = open_source(stores.ledger, stores.views)
     chosen = _chosen(source, selection)
-    query = axes.on(window.end)
     if chosen.nobody:
-        notes = unknown_party_notes(selection.party or "", f"between {window.start} and {window.end}",
-                                    chosen.suggestions)
-        empty = Diff(query, window.start, window.end, notes=(*notes, *_foreign(stores)))
-        return Selected(empty, chosen.list_key, selection.party, ())
-    result = source.diff(query, (window.start, window.end), (chosen.list_key, chosen.parties))
+        return Selected(_nobodys_diff(stores, window, axes, selection, chosen), chosen.list_key, selection.party, ())
+    result = source.diff(axes.on(window.end), (window.start, window.end), (chosen.list_key, chosen.parties))
     return Selected(result, chosen.list_key, selection.party, chosen.matches)
 
 
@@ -126,11 +122,18 @@ def diff_page(stores: Stores, window: Window, axes: Axes, selection: Selection, 
     source = open_source(stores.ledger, stores.views)
     chosen = _chosen(source, selection)
     if chosen.nobody:
-        whole = diff(stores, window, axes, selection)
-        return Selected(DiffPage(whole.answer, start, size, 0), whole.list_key, whole.party, whole.matches)
+        empty = _nobodys_diff(stores, window, axes, selection, chosen)
+        return Selected(DiffPage(empty, start, size, 0), chosen.list_key, selection.party, ())
     found = source.diff_page(axes.on(window.end), (window.start, window.end), (chosen.list_key, chosen.parties),
                              start, size)
     return Selected(found, chosen.list_key, selection.party, chosen.matches)
+
+
+def _nobodys_diff(stores: Stores, window: Window, axes: Axes, selection: Selection, chosen: _Chosen) -> Diff:
+    """The diff of a party text that names no party: empty, its notes saying it is on no list in the window (with
+    the closest names)."""
+    notes = unknown_party_notes(selection.party or "", f"between {window.start} and {window.end}", chosen.suggestions)
+    return Diff(axes.on(window.end), window.start, window.end, notes=(*notes, *_foreign(stores)))
 
 
 def history(stores: Stores, subject: str, axes: Axes) -> History:

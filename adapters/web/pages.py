@@ -134,7 +134,7 @@ def diff_page(request: Request, start: str, end: str, *, axes: AxesDep, db: Stor
     changes_url = url_with("/api/v1/reports/changes", {"from": str(span.start), "to": str(span.end),
                                                        **view.axes_query})
     return answer(request, "web/diff.html", {**cut, "page": shown.json()}, {
-        "v": view, "d": cut, "page": shown.json(), "start": str(span.start), "end": str(span.end),
+        "v": view, "d": cut, "page": shown.json(), "place": shown.place, "start": str(span.start), "end": str(span.end),
         "list_key": list_key or "", "party": party or "", "changes_url": changes_url,
     })
 

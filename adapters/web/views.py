@@ -105,9 +105,16 @@ class Page:
     def shown(self) -> dict[str, dict[str, int]]:
         """Per section, the rows this page shows: `first` and `last` (from 1; both 0 when it shows none of them)
         of `total`."""
+        return {name: self._showing(total) for name, total in self.sections.items()}
+
+    @property
+    def place(self) -> dict[str, int]:
+        """The rows this page shows of `total`, as `shown` gives a section's."""
+        return self._showing(self.total)
+
+    def _showing(self, total: int) -> dict[str, int]:
         start = (self.number - 1) * self.size
-        return {name: {"first": start + 1 if start < total else 0, "last": min(start + self.size, total),
-                       "total": total} for name, total in self.sections.items()}
+        return {"first": start + 1 if start < total else 0, "last": min(start + self.size, total), "total": total}
 
     def json(self) -> dict[str, Any]:
         """The page's place, as the JSON twin gives it (`next`: the link to the next page, or null; `sections`: how

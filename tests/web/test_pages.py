@@ -375,3 +375,26 @@ def test_a_head_request_is_answered_as_its_get_without_the_body(web: TestClient,
     assert got.content
     assert head.headers["content-type"] == got.headers["content-type"]
     assert head.headers["content-security-policy"] == got.headers["content-security-policy"]
+
+
+def test_a_compare_page_for_a_party_that_names_nobody_is_the_command_lines_answer(web: TestClient,
+                                                                                  bundled: str) -> None:
+    twin = web.get("/diff/2019-05-15/2020-08-31", params={"party": "huawai", "format": "json"}).json()
+
+    expected = cli_json(bundled, "diff", "2019-05-15", "2020-08-31", "--party", "huawai", "--format", "json")
+    assert {k: v for k, v in twin.items() if k != "page"} == expected
+    assert expected["notes"][0].startswith('"huawai": not on any list between 2019-05-15 and 2020-08-31')
+    assert (twin["page"]["total"], twin["page"]["next"]) == (0, None)
+
+
+def test_a_compare_page_says_which_of_the_windows_subjects_it_shows(web: TestClient) -> None:
+    total = web.get("/diff/2019-05-15/2020-08-31", params={"format": "json"}).json()["page"]["total"]
+    last = -(-total // 50)
+
+    first = web.get("/diff/2019-05-15/2020-08-31").text
+    final = web.get("/diff/2019-05-15/2020-08-31", params={"page": str(last)}).text
+    beyond = web.get("/diff/2019-05-15/2020-08-31", params={"page": str(last + 1)}).text
+
+    assert f"Subjects 1–50 of {total} that changed or took effect in the window" in first
+    assert f"Subjects {(last - 1) * 50 + 1}–{total} of {total}" in final
+    assert f"No subjects on this page ({total} in all, on earlier pages)" in beyond
