@@ -20,9 +20,11 @@ other scripts included, is shown as it is.
 
 from __future__ import annotations
 
+import json
+import re
 import unicodedata
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Final
 
 __all__ = ["KEPT_FORMAT", "is_unsafe", "safe_data", "safe_lines", "safe_text"]
 
@@ -30,6 +32,7 @@ UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
 KEPT_FORMAT = frozenset({"\u200c", "\u200d"})  # zero-width non-joiner and joiner: part of how some scripts spell
 _SHORT = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 _LEADS = frozenset("\\nrtxuU")
+_ESCAPED_IN_JSON: Final = re.compile(r'\\[^"]')  # in JSON text: a backslash, or a control character, in a string
 
 
 def is_unsafe(character: str) -> bool:
@@ -72,12 +75,28 @@ def safe_lines(lines: Iterable[str]) -> str:
     return "\n".join(safe_text(line) for line in lines)
 
 
-def safe_data(data: Any) -> Any:
-    """JSON-ready data with every string in it (dictionary keys too) made safe; numbers and the rest as they are."""
+def _nothing_to_escape(data: Any) -> bool:
+    """Whether no string in `data` holds a backslash or a character that is not printable: its JSON text (made by
+    the C encoder, far faster than a walk in Python) then holds neither, but for the backslashes before quotes."""
+    try:
+        text = json.dumps(data, ensure_ascii=False, check_circular=False)
+    except (TypeError, ValueError):  # something JSON cannot hold: the walk decides
+        return False
+    return text.isprintable() and _ESCAPED_IN_JSON.search(text) is None
+
+
+def _made_safe(data: Any) -> Any:
     if isinstance(data, str):
         return safe_text(data)
     if isinstance(data, dict):
-        return {safe_data(key): safe_data(value) for key, value in data.items()}
+        return {_made_safe(key): _made_safe(value) for key, value in data.items()}
     if isinstance(data, list | tuple):
-        return [safe_data(item) for item in data]
+        return [_made_safe(item) for item in data]
     return data
+
+
+def safe_data(data: Any) -> Any:
+    """JSON-ready data with every string in it (dictionary keys too) made safe; numbers and the rest as they are.
+    Data in which no string needs a change (a page's or a report's, nearly always) is returned as it is, not
+    copied."""
+    return data if _nothing_to_escape(data) else _made_safe(data)

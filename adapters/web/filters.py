@@ -14,7 +14,7 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from regledger.adapters.render.answers_text import STATUS_ORDER, STATUS_WORDS
-from regledger.adapters.render.reports.filters import FILTERS, TESTS
+from regledger.adapters.render.reports.filters import FILTERS, FRAGMENTS, TESTS
 from regledger.adapters.render.reports.svg import svg_layout
 
 __all__ = ["REPORT_DEFAULTS", "install_filters", "path_part", "url_with"]
@@ -46,6 +46,6 @@ def install_filters(environment: Environment) -> None:
     environment.filters["svg_layout"] = svg_layout
     environment.filters["path_part"] = path_part
     environment.tests.update(TESTS)
-    environment.globals.update(status_order=STATUS_ORDER, status_words=STATUS_WORDS, url_with=url_with,
+    environment.globals.update(FRAGMENTS, status_order=STATUS_ORDER, status_words=STATUS_WORDS, url_with=url_with,
                                csrf_field=_no_csrf_field, regledger_version=version("regledger"),
                                r=REPORT_DEFAULTS)

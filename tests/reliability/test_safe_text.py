@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from regledger.adapters.render.reports.filters import md
-from regledger.adapters.safe_text import KEPT_FORMAT, is_unsafe, safe_data, safe_lines, safe_text
+from regledger.adapters.safe_text import KEPT_FORMAT, _made_safe, is_unsafe, safe_data, safe_lines, safe_text
 from regledger.adapters.store.ledger import Located
 from regledger.adapters.wiring import open_stores
 from regledger.domain import action_adapter
@@ -122,6 +122,26 @@ def test_report_data_is_made_safe_keys_and_all_and_numbers_kept() -> None:
 
     assert safe_data(data) == {"name": safe_text(NAME), "details": {"a\\nb": [safe_text(HOSTILE), 3, None, True]},
                                "count": 2.5}
+
+
+_JSON_DATA = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+                          lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+                          max_leaves=12)
+
+
+@given(_JSON_DATA)
+def test_data_is_made_safe_alike_whether_the_quick_check_passes_it_or_the_walk_does(data: object) -> None:
+    assert safe_data(data) == _made_safe(data)
+
+
+@pytest.mark.parametrize("text", ['say "hi"', "a\\", 'a\\"', "a\nb", "\x7f", "\x85", "\u202e", "\u2028", "\ud800",
+                                  "\u00a0", "華為 \u200d"])
+def test_the_quick_check_lets_through_only_what_needs_no_change(text: str) -> None:
+    data = {"k": [text]}
+    made = safe_data(data)
+
+    assert made == {"k": [safe_text(text)]}
+    assert (made is data) == ("\\" not in text and text.isprintable())  # the rest is walked, changed or not
 
 
 # -- every output of a ledger holding hostile text ---------------------------------------------------------------------

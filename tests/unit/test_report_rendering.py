@@ -180,3 +180,51 @@ def test_html_and_markdown_reports_render_their_data_made_safe() -> None:
     data = {"name": "a\x1b[2J\nb\u202e", "terms": {"x\ny": 1}}
 
     assert template.render(r=safe_data(data)) == "a\\x1b[2J\\nb\\u202e|a\\\\x1b\\[2J\\\\nb\\\\u202e|x\\ny"
+
+
+_SOURCES = [
+    {"label": "report", "reliability": "attributed", "publisher": "<b>Wire</b>", "title": "A & B", "citation": "Wire 1",
+     "url": "ftp://files.example/x?a=<1>"},
+    {"label": "federal_register", "reliability": "official", "citation": "84 FR 22961", "document_number": "2019-10616",
+     "publisher": "Federal Register", "url": "https://www.federalregister.gov/d/2019-10616?a=1&b=2"},
+    {"label": "report", "reliability": "anonymous", "title": "Same", "citation": "Same"},
+]
+
+
+def _citations(style: str, sources: object) -> str:
+    template = environment().from_string('{% from "_citations.html" import citations with context %}'
+                                         "{{ citations(r.sources) }}")
+    return template.render(r={"citation_style": style, "sources": sources})
+
+
+def test_a_plain_source_list_shows_each_source_escaped_official_first_with_what_adds_to_its_label() -> None:
+    assert _citations("plain", _SOURCES) == (
+        '<ul class="cites">\n'
+        '<li><a href="https://www.federalregister.gov/d/2019-10616?a=1&amp;b=2">84 FR 22961</a> '
+        '<span class="tier t0">official</span> · Federal Register · doc. 2019-10616</li>\n'
+        '<li>Wire 1 <span class="tier t2">attributed</span> · &lt;b&gt;Wire&lt;/b&gt; · <i>A &amp; B</i>'
+        ' · <span class="mono">ftp://files.example/x?a=&lt;1&gt;</span> (not a web link)</li>\n'
+        '<li>Same <span class="tier t3">anonymous</span></li>\n'
+        "</ul>\n")
+
+
+def test_a_bluebook_source_list_cites_each_source_as_a_memo_does_with_no_more_than_its_tier() -> None:
+    assert _citations("bluebook", _SOURCES[:2]) == (
+        '<ul class="cites">\n'
+        '<li><a href="https://www.federalregister.gov/d/2019-10616?a=1&amp;b=2">Federal Register, 84 FR 22961</a> '
+        '<span class="tier t0">official</span></li>\n'
+        '<li>&lt;b&gt;Wire&lt;/b&gt;, <i>A &amp; B</i> <span class="tier t2">attributed</span>'
+        ' · <span class="mono">ftp://files.example/x?a=&lt;1&gt;</span> (not a web link)</li>\n'
+        "</ul>\n")
+
+
+def test_no_source_is_said() -> None:
+    assert _citations("plain", []) == '<p class="muted">No source.</p>\n'
+
+
+def test_a_tier_and_a_name_render_escaped() -> None:
+    template = environment().from_string('{% from "_macros.html" import tier, name %}'
+                                         "{{ tier(r.t) }}|{{ tier(none) }}|{{ name(r.n) }}")
+
+    assert template.render(r={"t": "<official>", "n": "\u202eA&B"}) == (
+        '<span class="tier t4">&lt;official&gt;</span>|<span class="muted">no tier</span>|<bdi>\u202eA&amp;B</bdi>')

@@ -28,7 +28,7 @@ from regledger.adapters.render.documents import (
     legend_markdown,
     masthead,
 )
-from regledger.adapters.render.reports.filters import FILTERS, TESTS
+from regledger.adapters.render.reports.filters import FILTERS, FRAGMENTS, TESTS
 from regledger.adapters.render.reports.svg import svg_layout
 from regledger.adapters.safe_text import safe_data
 
@@ -56,7 +56,7 @@ def environment() -> Environment:
     env.filters.update(FILTERS)
     env.filters["svg_layout"] = svg_layout
     env.tests.update(TESTS)
-    env.globals.update(status_order=STATUS_ORDER, status_words=STATUS_WORDS)
+    env.globals.update(FRAGMENTS, status_order=STATUS_ORDER, status_words=STATUS_WORDS)
     return env
 
 

@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from regledger.adapters.render.answers_json import attribution
@@ -21,9 +23,8 @@ from regledger.adapters.render.citations import Style, cfr_bluebook, cite_order,
 from regledger.domain.values import Reliability
 
 __all__ = [
-    "FIELD_LABELS", "FILTERS", "KIND_WORDS", "LIST_NAMES", "TESTS", "cite_label", "day", "is_web_url", "label",
-    "list_name", "md", "md_url",
-    "moment", "shown", "words",
+    "FIELD_LABELS", "FILTERS", "FRAGMENTS", "KIND_WORDS", "LIST_NAMES", "TESTS", "bidi", "citation_list", "cite_label",
+    "cite_link", "day", "is_web_url", "label", "list_name", "md", "md_url", "moment", "shown", "tier_badge", "words",
 ]
 
 NONE = "—"
@@ -200,6 +201,72 @@ def cite_sorted(citations: list[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     """Sources in memo order (`citations.cite_order`): official first, then by tier, kind and date."""
     return cite_order(citations)
 
+
+def tier_badge(tier: str | None) -> Markup:
+    """A source's tier as the HTML pages show it: `<span class="tier t0">official</span>` (the class from
+    `tier_rank`), or a muted "no tier"."""
+    if not tier:
+        return Markup('<span class="muted">no tier</span>')
+    return Markup(f'<span class="tier t{tier_rank(tier)}">{escape(tier)}</span>')  # noqa: S704 - escaped
+
+
+def bidi(text: Any) -> Markup:
+    """A name isolated from the text around it (`<bdi>`), so that a right-to-left name cannot reorder its line."""
+    return Markup(f"<bdi>{escape(text)}</bdi>")  # noqa: S704 - escaped
+
+
+def _style_of(context: Context) -> Style:
+    """The citation style of the report being rendered (`r.citation_style`)."""
+    style: Style = context.resolve("r")["citation_style"]
+    return style
+
+
+def _linked(citation: Mapping[str, Any], style: Style) -> Markup:
+    cited = cite_html(citation, style)
+    url = citation.get("url")
+    return Markup(f'<a href="{escape(url)}">{cited}</a>') if is_web_url(url) else cited  # noqa: S704 - escaped
+
+
+@pass_context
+def cite_link(context: Context, citation: Mapping[str, Any]) -> Markup:
+    """A source in the citation style of the report being rendered (bluebook: `84 Fed. Reg. 22,961 (May 21,
+    2019)`, titles in italics; plain: its label), linked when it has a web address."""
+    return _linked(citation, _style_of(context))
+
+
+@pass_context
+def citation_list(context: Context, citations: list[Mapping[str, Any]]) -> Markup:
+    """Sources as a list, in memo order (`cite_sorted`), each with its tier: in the bluebook style each as a memo
+    cites it; in the plain style its label, then its publisher, document number and title where they add to the
+    label. A URL that is not a web address is shown, marked so, never linked. No source: "No source."."""
+    if not citations:
+        return Markup('<p class="muted">No source.</p>\n')
+    style = _style_of(context)
+    shown = ['<ul class="cites">\n']
+    for citation in cite_order(citations):
+        shown.append(f"<li>{_linked(citation, style)} {tier_badge(citation.get('reliability'))}")
+        if style != "bluebook":
+            named = cite_label(citation)
+            publisher, number, title = (citation.get(field) for field in ("publisher", "document_number", "title"))
+            if publisher:
+                shown.append(f" · {escape(publisher)}")
+            if number and number != named:
+                shown.append(f" · doc. {escape(number)}")
+            if title and title != named:
+                shown.append(f" · <i>{escape(title)}</i>")
+        url = citation.get("url")
+        if url and not is_web_url(url):
+            shown.append(f' · <span class="mono">{escape(url)}</span> (not a web link)')
+        shown.append("</li>\n")
+    shown.append("</ul>\n")
+    return Markup("".join(shown))  # noqa: S704 - every value escaped above
+
+
+# The HTML fragments called for every item and every source on a page: functions, not template macros (a macro
+# call costs jinja2 several times a function's call). `_macros.html` and `_citations.html` export them under the
+# macros' names.
+FRAGMENTS: dict[str, Callable[..., Any]] = {"tier_badge": tier_badge, "bidi": bidi, "cite_link_html": cite_link,
+                                            "citation_list": citation_list}
 
 FILTERS: dict[str, Callable[..., Any]] = {
     "day": day, "moment": moment, "words": words, "tier_rank": tier_rank, "cite_label": cite_label,
