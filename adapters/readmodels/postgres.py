@@ -61,12 +61,15 @@ class PostgresModelStore(ViewReader, ViewWriter, PostgresTrackingRecorder, Model
         self.seen_installed = True
 
     def refresh_statistics(self) -> None:
-        """ANALYZE every read-model table: after a rebuild, the planner knows nothing of the rows until autovacuum
-        gets to them (never, where it is off), and guesses plans a hundred times slower for some statements
-        (`concerning` as a sequential scan: 29 ms instead of 0.8 ms on 72,000 events)."""
-        with self._write() as cursor:
+        """VACUUM (ANALYZE) every read-model table. After a rebuild the planner knows nothing of the rows until
+        autovacuum gets to them (never, where it is off), and guesses plans a hundred times slower for some
+        statements (`concerning` as a sequential scan: 29 ms instead of 0.8 ms on 72,000 events); and until a vacuum
+        marks the pages all-visible, no scan of a covering index can skip the table's pages (a window's subjects,
+        100,000 actions: 15 ms through the heap, 4 ms from the index alone). VACUUM runs outside a transaction, on
+        one of the pool's connections (which commit each statement)."""
+        with self.datastore.get_connection() as connection:
             for name in (*TABLES, "tracking"):
-                cursor.execute(SQL("ANALYZE {}").format(SQL(self.dialect.table(name))))
+                connection.execute(SQL("VACUUM (ANALYZE) {}").format(SQL(self.dialect.table(name))))
 
     def _read(self) -> AbstractContextManager[Cursor]:
         return self.datastore.transaction(commit=False)

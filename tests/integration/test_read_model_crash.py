@@ -154,10 +154,10 @@ def test_a_rebuild_killed_mid_run_and_caught_up_equals_a_clean_rebuild(recorded:
     assert checked.differences == ()
 
 
-def test_a_rebuild_leaves_the_planner_statistics_of_the_tables(recorded: Recorded) -> None:
-    """PostgreSQL: the read-model tables analysed after the rebuild (the server's autovacuum may be off; these five
-    hold rows, so ANALYZE leaves statistics of their columns); SQLite: none, which the statements' plans are written
-    for."""
+def test_a_rebuild_leaves_the_planner_statistics_of_the_tables_and_their_pages_all_visible(recorded: Recorded) -> None:
+    """PostgreSQL: the read-model tables vacuumed and analysed after the rebuild (the server's autovacuum may be off;
+    these five hold rows, so ANALYZE leaves statistics of their columns, and VACUUM marks their pages all-visible,
+    which index-only scans need); SQLite: no statistics, which the statements' plans are written for."""
     with open_ledger(recorded.db) as ledger:  # the killed runs before this test dropped the tables it analysed
         rebuild(ledger, views_of(ledger, SET_UP_LOCK))
     if recorded.db.startswith("postgresql"):
@@ -166,5 +166,10 @@ def test_a_rebuild_leaves_the_planner_statistics_of_the_tables(recorded: Recorde
             f"SELECT COUNT(DISTINCT tablename) FROM pg_stats WHERE schemaname = '{schema}' "
             "AND substr(tablename, 16) IN ('items', 'effects', 'entries', 'subjects', 'counts')")
         assert int(analysed) == 5  # each holds rows: each has the planner's statistics
+        visible = recorded.peek.one(
+            "SELECT COUNT(*) FROM pg_class JOIN pg_namespace ON pg_namespace.oid = relnamespace "
+            f"WHERE nspname = '{schema}' AND substr(relname, 16) IN ('items', 'effects', 'entries', 'subjects', "
+            "'counts') AND relkind = 'r' AND relpages > 0 AND relallvisible = relpages")
+        assert int(visible) == 5  # vacuumed: every page all-visible
     else:
         assert int(recorded.peek.one("SELECT COUNT(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")) == 0
