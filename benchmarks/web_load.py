@@ -283,10 +283,10 @@ def agreement(base: str, url: str, question: Question) -> dict[str, bool]:
 
 
 def run_load(url: str, history: list[dict[str, Any]], *, clients: int, requests: int, seconds: float, seed: int,
-             workers: int, workdir: Path, timeout: float = 60.0,
+             workers: int, workdir: Path, timeout: float = 60.0, kinds: Sequence[str] | None = None,
              progress: Callable[[str], None] = _say) -> dict[str, Any]:
-    """Every kind's figures against the store at `url` (which holds `history`)."""
-    asked = questions(history, requests, seed)
+    """Each kind's figures (of `kinds`; None: every kind) against the store at `url` (which holds `history`)."""
+    asked = {kind: asked for kind, asked in questions(history, requests, seed).items() if not kinds or kind in kinds}
     figures: dict[str, Any] = {}
     with serving(url, workers, workdir / "serve.log") as base:
         progress(f"  serving on {base}")
@@ -341,6 +341,7 @@ def write_section(folder: Path) -> Path:
     """Replace the web section of `folder`/RESULTS.md (from WEB_HEADING to the end) with a table of every
     `web-*.json` in `folder`; its path."""
     results = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("web-*.json"))]
+    results = [result for result in results if not result.get("kinds")]  # a partial run (--kinds) is not shown
     header = ["store", "actions", "events", "clients", "workers"]
     for kind in ("party as-of JSON", "as-of page, first page", "diff one year JSON",
                  "compare page one year, first page"):
@@ -378,6 +379,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, help="build the SQLite store at this path and keep it (for --db)")
     parser.add_argument("--run-size", type=int, default=10_000, help="actions per record run when building")
     parser.add_argument("--clients", type=int, default=8, help="concurrent HTTP clients")
+    parser.add_argument("--kinds", type=lambda text: text.split(","),
+                        help="only these kinds, comma-separated (party, page, diff, diff_page); the default: all. "
+                             "A partial run writes its file beside the full run's (`…-<kinds>.json`), never over it")
     parser.add_argument("--requests", type=int, default=400, help="requests per kind (at most)")
     parser.add_argument("--seconds", type=float, default=120.0, help="time per kind (at most), each way")
     parser.add_argument("--workers", type=int, default=1, help="`regledger serve --workers`")
@@ -386,6 +390,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--postgres", default=POSTGRES_URL, help="the PostgreSQL server (a schema per run)")
     parser.add_argument("--out", type=Path, default=RESULTS, help="where the JSON file and RESULTS.md go")
     arguments = parser.parse_args(argv)
+    unknown = sorted(set(arguments.kinds or ()) - {"party", "page", "diff", "diff_page"})
+    if unknown:
+        parser.error(f"--kinds: no kind {', '.join(unknown)} (party, page, diff, diff_page)")
     arguments.out.mkdir(parents=True, exist_ok=True)
     history = generate(arguments.actions, arguments.seed)
     _say(f"{len(history):,} actions generated (seed {arguments.seed})")
@@ -405,18 +412,20 @@ def main(argv: list[str] | None = None) -> int:
         try:
             figures = run_load(url, history, clients=arguments.clients, requests=arguments.requests,
                                seconds=arguments.seconds, seed=arguments.seed, workers=arguments.workers,
-                               workdir=workdir, timeout=arguments.timeout)
+                               workdir=workdir, timeout=arguments.timeout, kinds=arguments.kinds)
             events = count_events(url)
         finally:
             if store is not None:
                 store.drop()
     result = {"store": kind, "actions": len(history), "events": events, "seed": arguments.seed,
-              "clients": arguments.clients, "workers": arguments.workers, "requests_per_kind": arguments.requests,
+              "kinds": arguments.kinds, "clients": arguments.clients, "workers": arguments.workers,
+              "requests_per_kind": arguments.requests,
               "seconds_per_kind": arguments.seconds, "timeout": arguments.timeout, "build": built, "figures": figures,
               "versions": versions([kind], arguments.postgres),
               "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
     workers = f"-w{arguments.workers}" if arguments.workers > 1 else ""
-    target = arguments.out / f"web-{kind}-{len(history)}{workers}.json"
+    only = f"-{'-'.join(arguments.kinds)}" if arguments.kinds else ""
+    target = arguments.out / f"web-{kind}-{len(history)}{workers}{only}.json"
     target.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     _say(f"wrote {target} and {write_section(arguments.out)}")
     return 0

@@ -100,20 +100,20 @@ def model_diff_page(view: ModelStore, query: Query, window: tuple[date, date], s
     if units:
         along, took = _along(view, query, window, selection), _took(view, query, window, selection)
         subjects, remarks = window_subjects(along, took, window), _remarks(query, window, len(units))
-        read = _cut(along, took)
+        chosen, total, read = subjects[start:start + size], len(subjects), _cut(along, took)
     else:
-        subjects, remarks = view.window_subjects(query, window, selection), ()
+        (chosen, total), remarks = view.window_subjects(query, window, selection, start=start, size=size), ()
 
         def read(page: set[SubjectKey]) -> tuple[_Spans, list[tuple[SubjectKey, TookEffect]]]:
-            chosen = sorted({unit_of(subject) for subject in page})
-            along = [a for a in view.spans(query, window, units=chosen) if a[0] in page]
-            took = [t for t in view.effects(query, window, units=chosen) if t[0] in page]
+            theirs = sorted({unit_of(subject) for subject in page})
+            along = [a for a in view.spans(query, window, units=theirs) if a[0] in page]
+            took = [t for t in view.effects(query, window, units=theirs) if t[0] in page]
             return along, _legal(took)
 
-    if not subjects:
+    if not total:
         whole = model_diff(view, query, window, selection)
         return Answered(DiffPage(whole.value, start, size, 0), whole.remarks)
-    return Answered(_page(query, window, selection, subjects, start=start, size=size, read=read), remarks)
+    return Answered(_page(query, window, selection, chosen, total, start=start, size=size, read=read), remarks)
 
 
 def diff_page(entries: list[Entry], query: Query, window: tuple[date, date], selection: Selection, *, start: int,
@@ -130,7 +130,8 @@ def diff_page(entries: list[Entry], query: Query, window: tuple[date, date], sel
     if not subjects:
         whole = select_diff(diff(entries, query, *window), *selection)
         return DiffPage(whole, start, size, 0)
-    return _page(query, window, selection, subjects, start=start, size=size, read=_cut(along, took))
+    return _page(query, window, selection, subjects[start:start + size], len(subjects), start=start, size=size,
+                 read=_cut(along, took))
 
 
 def _cut(along: _Spans, took: list[tuple[SubjectKey, TookEffect]]) -> _Read:
@@ -141,14 +142,14 @@ def _cut(along: _Spans, took: list[tuple[SubjectKey, TookEffect]]) -> _Read:
     return read
 
 
-def _page(query: Query, window: tuple[date, date], selection: Selection, subjects: list[SubjectKey], *, start: int,
-          size: int, read: _Read) -> DiffPage:
-    """The diff of the page's subjects (`subjects`, the window's, [start, start + size)), from their items along D
-    and their actions effective in the window (`read`), without notes: the window holds changes, if not on this
-    page."""
-    along, took = read(set(subjects[start:start + size]))
+def _page(query: Query, window: tuple[date, date], selection: Selection, chosen: list[SubjectKey], total: int, *,
+          start: int, size: int, read: _Read) -> DiffPage:
+    """The diff of the page's subjects (`chosen`, [start, start + size) of the window's `total`), from their items
+    along D and their actions effective in the window (`read`), without notes: the window holds changes, if not on
+    this page."""
+    along, took = read(set(chosen))
     result = assemble(query, window, _ends(query, window, along), took, lambda _: (), along=along)
-    return DiffPage(replace(select_diff(result, *selection), notes=()), start, size, len(subjects))
+    return DiffPage(replace(select_diff(result, *selection), notes=()), start, size, total)
 
 
 def model_history(view: ModelStore, subjects: tuple[SubjectKey, ...], query: Query) -> History:

@@ -89,11 +89,11 @@ class ModelStore(ABC):
         only those of the subjects of these units (the selection unused)."""
 
     @abstractmethod
-    def window_subjects(self, query: Query, window: tuple[date, date],
-                        selection: Selection = (None, None)) -> list[SubjectKey]:
+    def window_subjects(self, query: Query, window: tuple[date, date], selection: Selection = (None, None), *,
+                        start: int = 0, size: int | None = None) -> tuple[list[SubjectKey], int]:
         """`diff.window_subjects` of the window (start, end] under `query`'s T, P and tier, in subject order: the
         subjects with a row (of `selection`) whose span along D starts or ends inside the window, or with an action
-        effective in it."""
+        effective in it; [start, start + size) of them (size None: the rest), and how many there are."""
 
     @abstractmethod
     def uncovered(self, query: Query, selection: Selection = (None, None)) -> list[str]:

@@ -75,6 +75,8 @@ class SQLiteModelStore(ViewReader, ViewWriter, SQLiteTrackingRecorder, ModelStor
             connection = pool.get_connection(is_writer=False)
             try:
                 with connection.cursor() as cursor:
+                    if not by_name:  # plain tuples, as PostgreSQL's reader gives: cheaper to make than rows by name
+                        cursor.row_factory = None
                     cursor.execute(statement, params)
                     rows: list[Any] = cursor.fetchall()
                     return rows

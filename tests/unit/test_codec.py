@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from regledger.adapters.readmodels.sql import dump, load
 from regledger.projections.codec import effect_data, effect_of, item_data, item_of
@@ -45,3 +47,16 @@ def test_an_effect_decodes_equal_to_itself() -> None:
 
     assert decoded == effect
     assert decoded.recorded_at.tzinfo is not None
+
+
+_KEYS = st.from_regex(r"[a-z0-9][a-z0-9._-]{0,12}", fullmatch=True)
+_SUBJECTS = st.one_of(st.tuples(st.just("listing"), _KEYS, _KEYS),
+                      st.tuples(st.sampled_from(["measure", "meeting"]), _KEYS),
+                      st.tuples(st.just("position"), _KEYS, _KEYS | _KEYS.map("measure:{}".format)))
+
+
+@given(st.lists(_SUBJECTS, max_size=30))
+def test_subjects_order_as_their_stored_texts_order(subjects: list[tuple[str, ...]]) -> None:
+    """A diff page's subjects are put in order by their stored JSON texts (`ViewReader.window_subjects`) and by the
+    keys themselves in the fold: the same order, for every key a key may be (`check_key`)."""
+    assert sorted(subjects) == sorted(subjects, key=lambda subject: dump(list(subject)))
