@@ -91,18 +91,20 @@ def model_diff(view: ModelStore, query: Query, window: tuple[date, date],
 
 def model_diff_page(view: ModelStore, query: Query, window: tuple[date, date], selection: Selection, *, start: int,
                     size: int) -> Answered[DiffPage]:
-    """`diff_page(entries, query, window, selection, start, size)`, from the read model: the window's subjects are
-    read as keys (`ModelStore.window_subjects`), then the rows and actions of the page's subjects alone; with units
-    the rows do not answer, the window's rows and actions are read (and folded) whole, then cut."""
+    """`diff_page(entries, query, window, selection, start, size)`, from the read model: the page's subjects are
+    read as keys, a page of them (`ModelStore.window_subjects`), then the rows and actions of those subjects alone;
+    with units the rows do not answer, the window's rows and actions are read (and folded) whole, then cut."""
     check_window(*window)
     units = view.uncovered(query, selection)
     read: _Read
     if units:
         along, took = _along(view, query, window, selection), _took(view, query, window, selection)
         subjects, remarks = window_subjects(along, took, window), _remarks(query, window, len(units))
-        chosen, total, read = subjects[start:start + size], len(subjects), _cut(along, took)
+        chosen, more, read = subjects[start:start + size], len(subjects) > start + size, _cut(along, took)
+        empty = not subjects
     else:
-        (chosen, total), remarks = view.window_subjects(query, window, selection, start=start, size=size), ()
+        (chosen, more), remarks = view.window_subjects(query, window, selection, start=start, size=size), ()
+        empty = not chosen and (start == 0 or not view.window_subjects(query, window, selection, size=1)[0])
 
         def read(page: set[SubjectKey]) -> tuple[_Spans, list[tuple[SubjectKey, TookEffect]]]:
             theirs = sorted({unit_of(subject) for subject in page})
@@ -110,17 +112,18 @@ def model_diff_page(view: ModelStore, query: Query, window: tuple[date, date], s
             took = [t for t in view.effects(query, window, units=theirs) if t[0] in page]
             return along, _legal(took)
 
-    if not total:
+    if empty:
         whole = model_diff(view, query, window, selection)
         return Answered(DiffPage(whole.value, start, size, 0), whole.remarks)
-    return Answered(_page(query, window, selection, chosen, total, start=start, size=size, read=read), remarks)
+    return Answered(_page(query, window, selection, chosen, more, start=start, size=size, read=read), remarks)
 
 
 def diff_page(entries: list[Entry], query: Query, window: tuple[date, date], selection: Selection, *, start: int,
               size: int) -> DiffPage:
     """The page [start, start + size) of the window's subjects (`window_subjects`, those `selection` keeps) of
     `select_diff(diff(entries, query, *window), *selection)`: their changes, transitions and actions taken effect,
-    with how many subjects the window holds; with none, the whole diff (its notes say why nothing changed)."""
+    whether more subjects follow, and, on the page of the last, how many subjects the window holds (`DiffPage`);
+    with none, the whole diff (its notes say why nothing changed)."""
     check_window(*window)
     resolved = resolve_all(group_by_subject(entries), query)
     along = [(s, *span, item) for (s, span), item in items_along(resolved, None, None).items()
@@ -130,8 +133,8 @@ def diff_page(entries: list[Entry], query: Query, window: tuple[date, date], sel
     if not subjects:
         whole = select_diff(diff(entries, query, *window), *selection)
         return DiffPage(whole, start, size, 0)
-    return _page(query, window, selection, subjects[start:start + size], len(subjects), start=start, size=size,
-                 read=_cut(along, took))
+    return _page(query, window, selection, subjects[start:start + size], len(subjects) > start + size, start=start,
+                 size=size, read=_cut(along, took))
 
 
 def _cut(along: _Spans, took: list[tuple[SubjectKey, TookEffect]]) -> _Read:
@@ -142,14 +145,15 @@ def _cut(along: _Spans, took: list[tuple[SubjectKey, TookEffect]]) -> _Read:
     return read
 
 
-def _page(query: Query, window: tuple[date, date], selection: Selection, chosen: list[SubjectKey], total: int, *,
+def _page(query: Query, window: tuple[date, date], selection: Selection, chosen: list[SubjectKey], more: bool, *,
           start: int, size: int, read: _Read) -> DiffPage:
-    """The diff of the page's subjects (`chosen`, [start, start + size) of the window's `total`), from their items
-    along D and their actions effective in the window (`read`), without notes: the window holds changes, if not on
-    this page."""
+    """The diff of the page's subjects (`chosen`, [start, start + size) of the window's, `more` following them),
+    from their items along D and their actions effective in the window (`read`), without notes: the window holds
+    changes, if not on this page. The window's subjects are counted where the page holds the last of them."""
     along, took = read(set(chosen))
     result = assemble(query, window, _ends(query, window, along), took, lambda _: (), along=along)
-    return DiffPage(replace(select_diff(result, *selection), notes=()), start, size, total)
+    total = start + len(chosen) if chosen and not more else None
+    return DiffPage(replace(select_diff(result, *selection), notes=()), start, size, total, more)
 
 
 def model_history(view: ModelStore, subjects: tuple[SubjectKey, ...], query: Query) -> History:

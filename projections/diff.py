@@ -141,13 +141,16 @@ class Diff:
 @dataclass(frozen=True)
 class DiffPage:
     """A page of a diff: the diff of the window's subjects [start, start + size) in subject order (`window_subjects`:
-    their changes, transitions and actions taken effect; no notes when the window has any subject), and how many
-    subjects the window holds (`total`). With none, `diff` is the whole diff, its notes saying why nothing changed."""
+    their changes, transitions and actions taken effect; no notes when the window has any subject), and whether more
+    subjects follow (`more`). How many subjects the window holds (`total`) is given where the page knows it without
+    reading the window whole: on the page that holds the last subject, and for a window with none (then `diff` is
+    the whole diff, its notes saying why nothing changed); before the last page, and past it, it is None."""
 
     diff: Diff
     start: int
     size: int
-    total: int
+    total: int | None
+    more: bool = False
 
 
 def window_subjects(along: Along, took: Iterable[tuple[SubjectKey, TookEffect]],

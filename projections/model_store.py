@@ -90,10 +90,10 @@ class ModelStore(ABC):
 
     @abstractmethod
     def window_subjects(self, query: Query, window: tuple[date, date], selection: Selection = (None, None), *,
-                        start: int = 0, size: int | None = None) -> tuple[list[SubjectKey], int]:
-        """`diff.window_subjects` of the window (start, end] under `query`'s T, P and tier, in subject order: the
-        subjects with a row (of `selection`) whose span along D starts or ends inside the window, or with an action
-        effective in it; [start, start + size) of them (size None: the rest), and how many there are."""
+                        start: int = 0, size: int) -> tuple[list[SubjectKey], bool]:
+        """[start, start + size) of `diff.window_subjects` of the window (start, end] under `query`'s T, P and tier,
+        in subject order (the subjects with a row of `selection` whose span along D starts or ends inside the
+        window, or with an action effective in it), and whether more follow: read as a page, not the window whole."""
 
     @abstractmethod
     def uncovered(self, query: Query, selection: Selection = (None, None)) -> list[str]:

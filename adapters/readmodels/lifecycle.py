@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 __all__ = ["READ_MODEL_VERSION", "ROW_MODULES", "ReadModels", "Standing", "behind", "bring_up_to_date", "standing",
            "views_of"]
 
-READ_MODEL_VERSION = 10
+READ_MODEL_VERSION = 11
 
 # The modules whose code decides what a row holds: the actions and their steps, the fold and its items, the rows'
 # computation and layout, the screening index's names and keys (package -> modules).

@@ -78,8 +78,13 @@ INDEXES = {
     "items_kind": "items (kind, subject{binary}, t_to, d_from, d_to, p_from, p_to, tier_lo, tier_hi)",
     "items_party": "items (party, t_to, d_from)",
     "items_unit": "items (unit, t_to)",
+    # the current rows in subject order (by code point), covering a window's test: a diff's page of the window's
+    # subjects walks them from the first subject and stops at the page's end (reader's _WINDOW_PAGE)
+    "items_subjects": "items (t_to, subject{binary}, d_from, d_to, p_from, p_to, tier_lo, tier_hi)",
     # the actions effective in a window, covering the point test and their subjects (a diff's page)
     "effects_now": "effects (t_to, effective_on, p_from, p_to, tier_lo, tier_hi, subject)",
+    # the current actions in subject order, covering a window's test (as items_subjects)
+    "effects_subjects": "effects (t_to, subject{binary}, effective_on, p_from, p_to, tier_lo, tier_hi)",
     "effects_party": "effects (party, t_to, effective_on)",
     "effects_unit": "effects (unit, t_to)",
     "floors_unit": "floors (unit, t_to)",

@@ -116,9 +116,10 @@ def diff_page(stores: Stores, window: Window, axes: Axes, selection: Selection, 
               size: int) -> Selected[DiffPage]:
     """`diff` cut to a page of the window's subjects (`projections.diff.window_subjects`: those with an action
     effective in the window or whose item changes inside it, in subject order): the changes, transitions and actions
-    taken effect of the subjects [start, start + size), with how many subjects the window holds. The read models
-    read the window's subjects as keys, then only the page's items and actions; a window without any subject is
-    answered whole (its notes say why nothing changed)."""
+    taken effect of the subjects [start, start + size), whether more follow, and, on the page of the last, how many
+    subjects the window holds. The read models read the page's subjects as keys (walking the subjects in order to
+    the page's end, never the window whole), then only the page's items and actions; a window without any subject
+    is answered whole (its notes say why nothing changed)."""
     source = open_source(stores.ledger, stores.views)
     chosen = _chosen(source, selection)
     if chosen.nobody:

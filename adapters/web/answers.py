@@ -70,14 +70,15 @@ def diff_answer(stores: Stores, window: Window, axes: Axes, selection: Selection
 
 
 def diff_page(stores: Stores, window: Window, axes: Axes, selection: Selection,
-              paging: Paging) -> tuple[dict[str, Any], int]:
+              paging: Paging) -> tuple[dict[str, Any], int | None, bool]:
     """`regledger diff D1 D2 … --format json` cut to the page `paging` of the window's subjects, read as a page
     (`queries.diff_page`): the changes, transitions and actions taken effect of the subjects [start, start + size)
-    in subject order; and how many subjects the window holds."""
+    in subject order; how many subjects the window holds, where the page knows it (`DiffPage.total`); and whether
+    more follow."""
     with in_our_words():
         selected = queries.diff_page(stores, window, axes, selection, start=paging.start, size=paging.size)
     found = selected.answer
-    return diff_json(found.diff, selected.list_key, selected.party, selected.matches), found.total
+    return diff_json(found.diff, selected.list_key, selected.party, selected.matches), found.total, found.more
 
 
 def history_answer(stores: Stores, subject: str, axes: Axes) -> dict[str, Any]:

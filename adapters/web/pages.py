@@ -33,7 +33,7 @@ from regledger.adapters.web.api import AxesDep, ListParam, PartyParam, StoresDep
 from regledger.adapters.web.deps import config_of, wants_json
 from regledger.adapters.web.filters import path_part, url_with
 from regledger.adapters.web.inputs import AxisParams, Paging, parse_day, parse_page, selection, window
-from regledger.adapters.web.views import View, answer, page_at, page_of, today
+from regledger.adapters.web.views import View, answer, page_ahead, page_at, page_of, today
 
 __all__ = ["PageParam", "SearchParam", "router"]
 
@@ -128,9 +128,9 @@ def diff_page(request: Request, start: str, end: str, *, axes: AxesDep, db: Stor
     order (those with an action effective in the window or whose item changes inside it), read as a page."""
     span = window(parse_day(start, "from"), parse_day(end, "to"))
     paging = parse_page(page, config_of(request).page_size)
-    cut, total = answers.diff_page(db, span, axes.parsed(), selection(list_key, party), paging)
+    cut, total, more = answers.diff_page(db, span, axes.parsed(), selection(list_key, party), paging)
     view = View(axes, span.end, {k: v for k, v in (("list", list_key), ("party", party)) if v})
-    shown = page_at([], total, paging, f"/diff/{span.start}/{span.end}", view.query)
+    shown = page_ahead(total, more, paging, f"/diff/{span.start}/{span.end}", view.query)
     changes_url = url_with("/api/v1/reports/changes", {"from": str(span.start), "to": str(span.end),
                                                        **view.axes_query})
     return answer(request, "web/diff.html", {**cut, "page": shown.json()}, {

@@ -19,7 +19,7 @@ from regledger.adapters.web.filters import url_with
 from regledger.adapters.web.inputs import TIERS, AxisParams, Paging
 from regledger.adapters.web.responses import whole_json
 
-__all__ = ["Page", "View", "answer", "banner_text", "page_at", "page_of", "today"]
+__all__ = ["Page", "View", "answer", "banner_text", "page_ahead", "page_at", "page_of", "today"]
 
 T = TypeVar("T")
 
@@ -81,25 +81,24 @@ class View:
 class Page:
     """One page of rows: the rows, where they start, how many there are in all, and the links around it. A page of
     several sections cut alike (an as-of answer's) also counts each section's rows (`sections`; `total` is then the
-    first section's); it exists while any section has rows on it."""
+    first section's); it exists while any section has rows on it. A page read without counting every row (a compare
+    page's, `page_ahead`) knows `total` only on its last page; before it, `total` and `pages` are None and `next`
+    says that more follow."""
 
     rows: list[Any]
     number: int
     size: int
-    total: int
+    total: int | None
     next: str | None
     previous: str | None
     sections: Mapping[str, int] = field(default_factory=dict)
 
     @property
-    def longest(self) -> int:
-        """How many rows the longest section holds (`total` when the page has no sections)."""
-        return max([self.total, *self.sections.values()])
-
-    @property
-    def pages(self) -> int:
-        """How many pages the rows fill (at least one)."""
-        return max(1, -(-self.longest // self.size))
+    def pages(self) -> int | None:
+        """How many pages the rows fill (at least one); None when `total` is not known."""
+        if self.total is None:
+            return None
+        return max(1, -(-max([self.total, *self.sections.values()]) // self.size))
 
     @property
     def shown(self) -> dict[str, dict[str, int]]:
@@ -108,17 +107,23 @@ class Page:
         return {name: self._showing(total) for name, total in self.sections.items()}
 
     @property
-    def place(self) -> dict[str, int]:
-        """The rows this page shows of `total`, as `shown` gives a section's."""
-        return self._showing(self.total)
+    def place(self) -> dict[str, int | None]:
+        """The rows this page shows (`first` and `last`, from 1; both 0 when it shows none) of `total` (None when
+        not known: then the page is full, or past the last)."""
+        if self.total is not None:
+            return dict(self._showing(self.total))
+        start = (self.number - 1) * self.size
+        full = self.next is not None
+        return {"first": start + 1 if full else 0, "last": start + self.size if full else 0, "total": None}
 
     def _showing(self, total: int) -> dict[str, int]:
         start = (self.number - 1) * self.size
         return {"first": start + 1 if start < total else 0, "last": min(start + self.size, total), "total": total}
 
     def json(self) -> dict[str, Any]:
-        """The page's place, as the JSON twin gives it (`next`: the link to the next page, or null; `sections`: how
-        many rows each section holds, when it has sections)."""
+        """The page's place, as the JSON twin gives it (`next`: the link to the next page, or null; `total` and
+        `pages`: null where the page does not know them; `sections`: how many rows each section holds, when it has
+        sections)."""
         place = {"number": self.number, "size": self.size, "total": self.total, "pages": self.pages,
                  "next": self.next, "previous": self.previous}
         return {**place, "sections": dict(self.sections)} if self.sections else place
@@ -140,6 +145,13 @@ def page_at(shown: list[Any], total: int, paging: Paging, path: str, query: dict
                 url_with(path, query, page=paging.number + 1) if more else None,
                 url_with(path, query, page=paging.number - 1) if paging.number > 1 else None,
                 dict(sections or {}))
+
+
+def page_ahead(total: int | None, more: bool, paging: Paging, path: str, query: dict[str, Any]) -> Page:
+    """The page `paging` of rows read as a page that knows whether more follow (`more`) but not how many there are
+    in all, except on its last page (`total`, else None); its links keeping `query`."""
+    return Page([], paging.number, paging.size, total, url_with(path, query, page=paging.number + 1) if more else None,
+                url_with(path, query, page=paging.number - 1) if paging.number > 1 else None)
 
 
 def answer(request: Request, template: str, twin: Any, context: dict[str, Any], status: int = 200) -> Response:

@@ -1,7 +1,8 @@
 """A page of a diff, read as a page, on each store: the read models give exactly the fold's page (the changes,
-transitions and actions taken effect of the window's subjects [start, start + size), in subject order, and how many
-subjects the window holds) for random histories, windows, axes, selections and pages, reading only the page's items;
-and the fold's pages, put together, are the whole diff: every change, transition and action once, nothing else.
+transitions and actions taken effect of the window's subjects [start, start + size), in subject order, whether more
+follow, and on the last page how many subjects the window holds) for random histories, windows, axes, selections and
+pages, reading only the page's items; and the fold's pages, followed one to the next, are together the whole diff:
+every change, transition and action once, nothing else.
 """
 
 from __future__ import annotations
@@ -76,18 +77,24 @@ class DiffPageContract(StoreViews):
             first = diff_page(entries, query, (start, end), selection, start=0, size=size)
             if first.total == 0:
                 assert first.diff == whole
+                assert not first.more
                 continue
-            pages = [diff_page(entries, query, (start, end), selection, start=at, size=size)
-                     for at in range(0, first.total, size)]
+            pages = [first]
+            while pages[-1].more:  # the next link, while more subjects follow
+                pages.append(diff_page(entries, query, (start, end), selection, start=len(pages) * size, size=size))
             together: Counter[tuple[str, str]] = Counter()
             for page in pages:
-                assert page.total == first.total
+                assert (page.total is None) == page.more  # only the last page counts the subjects
                 assert page.diff.notes == ()
                 together.update(_contents(page.diff))
             assert together == _contents(whole), selection
-            beyond = diff_page(entries, query, (start, end), selection, start=first.total, size=size)
+            last = pages[-1]
+            assert last.total is not None
+            assert (len(pages) - 1) * size < last.total <= len(pages) * size
+            assert last.total == diff_page(entries, query, (start, end), selection, start=0, size=10**6).total
+            beyond = diff_page(entries, query, (start, end), selection, start=len(pages) * size, size=size)
             assert _contents(beyond.diff) == Counter()
-            assert (beyond.total, beyond.diff.notes) == (first.total, ())
+            assert (beyond.total, beyond.more, beyond.diff.notes) == (None, False, ())
 
 
 class TestSQLiteDiffPages(DiffPageContract):
@@ -110,7 +117,7 @@ def test_a_page_holds_the_subjects_in_order_and_each_section_keeps_its_order() -
     first = diff_page(entries, query, (date(2019, 5, 1), date(2019, 6, 1)), (None, None), start=0, size=2)
     second = diff_page(entries, query, (date(2019, 5, 1), date(2019, 6, 1)), (None, None), start=2, size=2)
 
-    assert first.total == second.total == 3
+    assert (first.total, first.more, second.total, second.more) == (None, True, 3, False)  # counted on the last page
     assert [t.subject for t in first.diff.took_effect] == ["us-bis-entity-list/p2", "us-bis-entity-list/p1"]
     assert [c.key for c in first.diff.lists["us-bis-entity-list"].added] == ["p1", "p2"]
     assert (first.diff.measures, second.diff.lists) == ((), {})
