@@ -53,6 +53,8 @@ class DiffPageContract(StoreViews):
     def test_a_diff_page_is_the_folds(self, view: Any, data: st.DataObject) -> None:
         history = data.draw(histories(), label="history")
         entries = fed_afresh(view, data, history, 3)
+        # SQLite: walk every window's subjects in order (0), or read every one whole (these histories are sparse)
+        view.walk_density = data.draw(st.sampled_from([0, 4_000]), label="walk_density")
 
         for _ in range(2):
             start, end = _window(data, entries)
