@@ -16,7 +16,18 @@ from typing import Generic, TypeVar
 
 from regledger.domain.history import Entry
 
-from .diff import Diff, DiffPage, TookEffect, assemble, check_window, diff, took_effect, took_in, window_subjects
+from .diff import (
+    Diff,
+    DiffPage,
+    TookEffect,
+    assemble,
+    check_window,
+    diff,
+    page_cut,
+    took_effect,
+    took_in,
+    window_subjects,
+)
 from .errors import NotFoundError
 from .explain import explain
 from .fold import state_at
@@ -100,7 +111,7 @@ def model_diff_page(view: ModelStore, query: Query, window: tuple[date, date], s
     if units:
         along, took = _along(view, query, window, selection), _took(view, query, window, selection)
         subjects, remarks = window_subjects(along, took, window), _remarks(query, window, len(units))
-        chosen, more, read = subjects[start:start + size], len(subjects) > start + size, _cut(along, took)
+        (chosen, more), read = page_cut(subjects, start, size), _cut(along, took)
         empty = not subjects
     else:
         (chosen, more), remarks = view.window_subjects(query, window, selection, start=start, size=size), ()
@@ -133,8 +144,8 @@ def diff_page(entries: list[Entry], query: Query, window: tuple[date, date], sel
     if not subjects:
         whole = select_diff(diff(entries, query, *window), *selection)
         return DiffPage(whole, start, size, 0)
-    return _page(query, window, selection, subjects[start:start + size], len(subjects) > start + size, start=start,
-                 size=size, read=_cut(along, took))
+    return _page(query, window, selection, *page_cut(subjects, start, size), start=start, size=size,
+                 read=_cut(along, took))
 
 
 def _cut(along: _Spans, took: list[tuple[SubjectKey, TookEffect]]) -> _Read:

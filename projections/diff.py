@@ -21,7 +21,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from regledger.domain.history import Entry, legal_order
 
@@ -46,6 +46,7 @@ __all__ = [
     "check_window",
     "diff",
     "listings_only",
+    "page_cut",
     "took_effect",
     "took_in",
     "transitions",
@@ -151,6 +152,14 @@ class DiffPage:
     size: int
     total: int | None
     more: bool = False
+
+
+_T = TypeVar("_T")
+
+
+def page_cut(ordered: Sequence[_T], start: int, size: int) -> tuple[list[_T], bool]:
+    """The page [start, start + size) of `ordered` (a window's subjects, in order), and whether more follow it."""
+    return list(ordered[start:start + size]), len(ordered) > start + size
 
 
 def window_subjects(along: Along, took: Iterable[tuple[SubjectKey, TookEffect]],

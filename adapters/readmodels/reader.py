@@ -35,7 +35,7 @@ from regledger.domain import action_adapter
 from regledger.domain.history import Entry
 from regledger.domain.values import STORED
 from regledger.projections.codec import effect_of, item_of
-from regledger.projections.diff import TookEffect
+from regledger.projections.diff import TookEffect, page_cut
 from regledger.projections.explain import Evidence
 from regledger.projections.matching import QueryKeys
 from regledger.projections.model_store import OTHER_KINDS, Selection
@@ -354,8 +354,8 @@ class ViewReader:
             return [tuple(subject) for subject in load_all([text for text, in rows[:size]])], len(rows) > size
         rows = self._fetch(self.dialect.sql(_WINDOW_SUBJECTS, count=count, where=where, chosen=chosen),
                            tuple(p for _ in range(3) for p in (*params, first, last, *more)))
-        texts = sorted({text for text, in rows})
-        return [tuple(subject) for subject in load_all(texts[start:start + size])], len(texts) > start + size
+        texts, beyond = page_cut(sorted({text for text, in rows}), start, size)
+        return [tuple(subject) for subject in load_all(texts)], beyond
 
     def _walked(self, query: Query, where: str, params: tuple[Any, ...], chosen: str, count: int, *,
                 pages: int) -> bool:
