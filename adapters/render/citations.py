@@ -43,6 +43,7 @@ __all__ = [
     "cfr_bluebook",
     "cite_order",
     "cite_parts",
+    "cite_rank",
     "fr_bluebook",
 ]
 
@@ -159,7 +160,8 @@ def bluebook(citation: Mapping[str, Any]) -> str:
     return as_text(cite_parts(citation, "bluebook"))
 
 
-def _rank(citation: Mapping[str, Any]) -> tuple[int, int, str]:
+def cite_rank(citation: Mapping[str, Any]) -> tuple[int, int, str]:
+    """A source's place in memo order (`cite_order` sorts by it)."""
     tier = Reliability.named(citation.get("reliability"))
     kind = citation.get("kind") or "other"
     kind_rank = _KIND_ORDER.index(kind) if kind in _KIND_ORDER else len(_KIND_ORDER)
@@ -170,4 +172,4 @@ def cite_order(citations: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]
     """Sources as a memo lists them: official first, then by tier; within a tier the Federal Register, public
     inspection, courts, agency announcements, other sources and press; then by date (a stable sort: equal sources
     keep their order)."""
-    return sorted(citations, key=_rank)
+    return sorted(citations, key=cite_rank)

@@ -22,6 +22,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from regledger.adapters.render.reports.environment import DataEnvironment
 from regledger.adapters.web import api, determine, pages, security, tools, writes
 from regledger.adapters.web.config import WebConfig, from_environment
 from regledger.adapters.web.errors import install_handlers
@@ -39,7 +40,7 @@ def templates_folder() -> Path:
 def _templates() -> Jinja2Templates:
     """The pages' templates: autoescape on, undefined names an error; each loaded once (they ship in the package:
     nothing edits them under a running server, so no page asks the file system whether they changed)."""
-    environment = jinja2.Environment(
+    environment = DataEnvironment(
         loader=jinja2.FileSystemLoader(templates_folder()),
         autoescape=True,
         undefined=jinja2.StrictUndefined,

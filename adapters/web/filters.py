@@ -14,10 +14,12 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from regledger.adapters.render.answers_text import STATUS_ORDER, STATUS_WORDS
-from regledger.adapters.render.reports.filters import FILTERS, FRAGMENTS, TESTS
+from regledger.adapters.render.reports.filters import FILTERS, TESTS, html_text
+from regledger.adapters.render.reports.items_html import FRAGMENTS
 from regledger.adapters.render.reports.svg import svg_layout
 
-__all__ = ["REPORT_DEFAULTS", "install_filters", "path_part", "url_with"]
+__all__ = ["LINKS", "REPORT_DEFAULTS", "install_filters", "party_link_html", "path_part", "subject_link_html",
+           "url_with"]
 
 # What the reports' shared fragments (`_items.html`, `_citations.html`) read from the report they render (`r`): a page
 # that reuses them renders its sources in the plain style.
@@ -36,6 +38,23 @@ def path_part(value: Any) -> str:
     return quote(str(value), safe="")
 
 
+def subject_link_html(kind: str, key: Any, text: Any, view: Any) -> Markup:
+    """A link to the page of subject `key` of `kind` (parties, measures, meetings) under the axes of `view` (a
+    `views.View`), reading `text`, isolated in `<bdi>`."""
+    url = url_with(f"/{kind}/{path_part(key)}", view.axes_query)
+    return Markup(f'<a href="{html_text(url)}"><bdi>{html_text(text)}</bdi></a>')  # noqa: S704 - escaped
+
+
+def party_link_html(key: Any, text: Any, view: Any) -> Markup:
+    """A link to party `key`'s page under the axes of `view`, reading `text`, isolated in `<bdi>`."""
+    return subject_link_html("parties", key, text, view)
+
+
+# The links a page draws for every row: functions, not macros (`reports.items_html` says why); `_web.html` exports
+# them under the macros' names.
+LINKS = {"party_link_html": party_link_html, "subject_link_html": subject_link_html}
+
+
 def _no_csrf_field() -> Markup:
     return Markup("")
 
@@ -46,6 +65,6 @@ def install_filters(environment: Environment) -> None:
     environment.filters["svg_layout"] = svg_layout
     environment.filters["path_part"] = path_part
     environment.tests.update(TESTS)
-    environment.globals.update(FRAGMENTS, status_order=STATUS_ORDER, status_words=STATUS_WORDS, url_with=url_with,
-                               csrf_field=_no_csrf_field, regledger_version=version("regledger"),
+    environment.globals.update(FRAGMENTS, **LINKS, status_order=STATUS_ORDER, status_words=STATUS_WORDS,
+                               url_with=url_with, csrf_field=_no_csrf_field, regledger_version=version("regledger"),
                                r=REPORT_DEFAULTS)

@@ -11,19 +11,21 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
+from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 from urllib.parse import urlsplit
 
 from jinja2 import pass_context
 from jinja2.runtime import Context
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from regledger.adapters.render.answers_json import attribution
-from regledger.adapters.render.citations import Style, cfr_bluebook, cite_order, cite_parts
+from regledger.adapters.render.citations import Style, cfr_bluebook, cite_order, cite_parts, cite_rank
 from regledger.domain.values import Reliability
 
 __all__ = [
-    "FIELD_LABELS", "FILTERS", "FRAGMENTS", "KIND_WORDS", "LIST_NAMES", "TESTS", "bidi", "citation_list", "cite_label",
+    "FIELD_LABELS", "FILTERS", "KIND_WORDS", "LIST_NAMES", "TESTS", "bidi", "citation_list", "cite_label",
     "cite_link", "day", "is_web_url", "label", "list_name", "md", "md_url", "moment", "shown", "tier_badge", "words",
 ]
 
@@ -179,10 +181,26 @@ def _md_run(text: str) -> str:
     return "".join(_HTML_SPECIAL.get(c, c) for c in text)
 
 
+def html_text(value: Any) -> str:
+    """`value` escaped for HTML exactly as `markupsafe.escape` escapes it (`&`, `<`, `>`, `'`, `"`; markup kept as
+    it is), as a plain string: for fragments built in Python, which make one Markup of their whole text instead of
+    one for every value (thousands a page)."""
+    if hasattr(value, "__html__"):
+        return str(value.__html__())
+    text = value if isinstance(value, str) else str(value)
+    return (text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;").replace("'", "&#39;")
+            .replace('"', "&#34;"))
+
+
+def cite_text(citation: Mapping[str, Any], style: Style = "bluebook") -> str:
+    """`cite_html` as a plain string."""
+    return "".join(f"<i>{html_text(p.text)}</i>" if p.italic else html_text(p.text)
+                   for p in cite_parts(citation, style))
+
+
 def cite_html(citation: Mapping[str, Any], style: Style = "bluebook") -> Markup:
     """A source in `style` for HTML: escaped, titles in `<i>`."""
-    runs = (f"<i>{escape(p.text)}</i>" if p.italic else str(escape(p.text)) for p in cite_parts(citation, style))
-    return Markup("".join(runs))  # noqa: S704 - every run escaped above
+    return Markup(cite_text(citation, style))  # noqa: S704 - every run escaped by `cite_text`
 
 
 def cite_md(citation: Mapping[str, Any], style: Style = "bluebook") -> Markup:
@@ -202,36 +220,91 @@ def cite_sorted(citations: list[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     return cite_order(citations)
 
 
+def tier_text(tier: str | None) -> str:
+    """`tier_badge` as a plain string."""
+    if not tier:
+        return '<span class="muted">no tier</span>'
+    return f'<span class="tier t{tier_rank(tier)}">{html_text(tier)}</span>'
+
+
 def tier_badge(tier: str | None) -> Markup:
     """A source's tier as the HTML pages show it: `<span class="tier t0">official</span>` (the class from
     `tier_rank`), or a muted "no tier"."""
-    if not tier:
-        return Markup('<span class="muted">no tier</span>')
-    return Markup(f'<span class="tier t{tier_rank(tier)}">{escape(tier)}</span>')  # noqa: S704 - escaped
+    return Markup(tier_text(tier))  # noqa: S704 - escaped by `tier_text`
+
+
+def bidi_text(text: Any) -> str:
+    """`bidi` as a plain string."""
+    return f"<bdi>{html_text(text)}</bdi>"
 
 
 def bidi(text: Any) -> Markup:
     """A name isolated from the text around it (`<bdi>`), so that a right-to-left name cannot reorder its line."""
-    return Markup(f"<bdi>{escape(text)}</bdi>")  # noqa: S704 - escaped
+    return Markup(bidi_text(text))  # noqa: S704 - escaped by `bidi_text`
 
 
-def _style_of(context: Context) -> Style:
+def style_of(context: Context) -> Style:
     """The citation style of the report being rendered (`r.citation_style`)."""
     style: Style = context.resolve("r")["citation_style"]
     return style
 
 
-def _linked(citation: Mapping[str, Any], style: Style) -> Markup:
-    cited = cite_html(citation, style)
+def _linked(citation: Mapping[str, Any], style: Style) -> str:
+    cited = cite_text(citation, style)
     url = citation.get("url")
-    return Markup(f'<a href="{escape(url)}">{cited}</a>') if is_web_url(url) else cited  # noqa: S704 - escaped
+    return f'<a href="{html_text(url)}">{cited}</a>' if is_web_url(url) else cited
 
 
 @pass_context
 def cite_link(context: Context, citation: Mapping[str, Any]) -> Markup:
     """A source in the citation style of the report being rendered (bluebook: `84 Fed. Reg. 22,961 (May 21,
     2019)`, titles in italics; plain: its label), linked when it has a web address."""
-    return _linked(citation, _style_of(context))
+    return Markup(_linked(citation, style_of(context)))  # noqa: S704 - escaped by `_linked`
+
+
+def _source_line(citation: Mapping[str, Any], style: Style) -> str:
+    """One source of `citation_list`: its `<li>` line."""
+    shown = [f"<li>{_linked(citation, style)} {tier_text(citation.get('reliability'))}"]
+    if style != "bluebook":
+        named = cite_label(citation)
+        publisher, number, title = (citation.get(field) for field in ("publisher", "document_number", "title"))
+        if publisher:
+            shown.append(f" · {html_text(publisher)}")
+        if number and number != named:
+            shown.append(f" · doc. {html_text(number)}")
+        if title and title != named:
+            shown.append(f" · <i>{html_text(title)}</i>")
+    url = citation.get("url")
+    if url and not is_web_url(url):
+        shown.append(f' · <span class="mono">{html_text(url)}</span> (not a web link)')
+    shown.append("</li>\n")
+    return "".join(shown)
+
+
+@lru_cache(maxsize=8192)
+def _kept_source(frozen: tuple[tuple[str, Any], ...], style: Style) -> tuple[tuple[int, int, str], str]:
+    """A source's place in memo order and its line, worked out once per source and style: a page cites the same
+    few sources on many of its items (some 500 citations a page, a third of its rendering)."""
+    citation = dict(frozen)
+    return cite_rank(citation), _source_line(citation, style)
+
+
+def _source(citation: Mapping[str, Any], style: Style) -> tuple[tuple[int, int, str], str]:
+    """`_kept_source` of a source whose fields are text, numbers, none or lists of them (every source the JSON
+    gives); any other source is worked out afresh."""
+    try:
+        frozen = tuple((key, tuple(value) if type(value) is list else value) for key, value in citation.items())
+        return _kept_source(frozen, style)
+    except TypeError:  # a field that cannot be a cache key (a nested mapping)
+        return cite_rank(citation), _source_line(citation, style)
+
+
+def citations_text(citations: list[Mapping[str, Any]], style: Style) -> str:
+    """`citation_list` in `style`, as a plain string."""
+    if not citations:
+        return '<p class="muted">No source.</p>\n'
+    lines = sorted((_source(citation, style) for citation in citations), key=itemgetter(0))  # stable: cite_order
+    return f'<ul class="cites">\n{"".join(line for _, line in lines)}</ul>\n'
 
 
 @pass_context
@@ -239,34 +312,8 @@ def citation_list(context: Context, citations: list[Mapping[str, Any]]) -> Marku
     """Sources as a list, in memo order (`cite_sorted`), each with its tier: in the bluebook style each as a memo
     cites it; in the plain style its label, then its publisher, document number and title where they add to the
     label. A URL that is not a web address is shown, marked so, never linked. No source: "No source."."""
-    if not citations:
-        return Markup('<p class="muted">No source.</p>\n')
-    style = _style_of(context)
-    shown = ['<ul class="cites">\n']
-    for citation in cite_order(citations):
-        shown.append(f"<li>{_linked(citation, style)} {tier_badge(citation.get('reliability'))}")
-        if style != "bluebook":
-            named = cite_label(citation)
-            publisher, number, title = (citation.get(field) for field in ("publisher", "document_number", "title"))
-            if publisher:
-                shown.append(f" · {escape(publisher)}")
-            if number and number != named:
-                shown.append(f" · doc. {escape(number)}")
-            if title and title != named:
-                shown.append(f" · <i>{escape(title)}</i>")
-        url = citation.get("url")
-        if url and not is_web_url(url):
-            shown.append(f' · <span class="mono">{escape(url)}</span> (not a web link)')
-        shown.append("</li>\n")
-    shown.append("</ul>\n")
-    return Markup("".join(shown))  # noqa: S704 - every value escaped above
+    return Markup(citations_text(citations, style_of(context)))  # noqa: S704 - escaped by `citations_text`
 
-
-# The HTML fragments called for every item and every source on a page: functions, not template macros (a macro
-# call costs jinja2 several times a function's call). `_macros.html` and `_citations.html` export them under the
-# macros' names.
-FRAGMENTS: dict[str, Callable[..., Any]] = {"tier_badge": tier_badge, "bidi": bidi, "cite_link_html": cite_link,
-                                            "citation_list": citation_list}
 
 FILTERS: dict[str, Callable[..., Any]] = {
     "day": day, "moment": moment, "words": words, "tier_rank": tier_rank, "cite_label": cite_label,
