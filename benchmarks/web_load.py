@@ -178,12 +178,15 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(url: str, workers: int, log: Path, wait: float = 120.0) -> Iterator[str]:
-    """`regledger serve` on a free port of 127.0.0.1, answering; its base URL. Stopped on exit."""
+def serving(url: str, workers: int, log: Path, wait: float = 120.0, threads: int | None = None) -> Iterator[str]:
+    """`regledger serve` on a free port of 127.0.0.1, answering (with `--threads` when given); its base URL.
+    Stopped on exit."""
     port = free_port()
     command = [*regledger_command(), "serve", "--host", HOST, "--port", str(port), "--db", url]
     if workers > 1:
         command += ["--workers", str(workers)]
+    if threads is not None:
+        command += ["--threads", str(threads)]
     with log.open("wb") as output:
         server = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
     base = f"http://{HOST}:{port}"
@@ -284,11 +287,11 @@ def agreement(base: str, url: str, question: Question) -> dict[str, bool]:
 
 def run_load(url: str, history: list[dict[str, Any]], *, clients: int, requests: int, seconds: float, seed: int,
              workers: int, workdir: Path, timeout: float = 60.0, kinds: Sequence[str] | None = None,
-             progress: Callable[[str], None] = _say) -> dict[str, Any]:
+             threads: int | None = None, progress: Callable[[str], None] = _say) -> dict[str, Any]:
     """Each kind's figures (of `kinds`; None: every kind) against the store at `url` (which holds `history`)."""
     asked = {kind: asked for kind, asked in questions(history, requests, seed).items() if not kinds or kind in kinds}
     figures: dict[str, Any] = {}
-    with serving(url, workers, workdir / "serve.log") as base:
+    with serving(url, workers, workdir / "serve.log", threads=threads) as base:
         progress(f"  serving on {base}")
         for kind, kind_questions in asked.items():
             over_http = load(base, [q.path for q in kind_questions], clients, seconds, timeout)
@@ -366,8 +369,8 @@ def write_section(folder: Path) -> Path:
     return target
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Build or reuse the store, load the server, write the result file and the RESULTS.md section."""
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
+    """The command line's options, checked."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks.web_load", description=__doc__.splitlines()[0])
     parser.add_argument("--actions", type=int, default=100_000, help="history size in actions")
     parser.add_argument("--seed", type=int, default=7, help="the generator's seed (and the questions')")
@@ -385,6 +388,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=400, help="requests per kind (at most)")
     parser.add_argument("--seconds", type=float, default=120.0, help="time per kind (at most), each way")
     parser.add_argument("--workers", type=int, default=1, help="`regledger serve --workers`")
+    parser.add_argument("--threads", type=int, help="`regledger serve --threads` (default: serve's own, 2)")
     parser.add_argument("--timeout", type=float, default=60.0,
                         help="seconds a client waits for one answer (a request that times out is counted, not timed)")
     parser.add_argument("--postgres", default=POSTGRES_URL, help="the PostgreSQL server (a schema per run)")
@@ -393,6 +397,12 @@ def main(argv: list[str] | None = None) -> int:
     unknown = sorted(set(arguments.kinds or ()) - {"party", "page", "diff", "diff_page"})
     if unknown:
         parser.error(f"--kinds: no kind {', '.join(unknown)} (party, page, diff, diff_page)")
+    return arguments
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Build or reuse the store, load the server, write the result file and the RESULTS.md section."""
+    arguments = _arguments(argv)
     arguments.out.mkdir(parents=True, exist_ok=True)
     history = generate(arguments.actions, arguments.seed)
     _say(f"{len(history):,} actions generated (seed {arguments.seed})")
@@ -412,13 +422,15 @@ def main(argv: list[str] | None = None) -> int:
         try:
             figures = run_load(url, history, clients=arguments.clients, requests=arguments.requests,
                                seconds=arguments.seconds, seed=arguments.seed, workers=arguments.workers,
-                               workdir=workdir, timeout=arguments.timeout, kinds=arguments.kinds)
+                               workdir=workdir, timeout=arguments.timeout, kinds=arguments.kinds,
+                               threads=arguments.threads)
             events = count_events(url)
         finally:
             if store is not None:
                 store.drop()
     result = {"store": kind, "actions": len(history), "events": events, "seed": arguments.seed,
               "kinds": arguments.kinds, "clients": arguments.clients, "workers": arguments.workers,
+              "threads": arguments.threads or WebConfig().threads,
               "requests_per_kind": arguments.requests,
               "seconds_per_kind": arguments.seconds, "timeout": arguments.timeout, "build": built, "figures": figures,
               "versions": versions([kind], arguments.postgres),

@@ -28,13 +28,15 @@ _PREFIX = "REGLEDGER_SERVE_"  # adapters.web.config.ENVIRONMENT_PREFIX: the shel
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="The port.")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
               help="Worker processes (PostgreSQL serves several; one SQLite file serves one well).")
+@click.option("--threads", default=2, show_default=True, type=click.IntRange(1, 64),
+              help="Requests a worker answers at once; the others wait their turn, first come, first served.")
 @click.option("--write", is_flag=True, help="Allow writes (record, imports, recorded screening), each with a token.")
 @click.option("--upload-limit", default=5 * 1024 * 1024, show_default=True, type=click.IntRange(1), metavar="BYTES",
               help="The largest upload accepted, in bytes.")
 @click.option("--db", "db", metavar="STORE", default=None, help=DB_HELP)
 @click.pass_context
-def serve_command(context: click.Context, *, host: str, port: int, workers: int, write: bool, upload_limit: int,
-                  db: str | None) -> None:
+def serve_command(context: click.Context, *, host: str, port: int, workers: int, threads: int, write: bool,
+                  upload_limit: int, db: str | None) -> None:
     """Serve the web application and the HTTP API (/api/v1/, described at /api/v1/openapi.json) over the ledger.
 
     The pages show the rules as of any date, compare dates, parties, measures, meetings, the log, screening and
@@ -43,7 +45,7 @@ def serve_command(context: click.Context, *, host: str, port: int, workers: int,
     import uvicorn  # noqa: PLC0415 - only `serve` needs the server loaded
 
     store = db if db is not None else context.meta.get("regledger.db")
-    settings = {"WRITE": "1" if write else "0", "UPLOAD_LIMIT": str(upload_limit),
+    settings = {"WRITE": "1" if write else "0", "UPLOAD_LIMIT": str(upload_limit), "THREADS": str(threads),
                 "SESSION_SECRET": os.environ.get(f"{_PREFIX}SESSION_SECRET") or secrets.token_hex(32)}
     if store is not None:
         if not store.strip():

@@ -27,6 +27,7 @@ from regledger.adapters.web import api, determine, pages, security, tools, write
 from regledger.adapters.web.config import WebConfig, from_environment
 from regledger.adapters.web.errors import install_handlers
 from regledger.adapters.web.filters import install_filters
+from regledger.adapters.web.lanes import open_lanes
 from regledger.adapters.wiring import open_stores
 
 __all__ = ["app_from_environment", "create_app", "lifespan", "templates_folder"]
@@ -56,8 +57,10 @@ def _templates() -> Jinja2Templates:
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """While a server runs the application: the ledger's stores opened once, read-only, for every request to share
     (their connection pools are safe across threads; every answer still reads the store afresh), closed at the
-    end. Without a server (a test client outside `with`), each request opens its own (`deps.stores`)."""
+    end. Without a server (a test client outside `with`), each request opens its own (`deps.stores`). The worker
+    answers `config.threads` requests at once (`lanes.open_lanes`)."""
     config: WebConfig = app.state.config
+    open_lanes(app, config.threads)
     with open_stores(config.db, write=False) as shared:
         app.state.shared_stores = shared
         try:

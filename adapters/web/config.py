@@ -19,27 +19,31 @@ ENVIRONMENT_PREFIX: Final = "REGLEDGER_SERVE_"
 @dataclass(frozen=True)
 class WebConfig:
     """What `regledger serve` was asked: the store (None: REGLEDGER_DB or ./regledger.db), write access, the
-    upload limit in bytes, the page size of paged views, and the secret that signs sessions (None: random per
-    process)."""
+    upload limit in bytes, the page size of paged views, the secret that signs sessions (None: random per
+    process), and how many requests a worker answers at once (`threads`: its threads for requests; the others wait
+    their turn)."""
 
     db: str | None = None
     write: bool = False
     upload_limit: int = 5 * 1024 * 1024
     page_size: int = 50
     session_secret: bytes | None = None
+    threads: int = 2
 
     def __post_init__(self) -> None:
         if self.upload_limit < 1:
             raise InputError(f"--upload-limit: {self.upload_limit} is not a positive number of bytes")
         if self.page_size < 1:
             raise InputError(f"page size: {self.page_size} is not a positive number of rows")
+        if self.threads < 1:
+            raise InputError(f"--threads: {self.threads} is not a positive number of threads")
 
 
 def to_environment(config: WebConfig) -> dict[str, str]:
     """The configuration as environment variables for uvicorn's workers (the session secret as hex, so that every
     worker signs with the same one)."""
     found = {"WRITE": "1" if config.write else "0", "UPLOAD_LIMIT": str(config.upload_limit),
-             "PAGE_SIZE": str(config.page_size)}
+             "PAGE_SIZE": str(config.page_size), "THREADS": str(config.threads)}
     if config.db is not None:
         found["DB"] = config.db
     if config.session_secret is not None:
@@ -61,4 +65,5 @@ def from_environment(environ: Mapping[str, str] | None = None) -> WebConfig:
         upload_limit=int(get("UPLOAD_LIMIT") or 5 * 1024 * 1024),
         page_size=int(get("PAGE_SIZE") or 50),
         session_secret=bytes.fromhex(secret) if secret else None,
+        threads=int(get("THREADS") or 2),
     )

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+from collections import deque
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -30,6 +31,7 @@ from regledger.adapters.web.deps import config_of, templates_of, wants_json
 from regledger.adapters.web.errors import error_response
 from regledger.adapters.web.filters import url_with
 from regledger.adapters.web.inputs import AxisParams, parse_after
+from regledger.adapters.web.lanes import aside, aside_iterate
 from regledger.adapters.web.responses import whole_json
 from regledger.adapters.web.verifying import VerifyRun
 from regledger.adapters.web.views import View, answer
@@ -66,18 +68,19 @@ def log_page(request: Request, db: StoresDep, after: Annotated[str | None, Query
 
 
 @router.post("/log/verify")
-def verify_page(request: Request) -> Response:
+async def verify_page(request: Request) -> Response:
     """Run `verify` over the whole chain and show what it found (status 200 either way: the page answers). The
-    page is streamed with a progress line every half second; its JSON twin is the result alone."""
+    page is streamed with a progress line every half second; its JSON twin is the result alone. Either waits on
+    the pass outside the worker's request lanes (`lanes.aside`)."""
     run = VerifyRun(config_of(request).db)
     if wants_json(request):
-        for _ in run.progress():
-            pass
+        await aside(request, lambda: deque(run.progress(), maxlen=0))
         if run.error is not None:
             return error_response(request, 503, run.error)
         return whole_json(run.result)
     template = templates_of(request).env.get_template("web/verify.html")
-    return StreamingResponse(template.generate(request=request, run=run), media_type="text/html; charset=utf-8")
+    return StreamingResponse(aside_iterate(request, template.generate(request=request, run=run)),
+                             media_type="text/html; charset=utf-8")
 
 
 def _runs(db: Stores) -> list[dict[str, Any]]:

@@ -123,7 +123,7 @@ def test_serve_refuses_an_empty_store_setting() -> None:
 
 def test_the_configuration_goes_to_the_workers_through_the_environment() -> None:
     config = WebConfig(db="postgresql://u@h/db?schema=s", write=True, upload_limit=1234, page_size=7,
-                       session_secret=b"\x01\x02secret")
+                       session_secret=b"\x01\x02secret", threads=3)
 
     assert from_environment(to_environment(config)) == config
     assert from_environment({}) == WebConfig()
