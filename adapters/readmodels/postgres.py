@@ -75,18 +75,19 @@ class PostgresModelStore(ViewReader, ViewWriter, PostgresTrackingRecorder, Model
         return self.datastore.transaction(commit=False)
 
     def _connect(self) -> Fetch:
-        """Each statement prepared on a connection straight from the library's pool (opened by its first use, as
-        the library does): its `get_connection` costs as much again as the statement's own Python, and is only
-        needed for the errors it translates, which this translates the same way."""
+        """Each statement prepared (unless it asks to be `planned` for its parameters: `reader.Fetch`) on a
+        connection straight from the library's pool (opened by its first use, as the library does): its
+        `get_connection` costs as much again as the statement's own Python, and is only needed for the errors it
+        translates, which this translates the same way."""
         with self.datastore.get_connection():  # opens the library's pool, where nothing has used it yet
             pool = self.datastore.pool
 
-        def fetch(statement: str, params: tuple[Any, ...], by_name: bool) -> list[Any]:
+        def fetch(statement: str, params: tuple[Any, ...], by_name: bool, planned: bool) -> list[Any]:
             try:
                 connection = pool.getconn()
                 try:
                     with connection.cursor(row_factory=dict_row if by_name else tuple_row) as cursor:
-                        cursor.execute(statement, params, prepare=True)
+                        cursor.execute(statement, params, prepare=not planned)  # unprepared: planned for `params`
                         rows: list[Any] = cursor.fetchall()
                         return rows
                 finally:

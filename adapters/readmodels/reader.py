@@ -47,7 +47,10 @@ from regledger.projections.temporal import Item
 
 __all__ = ["DECODED", "Fetch", "ViewReader"]
 
-Fetch = Callable[[str, tuple[Any, ...], bool], list[Any]]  # (statement, parameters, by name) -> rows
+# (statement, parameters, by name, planned for its parameters) -> rows. PostgreSQL prepares a statement and, after
+# a few runs, may keep one generic plan for every parameter; a statement whose best plan depends on its parameters
+# (a window's subjects: walk a dense window, read a sparse one) asks to be planned for the ones it runs with.
+Fetch = Callable[[str, tuple[Any, ...], bool, bool], list[Any]]
 _CREATING = threading.Lock()  # a reader's per-thread scopes are made once, whichever thread comes first
 DECODED = 1 << 15  # items a reader keeps decoded (it forgets them all when it has this many)
 
@@ -116,6 +119,14 @@ _UNIT_SPANS = ("SELECT kind, item, d_from, d_to FROM {items} WHERE unit IN ({mar
 _WINDOW_PAGE = ("SELECT subject{binary} FROM {items} WHERE {where} AND ((? < {o}d_from AND {o}d_from <= ?) OR "
                 "(? < {o}d_to AND {o}d_to <= ?)){chosen} UNION SELECT subject{binary} FROM {effects} WHERE {where} "
                 "AND ? < {o}effective_on AND {o}effective_on <= ?{chosen} ORDER BY 1 LIMIT ? OFFSET ?")
+# PostgreSQL's planner reads the arms of that UNION whole (a bitmap scan of the window's rows, then a sort: 13 ms for a
+# dense year at 240,000 events). Limited each to its first distinct subjects up to the page's end, in subject order,
+# the arms are walked along the subject indexes where the window is dense (1.3 ms) and still read along the date
+# indexes where it is sparse, as the planner judges; the page's subjects are among the first ones of each arm.
+_WINDOW_PAGE_ARMS = ("(SELECT DISTINCT subject{binary} FROM {items} WHERE {where} AND ((? < d_from AND d_from <= ?) "
+                     "OR (? < d_to AND d_to <= ?)){chosen} ORDER BY 1 LIMIT ?) UNION (SELECT DISTINCT "
+                     "subject{binary} FROM {effects} WHERE {where} AND ? < effective_on AND effective_on <= ?{chosen} "
+                     "ORDER BY 1 LIMIT ?) ORDER BY 1 LIMIT ? OFFSET ?")
 _WINDOW_SUBJECTS = ("SELECT subject FROM {items} WHERE {where} AND ? < d_from AND d_from <= ?{chosen} UNION ALL "
                     "SELECT subject FROM {items} WHERE {where} AND ? < d_to AND d_to <= ?{chosen} UNION ALL "
                     "SELECT subject FROM {effects} WHERE {where} AND ? < effective_on AND effective_on <= ?{chosen}")
@@ -178,11 +189,13 @@ class ViewReader:
         """The rows of one read-only query on the read models, by column name."""
         return self._fetch(self.dialect.sql(template, **fill), tuple(params), by_name=True)
 
-    def _fetch(self, statement: str, params: tuple[Any, ...], *, by_name: bool = False) -> list[Any]:
-        """The rows of one statement, in one round trip; by column name, or (cheaper) by position."""
+    def _fetch(self, statement: str, params: tuple[Any, ...], *, by_name: bool = False,
+               planned: bool = False) -> list[Any]:
+        """The rows of one statement, in one round trip; by column name, or (cheaper) by position; `planned`: for
+        the parameters given (see `Fetch`)."""
         if self._fetcher is None:
             self._fetcher = self._connect()
-        return self._fetcher(statement, params, by_name)
+        return self._fetcher(statement, params, by_name, planned)
 
     def answering(self) -> AbstractContextManager[None]:
         """Within, what `items` learns beside its rows (whether the point holds any row, which units its rows do not
@@ -347,10 +360,15 @@ class ViewReader:
         chosen, more, count = _selection(selection)
         first, last = day(window[0]), day(window[1])
         if self._walked(query, where, (*params, first, last, *more), chosen, count, pages=start // size + 1):
-            ordered = self.dialect.ordered if query.known_at is None else ""
-            rows = self._fetch(self.dialect.sql(_WINDOW_PAGE, count=count, where=where, chosen=chosen, o=ordered),
-                               (*params, first, last, first, last, *more, *params, first, last, *more, size + 1,
-                                start))
+            if self.dialect.ordered:  # SQLite
+                ordered = self.dialect.ordered if query.known_at is None else ""
+                statement = self.dialect.sql(_WINDOW_PAGE, count=count, where=where, chosen=chosen, o=ordered)
+                reach: tuple[int, ...] = ()
+            else:  # PostgreSQL: each arm limited to the page's end
+                statement = self.dialect.sql(_WINDOW_PAGE_ARMS, count=count, where=where, chosen=chosen)
+                reach = (start + size + 1,)
+            rows = self._fetch(statement, (*params, first, last, first, last, *more, *reach, *params, first, last,
+                                           *more, *reach, size + 1, start), planned=True)
             return [tuple(subject) for subject in load_all([text for text, in rows[:size]])], len(rows) > size
         rows = self._fetch(self.dialect.sql(_WINDOW_SUBJECTS, count=count, where=where, chosen=chosen),
                            tuple(p for _ in range(3) for p in (*params, first, last, *more)))

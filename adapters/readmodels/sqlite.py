@@ -71,7 +71,8 @@ class SQLiteModelStore(ViewReader, ViewWriter, SQLiteTrackingRecorder, ModelStor
         """Each statement on a pooled reader connection, in autocommit mode: no transaction around it."""
         pool = self.datastore.pool
 
-        def fetch(statement: str, params: tuple[Any, ...], by_name: bool) -> list[Any]:  # rows by name and position
+        # rows by name and position; `planned` is moot: SQLite plans a statement without its parameters' values
+        def fetch(statement: str, params: tuple[Any, ...], by_name: bool, planned: bool) -> list[Any]:
             connection = pool.get_connection(is_writer=False)
             try:
                 with connection.cursor() as cursor:
