@@ -430,7 +430,7 @@ def main(argv: list[str] | None = None) -> int:
                 store.drop()
     result = {"store": kind, "actions": len(history), "events": events, "seed": arguments.seed,
               "kinds": arguments.kinds, "clients": arguments.clients, "workers": arguments.workers,
-              "threads": arguments.threads or WebConfig().threads,
+              "threads": arguments.threads or WebConfig.threads,
               "requests_per_kind": arguments.requests,
               "seconds_per_kind": arguments.seconds, "timeout": arguments.timeout, "build": built, "figures": figures,
               "versions": versions([kind], arguments.postgres),

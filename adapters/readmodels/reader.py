@@ -111,7 +111,7 @@ _UNIT_SPANS = ("SELECT kind, item, d_from, d_to FROM {items} WHERE unit IN ({mar
 # - walking: the two arms walk the subject indexes of the current rows and actions (items_subjects,
 #   effects_subjects) from the first subject, merged, and stop one past the page's end. The window's columns are
 #   written after `{o}` (`ViewDialect.ordered`) so that SQLite's planner follows those indexes, not the window's;
-#   PostgreSQL's planner chooses for itself. Fast where the window is dense in subjects: a year at 1,000,000 events
+#   PostgreSQL walks `_WINDOW_PAGE_ARMS` instead. Fast where the window is dense in subjects: a year at 1,000,000 events
 #   finds page 1 in 1-2 ms, where the window whole is 10,800 subjects;
 # - whole: every subject of the window, along the window's indexes (UNION ALL; the reader drops the repeats in a
 #   set, faster than SQLite's temporary B-tree), then sorted and cut. Fast where the window is sparse: walking a
@@ -360,9 +360,9 @@ class ViewReader:
         chosen, more, count = _selection(selection)
         first, last = day(window[0]), day(window[1])
         if self._walked(query, where, (*params, first, last, *more), chosen, count, pages=start // size + 1):
-            if self.dialect.ordered:  # SQLite
-                ordered = self.dialect.ordered if query.known_at is None else ""
-                statement = self.dialect.sql(_WINDOW_PAGE, count=count, where=where, chosen=chosen, o=ordered)
+            if self.dialect.ordered:  # SQLite (which walks only known now: `_walked`)
+                statement = self.dialect.sql(_WINDOW_PAGE, count=count, where=where, chosen=chosen,
+                                             o=self.dialect.ordered)
                 reach: tuple[int, ...] = ()
             else:  # PostgreSQL: each arm limited to the page's end
                 statement = self.dialect.sql(_WINDOW_PAGE_ARMS, count=count, where=where, chosen=chosen)

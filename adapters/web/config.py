@@ -62,8 +62,8 @@ def from_environment(environ: Mapping[str, str] | None = None) -> WebConfig:
     return WebConfig(
         db=get("DB"),
         write=get("WRITE") == "1",
-        upload_limit=int(get("UPLOAD_LIMIT") or 5 * 1024 * 1024),
-        page_size=int(get("PAGE_SIZE") or 50),
+        upload_limit=int(get("UPLOAD_LIMIT") or WebConfig.upload_limit),
+        page_size=int(get("PAGE_SIZE") or WebConfig.page_size),
         session_secret=bytes.fromhex(secret) if secret else None,
-        threads=int(get("THREADS") or 2),
+        threads=int(get("THREADS") or WebConfig.threads),
     )

@@ -140,18 +140,18 @@ def page_at(shown: list[Any], total: int, paging: Paging, path: str, query: dict
     `sections` (rows per section, the first's being `total`), a next page while any section has rows beyond this
     one."""
     longest = max([total, *(sections or {}).values()])
-    more = paging.start + paging.size < longest
-    return Page(shown, paging.number, paging.size, total,
+    return page_ahead(total, paging.start + paging.size < longest, paging, path, query, rows=shown, sections=sections)
+
+
+def page_ahead(total: int | None, more: bool, paging: Paging, path: str, query: dict[str, Any], *,
+               rows: list[Any] | None = None, sections: Mapping[str, int] | None = None) -> Page:
+    """The page `paging` (holding `rows`, with `sections`) of rows read as a page that knows whether more follow
+    (`more`), and how many there are in all where it knows it (`total`, else None: a compare page before its last);
+    its links keeping `query`."""
+    return Page(rows or [], paging.number, paging.size, total,
                 url_with(path, query, page=paging.number + 1) if more else None,
                 url_with(path, query, page=paging.number - 1) if paging.number > 1 else None,
                 dict(sections or {}))
-
-
-def page_ahead(total: int | None, more: bool, paging: Paging, path: str, query: dict[str, Any]) -> Page:
-    """The page `paging` of rows read as a page that knows whether more follow (`more`) but not how many there are
-    in all, except on its last page (`total`, else None); its links keeping `query`."""
-    return Page([], paging.number, paging.size, total, url_with(path, query, page=paging.number + 1) if more else None,
-                url_with(path, query, page=paging.number - 1) if paging.number > 1 else None)
 
 
 def answer(request: Request, template: str, twin: Any, context: dict[str, Any], status: int = 200) -> Response:
