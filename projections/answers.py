@@ -29,14 +29,14 @@ from .diff import (
     window_subjects,
 )
 from .errors import NotFoundError
-from .explain import explain
+from .explain import explain, nothing_visible
 from .fold import state_at
 from .history import History, history
 from .items import ListEntry, MeasureView, MeetingView, PositionView, State
 from .model_store import OTHER_KINDS, ModelStore, Selection
 from .parties import PartyMatch, PartyNames, closest, match_parties, normalise
 from .query import Query
-from .select import StatePage, page_state, select_diff, select_state
+from .select import StatePage, counted, page_state, seen, select_diff, select_state
 from .subjects import SubjectKey, group_by_subject, label, resolve_all
 from .sweep import items_along
 from .temporal import Item, items_of
@@ -61,6 +61,8 @@ class Answered(Generic[T]):
 
 def model_state(view: ModelStore, query: Query, selection: Selection = EVERYTHING) -> Answered[State]:
     """`select_state(state_as_of(entries, query), *selection)`, from the read model."""
+    if _hidden(view, query, selection):
+        return Answered(select_state(State(query, notes=explain(view.evidence(), query)), *selection))
     items, remarks = _items(view, query, selection)
     if selection[1] is not None:  # a party's whole position: the measures that apply to it, positions about it
         others, more = _concerning(view, query, selection[1], items)
@@ -78,16 +80,54 @@ def model_state_page(view: ModelStore, query: Query, list_key: str | None, start
                      size: int) -> Answered[StatePage]:
     """`page_state(model_state(view, query, (list_key, None)).value, start, size)`, reading only the page's rows
     of each section: its list entries and (for every list) its measures, meetings and positions, each counted
-    rather than read whole. An answer with none of them (its notes say why), or with units the rows do not answer,
-    is read whole and cut."""
-    if view.uncovered(query):
+    (`counted`: known now and published now) or read one row past the page, rather than read whole. An answer with
+    none of them (its notes say why), or with units the rows do not answer, is read whole and cut."""
+    if view.uncovered(query) or _hidden(view, query, (list_key, None)):
         return _whole_page(view, query, list_key, start, size)
     entries, total = view.listings(query, list_key, start, size)
-    others, counts = view.others_page(query, start, size) if list_key is None else ([], {})  # a list alone: none
-    if not total and not any(counts.values()):
+    others, counts = view.others_page(query, start, size) if list_key is None else ([], _NONE)  # a list alone: none
+    read = {"lists": (entries, total),
+            **{section: ([o for o in others if o[0][0] == kind], None if counts is None else counts.get(kind, 0))
+               for kind, section in _SECTION_OF.items()}}
+    if not entries and not others and _empty(view, query, list_key, start, [n for _, n in read.values()]):
         return _whole_page(view, query, list_key, start, size)
-    totals = {"lists": total, **{section: counts.get(kind, 0) for kind, section in _SECTION_OF.items()}}
-    return Answered(StatePage(_state(query, entries + others), start, size, total, totals))
+    found = {section: _section(len(rows), number, start, size, counted(query))
+             for section, (rows, number) in read.items()}
+    kept = [item for rows, _ in read.values() for item in rows[:size]]
+    totals = {section: number for section, (number, _) in found.items()}
+    return Answered(StatePage(_state(query, kept), start, size, totals["lists"], totals,
+                              any(more for _, more in found.values())))
+
+
+_NONE: dict[str, int] = {}  # the other kinds' numbers on a page of one list: none of each
+
+
+def _hidden(view: ModelStore, query: Query, selection: Selection) -> bool:
+    """Whether a point known at T or published by P shows nothing by the evidence alone (`nothing_visible`: a few
+    index look-ups), and no unit's rows are folded: its answer is empty and needs no rows read. Such a point's rows
+    would be read along indexes that do not bound it (a page's walk, the whole answer's scan: seconds at 1,000,000
+    events for a time before the first recording). A point known now and published now reads what holds its day."""
+    return not counted(query) and not view.uncovered(query, selection) and nothing_visible(view.evidence(), query)
+
+
+def _empty(view: ModelStore, query: Query, list_key: str | None, start: int, numbers: list[int | None]) -> bool:
+    """Whether an answer whose page shows no row holds none: every section counted none; or, a section not counted,
+    the page is the first, or each section's first row is none."""
+    if None not in numbers:
+        return not any(numbers)
+    if start == 0 or view.listings(query, list_key, 0, 1)[0]:
+        return start == 0
+    return list_key is not None or not view.others_page(query, 0, 1)[0]
+
+
+def _section(read: int, number: int | None, start: int, size: int, shown: bool) -> tuple[int | None, bool]:
+    """How many rows a section holds as a page says it (`counted`, `seen`), and whether rows follow the page, from
+    the page's rows read (`read`: one past the page when more follow) and the section's number (None: not counted)."""
+    if number is not None:
+        return (number if shown else seen(number, start, size)), number > start + size
+    if read > size:
+        return None, True
+    return (start + read if read or not start else None), False
 
 
 def model_diff(view: ModelStore, query: Query, window: tuple[date, date],

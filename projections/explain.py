@@ -15,7 +15,7 @@ from regledger.domain.history import Entry
 
 from .query import Query
 
-__all__ = ["EntriesEvidence", "Evidence", "explain", "rfc3339", "why_empty"]
+__all__ = ["EntriesEvidence", "Evidence", "explain", "nothing_visible", "rfc3339", "why_empty"]
 
 
 class Evidence(ABC):
@@ -61,16 +61,9 @@ def why_empty(entries: Sequence[Entry], query: Query) -> tuple[str, ...]:
 
 def explain(evidence: Evidence, query: Query) -> tuple[str, ...]:
     """One sentence on why nothing is in the state for `query`, from `evidence`."""
-    first = evidence.first_recorded()
-    if first is None:
-        return ("the ledger is empty: nothing has been recorded",)
-    if query.known_at is not None and first > query.known_at:
-        return (f"nothing had been recorded by {rfc3339(query.known_at)}: the first action was recorded at "
-                f"{rfc3339(first)}",)
-    first_published = evidence.first_published(query.known_at)
-    if query.published_by is not None and first_published is not None and first_published > query.published_by:
-        return (f"nothing recorded had been published by {query.published_by}: the earliest publication is "
-                f"{first_published}",)
+    hidden = _hidden(evidence, query)
+    if hidden is not None:
+        return (hidden,)
     first_day = evidence.first_day(query)
     if first_day is None:
         tier = query.min_reliability.value if query.min_reliability else "any"
@@ -79,6 +72,29 @@ def explain(evidence: Evidence, query: Query) -> tuple[str, ...]:
     if first_day <= day:
         return (f"the visible actions up to {day} leave nothing in force or pending (ended, or retracted)",)
     return (f"nothing visible had taken effect or been published by {day}: the earliest date is {first_day}",)
+
+
+def nothing_visible(evidence: Evidence, query: Query) -> bool:
+    """True when `evidence` alone shows that nothing is in the state for `query`: nothing has been recorded, or by
+    its T, or published by its P (corrections included: a correction applies only once published itself). The
+    later sentences of `explain` (tier, dates) read the actions as written, which a correction may change: they
+    say why a state found empty is, not that it is."""
+    return _hidden(evidence, query) is not None
+
+
+def _hidden(evidence: Evidence, query: Query) -> str | None:
+    """Why no action is visible under `query` by its T or P, if none is; None when some may be."""
+    first = evidence.first_recorded()
+    if first is None:
+        return "the ledger is empty: nothing has been recorded"
+    if query.known_at is not None and first > query.known_at:
+        return (f"nothing had been recorded by {rfc3339(query.known_at)}: the first action was recorded at "
+                f"{rfc3339(first)}")
+    first_published = evidence.first_published(query.known_at)
+    if query.published_by is not None and first_published is not None and first_published > query.published_by:
+        return (f"nothing recorded had been published by {query.published_by}: the earliest publication is "
+                f"{first_published}")
+    return None
 
 
 def rfc3339(moment: datetime | None) -> str:

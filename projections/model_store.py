@@ -54,16 +54,19 @@ class ModelStore(ABC):
 
     @abstractmethod
     def listings(self, query: Query, list_key: str | None, start: int,
-                 size: int) -> tuple[list[tuple[SubjectKey, Item]], int]:
+                 size: int) -> tuple[list[tuple[SubjectKey, Item]], int | None]:
         """The list entries the rows hold for `query` (on `list_key`, or on every list), `size` of them from the
-        `start`-th in subject order (list, then party), with their subjects; and how many there are in all."""
+        `start`-th in subject order (list, then party), with their subjects; and how many there are in all. A store
+        that does not count them (a point known at T or published by P: `counted`) gives None and one entry more
+        than the page when more follow."""
 
     @abstractmethod
     def others_page(self, query: Query, start: int,
-                    size: int) -> tuple[list[tuple[SubjectKey, Item]], dict[str, int]]:
+                    size: int) -> tuple[list[tuple[SubjectKey, Item]], dict[str, int] | None]:
         """The items the rows hold for `query` that are not list entries, `size` of each kind (`OTHER_KINDS`:
         measures, meetings, positions) from that kind's `start`-th in subject order, with their subjects; and how
-        many there are of each kind in all (by kind)."""
+        many there are of each kind in all (by kind). A store that does not count them (as `listings`) gives None
+        and one item more of a kind than the page when more of it follow."""
 
     @abstractmethod
     def concerning(self, query: Query, about: Collection[str]) -> list[tuple[SubjectKey, Item]]:

@@ -8,7 +8,10 @@ out); and the positions about a party or about one of those measures. Who a part
 its entries kept (their `affiliate_of`), one level up. Meetings are left out. A diff keeps list changes only.
 
 A page of an as-of answer (`page_state`) cuts each section (list entries, measures, meetings, positions) to the same
-rows: page N shows rows [start, start + size) of every section, each in the answer's own order.
+rows: page N shows rows [start, start + size) of every section, each in the answer's own order. A page known now and
+published now says how many rows each section holds; a page published by P or known at T (`counted`) says it only of
+the sections whose last row it shows (or that hold none, on the first page), and whether more rows follow: the read
+models keep the counts of the first kind of point, and would have to count every row holding the second.
 """
 
 from __future__ import annotations
@@ -18,9 +21,10 @@ from dataclasses import dataclass, replace
 
 from .diff import Diff, listings_only
 from .items import ListEntry, MeasureView, PositionView, State
+from .query import Query
 
-__all__ = ["POSITION_STATUSES", "SECTIONS", "StatePage", "affiliations", "applies", "page_state", "select_diff",
-           "select_state"]
+__all__ = ["POSITION_STATUSES", "SECTIONS", "StatePage", "affiliations", "applies", "counted", "page_state", "seen",
+           "select_diff", "select_state"]
 
 POSITION_STATUSES = ("in_force", "pending", "announced", "draft", "proposed")  # a measure a party's position shows
 SECTIONS = ("lists", "measures", "meetings", "positions")  # an as-of answer's sections, each paged alike
@@ -30,27 +34,50 @@ SECTIONS = ("lists", "measures", "meetings", "positions")  # an as-of answer's s
 class StatePage:
     """A page of an as-of answer: the answer with only the page's rows of each section (`SECTIONS`: its list entries,
     measures, meetings and positions, `size` of each from the `start`-th), how many list entries the whole answer
-    lists (`total`), and how many rows each section of the whole answer holds (`totals`, by section name)."""
+    lists (`total`), how many rows each section of the whole answer holds (`totals`, by section name), and whether
+    any section has rows beyond the page (`more`). A page that is not `counted` gives a section's number as None
+    unless it shows the section's last row (`seen`); `total` is the list entries' number."""
 
     state: State
     start: int
     size: int
-    total: int
-    totals: Mapping[str, int]
+    total: int | None
+    totals: Mapping[str, int | None]
+    more: bool
 
     def __post_init__(self) -> None:
         if set(self.totals) != set(SECTIONS) or self.totals["lists"] != self.total:
             msg = f"StatePage.totals: give {', '.join(SECTIONS)}, with lists equal to total ({self.total})"
             raise ValueError(msg)
+        known = [n for n in self.totals.values() if n is not None]
+        if len(known) == len(SECTIONS) and self.more != (max(known) > self.start + self.size):
+            msg = f"StatePage.more: {self.more}, where the longest section holds {max(known)} rows"
+            raise ValueError(msg)
 
     @property
-    def longest(self) -> int:
-        """How many rows the longest section holds: a page exists while any section has rows on it."""
-        return max(self.totals.values())
+    def longest(self) -> int | None:
+        """How many rows the longest section holds (a page exists while any section has rows on it); None when a
+        section's number is not known."""
+        known = [n for n in self.totals.values() if n is not None]
+        return max(known) if len(known) == len(SECTIONS) else None
+
+
+def counted(query: Query) -> bool:
+    """Whether a page of the answer to `query` says how many rows each section holds: when its point is known now
+    and published now. A point known at T or published by P is not counted (`seen`)."""
+    return query.known_at is None and query.published_by is None
+
+
+def seen(total: int, start: int, size: int) -> int | None:
+    """How many rows a section of `total` rows holds, as a page [start, start + size) that is not `counted` says it:
+    where the page shows the section's last row, or the section is empty and the page is the first; else None (the
+    page shows a full page of the section with more after it, or none of it past the first page)."""
+    return total if start < total <= start + size or (total == 0 and start == 0) else None
 
 
 def page_state(state: State, start: int, size: int) -> StatePage:
-    """The page of `state` holding each section's rows from the `start`-th, `size` of them, in the answer's order."""
+    """The page of `state` holding each section's rows from the `start`-th, `size` of them, in the answer's order;
+    how many rows each section holds, as far as the page says it (`counted`, `seen`)."""
     rows = [(key, entry) for key, entries in state.lists.items() for entry in entries]
     lists: dict[str, list[ListEntry]] = {}
     for key, entry in rows[start:start + size]:
@@ -58,9 +85,13 @@ def page_state(state: State, start: int, size: int) -> StatePage:
     cut = slice(start, start + size)
     page = replace(state, lists={k: tuple(v) for k, v in lists.items()}, measures=state.measures[cut],
                    meetings=state.meetings[cut], positions=state.positions[cut])
-    totals = {"lists": len(rows), "measures": len(state.measures), "meetings": len(state.meetings),
-              "positions": len(state.positions)}
-    return StatePage(page, start, size, len(rows), totals)
+    whole = {"lists": len(rows), "measures": len(state.measures), "meetings": len(state.meetings),
+             "positions": len(state.positions)}
+    more = max(whole.values()) > start + size
+    if counted(state.query):
+        return StatePage(page, start, size, len(rows), whole, more)
+    totals = {name: seen(n, start, size) for name, n in whole.items()}
+    return StatePage(page, start, size, totals["lists"], totals, more)
 
 
 def select_state(state: State, list_key: str | None, parties: Collection[str] | None) -> State:

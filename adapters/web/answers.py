@@ -52,14 +52,15 @@ def as_of_answer(stores: Stores, day: date, axes: Axes, selection: Selection) ->
 
 
 def as_of_page(stores: Stores, day: date, axes: Axes, selection: Selection,
-               paging: Paging) -> tuple[dict[str, Any], dict[str, int]]:
+               paging: Paging) -> tuple[dict[str, Any], dict[str, int | None], bool]:
     """`regledger as-of D … --format json` with each section (`lists`, `measures`, `meetings`, `positions`) cut to
-    the page `paging`, read as a page (`queries.as_of_page`); and how many rows each section of the whole answer
-    holds (`lists`: its list entries)."""
+    the page `paging`, read as a page (`queries.as_of_page`); how many rows each section of the whole answer holds
+    (`lists`: its list entries; None where the page does not say it: `StatePage`); and whether more follow."""
     with in_our_words():
         selected = queries.as_of_page(stores, axes.on(day), selection, paging.start, paging.size)
     page = selected.answer
-    return state_json(page.state, selected.list_key, selected.party, selected.matches), dict(page.totals)
+    return (state_json(page.state, selected.list_key, selected.party, selected.matches), dict(page.totals),
+            page.more)
 
 
 def diff_answer(stores: Stores, window: Window, axes: Axes, selection: Selection) -> dict[str, Any]:

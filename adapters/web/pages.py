@@ -33,7 +33,7 @@ from regledger.adapters.web.api import AxesDep, ListParam, PartyParam, StoresDep
 from regledger.adapters.web.deps import config_of, wants_json
 from regledger.adapters.web.filters import path_part, url_with
 from regledger.adapters.web.inputs import AxisParams, Paging, parse_day, parse_page, selection, window
-from regledger.adapters.web.views import View, answer, page_ahead, page_at, page_of, today
+from regledger.adapters.web.views import View, answer, page_ahead, page_of, today
 
 __all__ = ["PageParam", "SearchParam", "router"]
 
@@ -90,12 +90,15 @@ def as_of_page(request: Request, day: str, *, axes: AxesDep, db: StoresDep, list
     view = View(axes, on, {k: v for k, v in (("list", list_key), ("party", party)) if v})
     path, query = f"/as-of/{on}", {**view.query, **({"q": q} if q else {})}
     if q:
-        whole, rows, totals = _searched(answers.as_of_answer(db, on, axes.parsed(), selection(list_key, party)), q,
-                                        paging)
+        whole, rows, counted = _searched(answers.as_of_answer(db, on, axes.parsed(), selection(list_key, party)), q,
+                                         paging)
+        totals: dict[str, int | None] = dict(counted)
+        more = paging.start + paging.size < max(counted.values())
     else:
-        whole, totals = answers.as_of_page(db, on, axes.parsed(), selection(list_key, party), paging)
+        whole, totals, more = answers.as_of_page(db, on, axes.parsed(), selection(list_key, party), paging)
         rows = [(key, entry) for key, entries in whole["lists"].items() for entry in entries]
-    shown = page_at(rows, totals["lists"], paging, path, query, sections=totals)
+    held = {"lists": len(rows), **{name: len(whole[name]) for name in _OTHER_SECTIONS}}
+    shown = page_ahead(totals["lists"], more, paging, path, query, rows=rows, sections=totals, held=held)
     lists: dict[str, list[dict[str, Any]]] = {}
     for key, entry in shown.rows:
         lists.setdefault(key, []).append(entry)

@@ -81,9 +81,10 @@ class View:
 class Page:
     """One page of rows: the rows, where they start, how many there are in all, and the links around it. A page of
     several sections cut alike (an as-of answer's) also counts each section's rows (`sections`; `total` is then the
-    first section's); it exists while any section has rows on it. A page read without counting every row (a compare
-    page's, `page_ahead`) knows `total` only on its last page; before it, `total` and `pages` are None and `next`
-    says that more follow."""
+    first section's) and holds some of each (`held`); it exists while any section has rows on it. A page read
+    without counting every row (a compare page's, `page_ahead`; an as-of page published by P or known at T) knows a
+    number only on the page that shows its last row; elsewhere that number, and `pages`, are None, and `next` says
+    whether more follow."""
 
     rows: list[Any]
     number: int
@@ -91,20 +92,24 @@ class Page:
     total: int | None
     next: str | None
     previous: str | None
-    sections: Mapping[str, int] = field(default_factory=dict)
+    sections: Mapping[str, int | None] = field(default_factory=dict)
+    held: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def pages(self) -> int | None:
-        """How many pages the rows fill (at least one); None when `total` is not known."""
-        if self.total is None:
-            return None
-        return max(1, -(-max([self.total, *self.sections.values()]) // self.size))
+        """How many pages the rows fill (at least one); where `total` or a section's number is not known, this
+        page's number on the last page (it shows rows, and none follow), else None."""
+        numbers = [self.total, *self.sections.values()]
+        if any(n is None for n in numbers):
+            return self.number if self.next is None and any(self.held.values()) else None
+        return max(1, -(-max(n for n in numbers if n is not None) // self.size))
 
     @property
-    def shown(self) -> dict[str, dict[str, int]]:
+    def shown(self) -> dict[str, dict[str, int | None]]:
         """Per section, the rows this page shows: `first` and `last` (from 1; both 0 when it shows none of them)
-        of `total`."""
-        return {name: self._showing(total) for name, total in self.sections.items()}
+        of `total` (None when not known)."""
+        return {name: self._showing(total) if total is not None else self._held(self.held.get(name, 0))
+                for name, total in self.sections.items()}
 
     @property
     def place(self) -> dict[str, int | None]:
@@ -112,18 +117,20 @@ class Page:
         not known: then the page is full, or past the last)."""
         if self.total is not None:
             return dict(self._showing(self.total))
-        start = (self.number - 1) * self.size
-        full = self.next is not None
-        return {"first": start + 1 if full else 0, "last": start + self.size if full else 0, "total": None}
+        return self._held(self.size if self.next is not None else 0)
 
-    def _showing(self, total: int) -> dict[str, int]:
+    def _showing(self, total: int) -> dict[str, int | None]:
         start = (self.number - 1) * self.size
         return {"first": start + 1 if start < total else 0, "last": min(start + self.size, total), "total": total}
+
+    def _held(self, held: int) -> dict[str, int | None]:
+        start = (self.number - 1) * self.size
+        return {"first": start + 1 if held else 0, "last": start + held if held else 0, "total": None}
 
     def json(self) -> dict[str, Any]:
         """The page's place, as the JSON twin gives it (`next`: the link to the next page, or null; `total` and
         `pages`: null where the page does not know them; `sections`: how many rows each section holds, when it has
-        sections)."""
+        sections, null where the page does not know it)."""
         place = {"number": self.number, "size": self.size, "total": self.total, "pages": self.pages,
                  "next": self.next, "previous": self.previous}
         return {**place, "sections": dict(self.sections)} if self.sections else place
@@ -144,14 +151,15 @@ def page_at(shown: list[Any], total: int, paging: Paging, path: str, query: dict
 
 
 def page_ahead(total: int | None, more: bool, paging: Paging, path: str, query: dict[str, Any], *,
-               rows: list[Any] | None = None, sections: Mapping[str, int] | None = None) -> Page:
-    """The page `paging` (holding `rows`, with `sections`) of rows read as a page that knows whether more follow
-    (`more`), and how many there are in all where it knows it (`total`, else None: a compare page before its last);
-    its links keeping `query`."""
+               rows: list[Any] | None = None, sections: Mapping[str, int | None] | None = None,
+               held: Mapping[str, int] | None = None) -> Page:
+    """The page `paging` (holding `rows`, with `sections`, and `held`: how many rows of each section it shows) of
+    rows read as a page that knows whether more follow (`more`), and how many there are in all where it knows it
+    (`total`, else None: a compare page before its last); its links keeping `query`."""
     return Page(rows or [], paging.number, paging.size, total,
                 url_with(path, query, page=paging.number + 1) if more else None,
                 url_with(path, query, page=paging.number - 1) if paging.number > 1 else None,
-                dict(sections or {}))
+                dict(sections or {}), dict(held or {}))
 
 
 def answer(request: Request, template: str, twin: Any, context: dict[str, Any], status: int = 200) -> Response:

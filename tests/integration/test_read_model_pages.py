@@ -8,7 +8,7 @@ prefixes of each other included. A party's whole position reads only the measure
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -206,3 +206,60 @@ def test_each_section_of_a_page_is_the_folds_sliced(prefixed: str, start: int, s
                                              _sections(whole).items()}
             assert page.totals == {"lists": 2, **{name: len(rows) for name, rows in _sections(whole).items()}}
             assert page.total == 2
+
+
+@pytest.mark.parametrize(("start", "size"), [(0, 1), (0, 2), (1, 1), (2, 4), (4, 2), (5, 2), (6, 10), (20, 4),
+                                             (23, 1), (24, 4), (0, 100)])
+def test_a_page_published_by_p_or_known_at_t_reads_one_row_past_it_and_counts_none(
+        prefixed: str, start: int, size: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Such a page is the fold's page (each section's number only where the page shows its last row, `seen`;
+    whether more rows follow), read without a statement that counts rows: the read models keep no count for it."""
+    with open_stores(prefixed, write=False) as stores:
+        fold = FoldSource(stored_entries(stores.ledger))
+        known = max(s.recorded_at for s in stores.ledger.stored_actions())
+        read: list[str] = []
+        fetch = stores.views._fetch
+        monkeypatch.setattr(stores.views, "_fetch", lambda statement, *a, **k: read.append(statement) or fetch(
+            statement, *a, **k))
+        for day in ("2019-05-17", "2019-06-01"):
+            for query in (Query(date.fromisoformat(day), published_by=date(2019, 6, 1)),
+                          Query(date.fromisoformat(day), known_at=known)):
+                whole = queries.as_of(stores, query, Selection()).answer
+                numbers = {"lists": 2, **{name: len(rows) for name, rows in _sections(whole).items()}}
+                read.clear()
+
+                page = queries.as_of_page(stores, query, Selection(), start, size).answer
+
+                counting = [s for s in read if ("view_items" in s or "view_counts" in s) and "COUNT(" in s.upper()
+                            or "view_counts" in s]
+                assert read and not counting, counting
+                assert page == page_state(whole, start, size) == fold.state_page(query, None, start, size), (day, start)
+                assert _sections(page.state) == {name: rows[start:start + size] for name, rows in
+                                                 _sections(whole).items()}
+                assert dict(page.totals) == {name: n if start < n <= start + size or (n == 0 and start == 0) else None
+                                             for name, n in numbers.items()}
+                assert page.more == (start + size < max(numbers.values()))
+
+
+def test_a_point_before_anything_was_recorded_or_published_reads_no_row(prefixed: str,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Known at a time before the first recording, or published by a day before the first publication, the answer
+    and its page are the fold's (empty, saying why), told by the evidence alone: no statement reads `items`."""
+    with open_stores(prefixed, write=False) as stores:
+        fold = FoldSource(stored_entries(stores.ledger))
+        first = min(s.recorded_at for s in stores.ledger.stored_actions())
+        read: list[str] = []
+        fetch = stores.views._fetch
+        monkeypatch.setattr(stores.views, "_fetch", lambda statement, *a, **k: read.append(statement) or fetch(
+            statement, *a, **k))
+        for query in (Query(date(2019, 6, 1), known_at=first - timedelta(microseconds=1)),
+                      Query(date(2019, 6, 1), published_by=date(2019, 5, 15))):
+            read.clear()
+
+            whole = queries.as_of(stores, query, Selection()).answer
+            page = queries.as_of_page(stores, query, Selection(), 0, 4).answer
+
+            assert whole == fold.state(query, (None, None))
+            assert whole.is_empty and whole.notes
+            assert page == fold.state_page(query, None, 0, 4)
+            assert not [s for s in read if "view_items" in s], read

@@ -106,10 +106,15 @@ def test_the_as_of_twin_is_the_command_lines_json_cut_to_the_page(bundled: str, 
     first = small.get(f"/as-of/2020-09-01?published_by=2020-08-31{suffix}", headers=headers).json()
     second = small.get(first["page"]["next"] + suffix, headers=headers).json()
 
-    assert first["page"]["total"] == len(rows) > 20
-    assert first["page"]["sections"] == {"lists": len(rows), **{name: len(whole[name]) for name in SECTIONS}}
+    assert len(rows) > 20
     assert 10 < len(whole["measures"]) < 20
     assert 0 < len(whole["positions"]) < 10
+    assert first["page"]["total"] is None  # published by P: not counted, each section's number on its last page
+    assert first["page"]["sections"] == {"lists": None, "measures": None, "meetings": len(whole["meetings"]),
+                                         "positions": len(whole["positions"])}
+    assert second["page"]["sections"] == {"lists": None, "measures": len(whole["measures"]), "meetings": None,
+                                          "positions": None}
+    assert first["page"]["pages"] is second["page"]["pages"] is None
     assert first["page"]["next"] == "/as-of/2020-09-01?published_by=2020-08-31&page=2"
     assert [(k, e) for k, es in first["lists"].items() for e in es] == rows[:10]
     assert [(k, e) for k, es in second["lists"].items() for e in es] == rows[10:20]
@@ -118,6 +123,49 @@ def test_the_as_of_twin_is_the_command_lines_json_cut_to_the_page(bundled: str, 
         assert second[name] == whole[name][10:20], name
     assert {k: v for k, v in first.items() if k not in {"lists", "page", *SECTIONS}} == {
         k: v for k, v in whole.items() if k not in {"lists", *SECTIONS}}
+
+
+def test_a_page_known_now_and_published_now_counts_every_section(bundled: str) -> None:
+    small = client_of(bundled, page_size=10)
+    whole = cli_json(bundled, "as-of", "2020-09-01", "--format", "json")
+
+    first = small.get("/as-of/2020-09-01?format=json").json()
+
+    total = sum(len(entries) for entries in whole["lists"].values())
+    assert first["page"]["total"] == total > 20
+    assert first["page"]["sections"] == {"lists": total, **{name: len(whole[name]) for name in SECTIONS}}
+    assert first["page"]["pages"] == -(-total // 10)
+
+
+@pytest.mark.parametrize("axes", [{"published_by": "2020-08-31"}, {"known_at": "2100-01-01T00:00:00Z"}])
+def test_a_page_not_counted_says_each_sections_number_on_the_page_of_its_last_row(bundled: str,
+                                                                                   axes: dict[str, str]) -> None:
+    """Published by P or known at T, the pages follow `next` to the last; each page says the number of the sections
+    whose last row it shows, and the last page says them all that it shows; the HTML says "more on the next page"."""
+    small = client_of(bundled, page_size=10)
+    flags = [f"--{name.replace('_', '-')}={value}" for name, value in axes.items()]
+    whole = cli_json(bundled, "as-of", "2020-09-01", *flags, "--format", "json")
+    rows = [(key, e) for key, entries in whole["lists"].items() for e in entries]
+    pages, link = [], f"/as-of/2020-09-01?{'&'.join(f'{k}={v}' for k, v in axes.items())}"
+    while link and len(pages) < 50:
+        pages.append(small.get(f"{link}&format=json").json())
+        link = pages[-1]["page"]["next"]
+
+    html = small.get("/as-of/2020-09-01", params=axes).text
+
+    assert len(pages) == -(-len(rows) // 10)
+    assert [(k, e) for page in pages for k, es in page["lists"].items() for e in es] == rows
+    assert [m for page in pages for m in page["measures"]] == whole["measures"]
+    assert pages[-1]["page"]["total"] == len(rows)
+    assert pages[-1]["page"]["pages"] == len(pages)
+    assert all(page["page"]["total"] is None and page["page"]["pages"] is None for page in pages[:-1])
+    said = {name: [n for n, page in enumerate(pages) if page["page"]["sections"][name] is not None]
+            for name in ("lists", *SECTIONS)}
+    numbers = {"lists": len(rows), **{name: len(whole[name]) for name in SECTIONS}}
+    assert said == {name: [max(0, -(-n // 10) - 1)] for name, n in numbers.items()}
+    assert "Showing 1–10 (more on the next page)." in html
+    assert f"Showing 1–{len(whole['positions'])} of {len(whole['positions'])}." in html
+    assert "Page 1 (10 rows of each section a page)" in html
 
 
 def test_the_pages_go_on_while_any_section_has_rows(bundled: str) -> None:
@@ -146,7 +194,8 @@ def test_the_pages_go_on_while_any_section_has_rows(bundled: str) -> None:
     one = small.get("/as-of/2020-09-01", params={"published_by": "2020-08-31", "list": key, "format": "json"}).json()
     assert one["measures"] == []
     assert one["page"]["sections"]["measures"] == 0
-    assert one["page"]["pages"] == -(-len(entries) // 4)
+    assert one["page"]["pages"] is None  # published by P, more than a page of entries: not counted
+    assert one["page"]["next"] is not None
 
 
 def test_a_search_pages_its_entries_and_every_other_section(bundled: str) -> None:
