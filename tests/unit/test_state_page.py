@@ -91,7 +91,7 @@ def test_a_page_not_counted_says_a_sections_number_only_where_it_shows_its_last_
     (4, 2, {"lists": 5, "measures": None, "meetings": None, "positions": None}, False),
     (6, 2, {"lists": None, "measures": None, "meetings": None, "positions": None}, False),
     (0, 10, {"lists": 5, "measures": 4, "meetings": 0, "positions": 3}, False)])
-def test_a_page_published_by_p_or_known_at_t_is_not_counted(book: Book, axes: dict[str, Any], start: int,
+def test_a_page_published_by_p_or_known_at_t_is_not_counted(book: Book, axes: dict[str, Any], *, start: int,
                                                              size: int, totals: dict[str, int | None],
                                                              more: bool) -> None:
     whole = book.state("2019-06-01")
