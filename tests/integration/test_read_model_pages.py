@@ -208,6 +208,19 @@ def test_each_section_of_a_page_is_the_folds_sliced(prefixed: str, start: int, s
             assert page.total == 2
 
 
+def _statements(stores: Any, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The statements the read models run from now on (a list the caller may clear)."""
+    read: list[str] = []
+    fetch = stores.views._fetch
+
+    def spied(statement: str, *args: Any, **named: Any) -> Any:
+        read.append(statement)
+        return fetch(statement, *args, **named)
+
+    monkeypatch.setattr(stores.views, "_fetch", spied)
+    return read
+
+
 @pytest.mark.parametrize(("start", "size"), [(0, 1), (0, 2), (1, 1), (2, 4), (4, 2), (5, 2), (6, 10), (20, 4),
                                              (23, 1), (24, 4), (0, 100)])
 def test_a_page_published_by_p_or_known_at_t_reads_one_row_past_it_and_counts_none(
@@ -217,10 +230,7 @@ def test_a_page_published_by_p_or_known_at_t_reads_one_row_past_it_and_counts_no
     with open_stores(prefixed, write=False) as stores:
         fold = FoldSource(stored_entries(stores.ledger))
         known = max(s.recorded_at for s in stores.ledger.stored_actions())
-        read: list[str] = []
-        fetch = stores.views._fetch
-        monkeypatch.setattr(stores.views, "_fetch", lambda statement, *a, **k: read.append(statement) or fetch(
-            statement, *a, **k))
+        read = _statements(stores, monkeypatch)
         for day in ("2019-05-17", "2019-06-01"):
             for query in (Query(date.fromisoformat(day), published_by=date(2019, 6, 1)),
                           Query(date.fromisoformat(day), known_at=known)):
@@ -248,10 +258,7 @@ def test_a_point_before_anything_was_recorded_or_published_reads_no_row(prefixed
     with open_stores(prefixed, write=False) as stores:
         fold = FoldSource(stored_entries(stores.ledger))
         first = min(s.recorded_at for s in stores.ledger.stored_actions())
-        read: list[str] = []
-        fetch = stores.views._fetch
-        monkeypatch.setattr(stores.views, "_fetch", lambda statement, *a, **k: read.append(statement) or fetch(
-            statement, *a, **k))
+        read = _statements(stores, monkeypatch)
         for query in (Query(date(2019, 6, 1), known_at=first - timedelta(microseconds=1)),
                       Query(date(2019, 6, 1), published_by=date(2019, 5, 15))):
             read.clear()
