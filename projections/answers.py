@@ -29,7 +29,7 @@ from .diff import (
     window_subjects,
 )
 from .errors import NotFoundError
-from .explain import explain, nothing_visible
+from .explain import explain, why_nothing_visible
 from .fold import state_at
 from .history import History, history
 from .items import ListEntry, MeasureView, MeetingView, PositionView, State
@@ -61,8 +61,9 @@ class Answered(Generic[T]):
 
 def model_state(view: ModelStore, query: Query, selection: Selection = EVERYTHING) -> Answered[State]:
     """`select_state(state_as_of(entries, query), *selection)`, from the read model."""
-    if _hidden(view, query, selection):
-        return Answered(select_state(State(query, notes=explain(view.evidence(), query)), *selection))
+    hidden = _hidden(view, query, selection)
+    if hidden is not None:
+        return Answered(_told_empty(query, hidden, selection))
     items, remarks = _items(view, query, selection)
     if selection[1] is not None:  # a party's whole position: the measures that apply to it, positions about it
         others, more = _concerning(view, query, selection[1], items)
@@ -82,10 +83,13 @@ def model_state_page(view: ModelStore, query: Query, list_key: str | None, start
     of each section: its list entries and (for every list) its measures, meetings and positions, each counted
     (`counted`: known now and published now) or read one row past the page, rather than read whole. An answer with
     none of them (its notes say why), or with units the rows do not answer, is read whole and cut."""
-    if view.uncovered(query) or _hidden(view, query, (list_key, None)):
+    if view.uncovered(query):
         return _whole_page(view, query, list_key, start, size)
+    hidden = _hidden(view, query, (list_key, None))
+    if hidden is not None:
+        return Answered(page_state(_told_empty(query, hidden, (list_key, None)), start, size))
     entries, total = view.listings(query, list_key, start, size)
-    others, counts = view.others_page(query, start, size) if list_key is None else ([], _NONE)  # a list alone: none
+    others, counts = view.others_page(query, start, size) if list_key is None else ([], {})  # a list alone: none
     read = {"lists": (entries, total),
             **{section: ([o for o in others if o[0][0] == kind], None if counts is None else counts.get(kind, 0))
                for kind, section in _SECTION_OF.items()}}
@@ -99,15 +103,21 @@ def model_state_page(view: ModelStore, query: Query, list_key: str | None, start
                               any(more for _, more in found.values())))
 
 
-_NONE: dict[str, int] = {}  # the other kinds' numbers on a page of one list: none of each
+def _hidden(view: ModelStore, query: Query, selection: Selection) -> str | None:
+    """Why a point known at T or published by P shows nothing by the evidence alone (`why_nothing_visible`: a few
+    index look-ups), no unit's rows being folded; None when it may show something. Its answer is then empty and
+    needs no row read: the point's rows would be read along indexes that do not bound it (a page's walk, the whole
+    answer's scan: seconds at 1,000,000 events for a time before the first recording). A point known now and
+    published now reads what holds its day."""
+    if counted(query):
+        return None
+    hidden = why_nothing_visible(view.evidence(), query)
+    return hidden if hidden is not None and not view.uncovered(query, selection) else None
 
 
-def _hidden(view: ModelStore, query: Query, selection: Selection) -> bool:
-    """Whether a point known at T or published by P shows nothing by the evidence alone (`nothing_visible`: a few
-    index look-ups), and no unit's rows are folded: its answer is empty and needs no rows read. Such a point's rows
-    would be read along indexes that do not bound it (a page's walk, the whole answer's scan: seconds at 1,000,000
-    events for a time before the first recording). A point known now and published now reads what holds its day."""
-    return not counted(query) and not view.uncovered(query, selection) and nothing_visible(view.evidence(), query)
+def _told_empty(query: Query, hidden: str, selection: Selection) -> State:
+    """The empty answer to `query` that the evidence told (`hidden`: why), narrowed to `selection`."""
+    return select_state(State(query, notes=(hidden,)), *selection)
 
 
 def _empty(view: ModelStore, query: Query, list_key: str | None, start: int, numbers: list[int | None]) -> bool:
@@ -115,8 +125,10 @@ def _empty(view: ModelStore, query: Query, list_key: str | None, start: int, num
     the page is the first, or each section's first row is none."""
     if None not in numbers:
         return not any(numbers)
-    if start == 0 or view.listings(query, list_key, 0, 1)[0]:
-        return start == 0
+    if start == 0:
+        return True
+    if view.listings(query, list_key, 0, 1)[0]:
+        return False
     return list_key is not None or not view.others_page(query, 0, 1)[0]
 
 

@@ -15,7 +15,7 @@ from regledger.domain.history import Entry
 
 from .query import Query
 
-__all__ = ["EntriesEvidence", "Evidence", "explain", "nothing_visible", "rfc3339", "why_empty"]
+__all__ = ["EntriesEvidence", "Evidence", "explain", "rfc3339", "why_empty", "why_nothing_visible"]
 
 
 class Evidence(ABC):
@@ -61,7 +61,7 @@ def why_empty(entries: Sequence[Entry], query: Query) -> tuple[str, ...]:
 
 def explain(evidence: Evidence, query: Query) -> tuple[str, ...]:
     """One sentence on why nothing is in the state for `query`, from `evidence`."""
-    hidden = _hidden(evidence, query)
+    hidden = why_nothing_visible(evidence, query)
     if hidden is not None:
         return (hidden,)
     first_day = evidence.first_day(query)
@@ -74,16 +74,11 @@ def explain(evidence: Evidence, query: Query) -> tuple[str, ...]:
     return (f"nothing visible had taken effect or been published by {day}: the earliest date is {first_day}",)
 
 
-def nothing_visible(evidence: Evidence, query: Query) -> bool:
-    """True when `evidence` alone shows that nothing is in the state for `query`: nothing has been recorded, or by
-    its T, or published by its P (corrections included: a correction applies only once published itself). The
-    later sentences of `explain` (tier, dates) read the actions as written, which a correction may change: they
-    say why a state found empty is, not that it is."""
-    return _hidden(evidence, query) is not None
-
-
-def _hidden(evidence: Evidence, query: Query) -> str | None:
-    """Why no action is visible under `query` by its T or P, if none is; None when some may be."""
+def why_nothing_visible(evidence: Evidence, query: Query) -> str | None:
+    """`explain`'s sentence when `evidence` alone shows that nothing is in the state for `query`: nothing has been
+    recorded, or by its T, or published by its P (corrections included: a correction applies only once published
+    itself); None when something may be. The later sentences of `explain` (tier, dates) read the actions as
+    written, which a correction may change: they say why a state found empty is, not that it is."""
     first = evidence.first_recorded()
     if first is None:
         return "the ledger is empty: nothing has been recorded"

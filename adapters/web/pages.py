@@ -33,7 +33,7 @@ from regledger.adapters.web.api import AxesDep, ListParam, PartyParam, StoresDep
 from regledger.adapters.web.deps import config_of, wants_json
 from regledger.adapters.web.filters import path_part, url_with
 from regledger.adapters.web.inputs import AxisParams, Paging, parse_day, parse_page, selection, window
-from regledger.adapters.web.views import View, answer, page_ahead, page_of, today
+from regledger.adapters.web.views import View, answer, page_ahead, page_at, page_of, today
 
 __all__ = ["PageParam", "SearchParam", "router"]
 
@@ -79,6 +79,11 @@ def _searched(whole: dict[str, Any], text: str,
     return {**whole, **{name: whole[name][cut] for name in _OTHER_SECTIONS}}, rows[cut], totals
 
 
+def _held(cut: dict[str, Any], rows: list[tuple[str, Any]]) -> dict[str, int]:
+    """How many rows of each section a page shows: its list entries `rows`, and the other sections of `cut`."""
+    return {"lists": len(rows), **{name: len(cut[name]) for name in _OTHER_SECTIONS}}
+
+
 @router.get("/as-of/{day}")
 def as_of_page(request: Request, day: str, *, axes: AxesDep, db: StoresDep, list_key: ListParam = None,
                party: PartyParam = None, q: SearchParam = None, page: PageParam = None) -> Response:
@@ -90,15 +95,14 @@ def as_of_page(request: Request, day: str, *, axes: AxesDep, db: StoresDep, list
     view = View(axes, on, {k: v for k, v in (("list", list_key), ("party", party)) if v})
     path, query = f"/as-of/{on}", {**view.query, **({"q": q} if q else {})}
     if q:
-        whole, rows, counted = _searched(answers.as_of_answer(db, on, axes.parsed(), selection(list_key, party)), q,
-                                         paging)
-        totals: dict[str, int | None] = dict(counted)
-        more = paging.start + paging.size < max(counted.values())
+        whole, rows, totals = _searched(answers.as_of_answer(db, on, axes.parsed(), selection(list_key, party)), q,
+                                        paging)
+        shown = page_at(rows, totals["lists"], paging, path, query, sections=totals, held=_held(whole, rows))
     else:
-        whole, totals, more = answers.as_of_page(db, on, axes.parsed(), selection(list_key, party), paging)
+        whole, numbers, more = answers.as_of_page(db, on, axes.parsed(), selection(list_key, party), paging)
         rows = [(key, entry) for key, entries in whole["lists"].items() for entry in entries]
-    held = {"lists": len(rows), **{name: len(whole[name]) for name in _OTHER_SECTIONS}}
-    shown = page_ahead(totals["lists"], more, paging, path, query, rows=rows, sections=totals, held=held)
+        shown = page_ahead(numbers["lists"], more, paging, path, query, rows=rows, sections=numbers,
+                           held=_held(whole, rows))
     lists: dict[str, list[dict[str, Any]]] = {}
     for key, entry in shown.rows:
         lists.setdefault(key, []).append(entry)

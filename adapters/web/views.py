@@ -142,12 +142,13 @@ def page_of(rows: Sequence[T], paging: Paging, path: str, query: dict[str, Any])
 
 
 def page_at(shown: list[Any], total: int, paging: Paging, path: str, query: dict[str, Any], *,
-            sections: Mapping[str, int] | None = None) -> Page:
+            sections: Mapping[str, int] | None = None, held: Mapping[str, int] | None = None) -> Page:
     """The page `paging` holding `shown`, of `total` rows in all (read as a page), its links keeping `query`; with
-    `sections` (rows per section, the first's being `total`), a next page while any section has rows beyond this
-    one."""
+    `sections` (rows per section, the first's being `total`; `held`: how many of each the page shows), a next page
+    while any section has rows beyond this one."""
     longest = max([total, *(sections or {}).values()])
-    return page_ahead(total, paging.start + paging.size < longest, paging, path, query, rows=shown, sections=sections)
+    return page_ahead(total, paging.start + paging.size < longest, paging, path, query, rows=shown, sections=sections,
+                      held=held)
 
 
 def page_ahead(total: int | None, more: bool, paging: Paging, path: str, query: dict[str, Any], *,
