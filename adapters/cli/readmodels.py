@@ -52,24 +52,42 @@ def project_command(follow_: bool, interval: float, batch: int) -> None:
     """Bring the read models up to date with the log (exactly once: safe to interrupt and run again); with
     --follow, keep them current for other writers until interrupted."""
     with ledger_stores(write=projection.WRITES) as stores:
-        with _bars() as bars:
-            done = projection.project(stores, batch=batch, progress=bars)
-        click.echo(f"applied {done.applied:,} event(s); the read models cover notification {done.position}")
-        if follow_:
-            _follow(stores, interval, batch)
+        if not follow_:
+            _catch_up(stores, batch)
+            return
+        _follow(stores, interval, batch)
+
+
+def _catch_up(stores: Stores, batch: int) -> None:
+    """Bring the read models up to date, with progress bars; say where they stand."""
+    with _bars() as bars:
+        done = projection.project(stores, batch=batch, progress=bars)
+    click.echo(f"applied {done.applied:,} event(s); the read models cover notification {done.position}")
 
 
 def _follow(stores: Stores, interval: float, batch: int) -> None:
-    """Follow the log until SIGINT or SIGTERM."""
-    stop = threading.Event()
+    """Catch up, then follow the log, until SIGINT or SIGTERM. Either signal is heard from the start: during the
+    catch-up it stops the catch-up where it is, as Ctrl-C would (the events applied stay applied, exactly once);
+    while following, the follower stops between batches. Either way the command ends saying where the read
+    models stand, with status 0 (before, a SIGTERM during the catch-up killed the process)."""
+    stop, following = threading.Event(), threading.Event()
 
     def interrupted(_signum: int, _frame: FrameType | None) -> None:
         stop.set()
+        if not following.is_set():
+            raise KeyboardInterrupt
 
     previous = {s: signal.signal(s, interrupted) for s in (signal.SIGINT, signal.SIGTERM)}
-    click.echo("following the log; stop with Ctrl-C (SIGINT) or SIGTERM", err=True)
     try:
-        position = projection.follow(stores, stop, interval=interval, batch=batch,
+        try:
+            _catch_up(stores, batch)
+            following.set()
+        except KeyboardInterrupt:
+            if not stop.is_set():
+                raise
+        if not stop.is_set():
+            click.echo("following the log; stop with Ctrl-C (SIGINT) or SIGTERM", err=True)
+        position = projection.follow(stores, stop, interval=interval, batch=batch,  # at once when stopped
                                      report=lambda message: click.echo(message, err=True))
     finally:
         for number, handler in previous.items():

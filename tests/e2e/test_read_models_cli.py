@@ -144,6 +144,31 @@ def test_project_follow_keeps_the_read_models_current_until_sigterm(db: str) -> 
     assert "stopped; the read models cover notification" in out
 
 
+def test_project_follow_stopped_during_its_catch_up_ends_cleanly(sqlite_db: str) -> None:
+    """A SIGTERM while the first catch-up still runs (here as soon as it has made the read models' tables, with
+    thousands of events to apply in batches of 10) stops it as Ctrl-C would, and the command ends saying where the
+    read models stand, with status 0: the signal is heard from the command's start, not only once it follows."""
+    _record_behind(sqlite_db, *(listed(f"p{n:04}", name=f"Party {n}") for n in range(1500)))
+    follower = subprocess.Popen([REGLEDGER, "project", "--follow", "--batch", "10", "--db", sqlite_db],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        with open_ledger(sqlite_db) as ledger:
+            view, head = views_of(ledger, SET_UP_LOCK), ledger.recorder.max_notification_id()
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and not view.installed():
+                time.sleep(0.02)
+            stopped_at = view.position() if view.installed() else None
+    finally:
+        follower.send_signal(signal.SIGTERM)
+        out, err = follower.communicate(timeout=60)
+
+    assert stopped_at is not None, err
+    assert stopped_at < head, err  # it was still catching up
+    assert follower.returncode == 0, err
+    assert "stopped; the read models cover notification" in out
+    assert "following the log" not in err
+
+
 @pytest.mark.parametrize("command", ["rebuild", "project", "check-views"])
 def test_a_store_without_read_models_says_so(run_cli, command: str) -> None:
     result = run_cli(command, "--db", "memory:")
