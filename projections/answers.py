@@ -94,7 +94,7 @@ def model_state_page(view: ModelStore, query: Query, list_key: str | None, start
             **{section: ([o for o in others if o[0][0] == kind], None if counts is None else counts.get(kind, 0))
                for kind, section in _SECTION_OF.items()}}
     if not entries and not others and _empty(view, query, list_key, start, [n for _, n in read.values()]):
-        return _whole_page(view, query, list_key, start, size)
+        return Answered(page_state(_none_held(view, query, (list_key, None)), start, size))
     found = {section: _section(len(rows), number, start, size, counted(query))
              for section, (rows, number) in read.items()}
     kept = [item for rows, _ in read.values() for item in rows[:size]]
@@ -130,6 +130,16 @@ def _empty(view: ModelStore, query: Query, list_key: str | None, start: int, num
     if view.listings(query, list_key, 0, 1)[0]:
         return False
     return list_key is not None or not view.others_page(query, 0, 1)[0]
+
+
+def _none_held(view: ModelStore, query: Query, selection: Selection) -> State:
+    """`model_state`'s answer where no row holds `query` in `selection` (a list, or every list) and every unit's rows
+    answer it: empty, saying why when the whole state is empty, without reading the whole answer again (a read
+    along indexes that do not bound a point with no row: 35 ms at 120,000 events for a day before the history)."""
+    state = _state(query, [])
+    if selection == EVERYTHING or not view.exists(query):
+        state = replace(state, notes=explain(view.evidence(), query))
+    return select_state(state, *selection)
 
 
 def _section(read: int, number: int | None, start: int, size: int, shown: bool) -> tuple[int | None, bool]:

@@ -48,6 +48,12 @@ class PostgresModelStore(ViewReader, ViewWriter, PostgresTrackingRecorder, Model
         self.seen_installed = self.seen_installed or found
         return found
 
+    def indexes_found(self) -> set[str]:
+        """The names of the indexes in the schema."""
+        with self._read() as cursor:
+            cursor.execute("SELECT indexname FROM pg_indexes WHERE schemaname = %s", (self.datastore.schema,))
+            return {row["indexname"] for row in cursor.fetchall()}
+
     def install(self) -> None:
         """Create the tables where missing (stamped with this version), holding the ledger's set-up lock (a
         session advisory lock: concurrent CREATE statements collide in PostgreSQL's catalogue)."""

@@ -17,7 +17,7 @@ import threading
 from collections.abc import Callable, Collection
 from contextlib import AbstractContextManager
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from regledger.adapters.readmodels.sql import (
     OPEN_DAY,
@@ -91,6 +91,16 @@ _KIND_PAGE = ("SELECT kind, item FROM (SELECT kind, item FROM {items} WHERE kind
 # holding the point (at 1,000,000 events 150-370 ms in-process, seconds under load).
 _KEPT_COUNT = ("SELECT CAST(? AS TEXT) AS kind, COALESCE(SUM(n), 0) AS n FROM {counts} WHERE kind = ? "
                "AND list_key = ? AND tier = ? AND day <= ?")
+# Gathering, a page's other way: a section walked in the answer's order passes every row of the section that does not
+# hold the point before the page's last; where the point's rows are few beside the section's (a day before most of
+# the history, a P or T early in it: a section holding fewer rows than the page is walked to its end), the walk
+# passes nearly every row of the section (at 1,000,000 events hundreds of ms). Every row holding a point lies in
+# each of a few index ranges, each served by an index leading on its first term (`_ranges`); how many rows each
+# range holds is counted up to `ViewReader.gather_bound` in one statement (a covering range scan of at most that many
+# entries per range), and where one holds fewer, the rows holding the point are read along it, every section at
+# once, sorted and cut in the reader (`_gathered`).
+_RANGE_ROWS = "SELECT {arm} AS arm, COUNT(*) AS n FROM (SELECT 1 FROM {items} WHERE {range} LIMIT ?) AS range_{arm}"
+_GATHER = "SELECT kind, item, list_key, party, subject FROM {items} WHERE {range} AND {where}"
 _POINT_COLUMNS = re.compile(r"\b(t_from|t_to|p_from|p_to|tier_lo|tier_hi|d_from|d_to)\b")
 
 # The rows that start inside a window (start, end], then those that end inside it having started before it: each
@@ -166,6 +176,9 @@ class ViewReader:
     # (at 1,000,000 events, page 1 of a year: 35,000 rows, walked 1 ms, whole 47 ms; 6,000 rows, 6 and 7 ms; 1,600
     # rows, 26 and 2 ms); counting them up to this bound costs about 1 ms in 2,000
     walk_density: int = 4_000
+    # rows in an index range holding every row of a point (`_ranges`) below which a page's sections are read along
+    # it whole rather than walked (see `_GATHER`); at 1,000,000 events counting a range up to it costs about 1 ms
+    gather_bound: int = 20_000
 
     @property
     def _learnt(self) -> dict[tuple[Any, ...], Any] | None:
@@ -242,15 +255,20 @@ class ViewReader:
         """The list entries holding the point `query` (on `list_key`, or on every list), `size` of them from the
         `start`-th in the answer's order (list, then party), and how many there are in all: kept (`_KEPT_COUNT`)
         for a point known now and published now; for any other point not counted (None), with one entry more than
-        the page when more follow (counting would read every row holding the point)."""
+        the page when more follow (counting would read every row holding the point). Walked in that order, or
+        gathered where the point's rows are few (`_gathered`)."""
         where, params = _point(query, with_day=True)
         chosen, more, _ = _selection((list_key, None))
-        kept = _kept(query, ["listing"], list_key or "")
+        numbers = self._numbers(query, list_key)
+        total = None if numbers is None else numbers["listing"]
+        gathered = self._gathered(query, where, params, numbers)
+        if gathered is not None:
+            rows = sorted((r for r in gathered if r[2] is not None and list_key in (None, r[2])),
+                          key=lambda r: (r[2], r[3]))
+            return self._decode([(kind, text) for kind, text, *_ in rows[start:start + _reach(size, total)]]), total
         page = self._fetch(self.dialect.sql(_PAGE, where=_unindexed(where, self.dialect.ordered), chosen=chosen),
-                           (*params, *more, size if kept else size + 1, start))
-        if not kept:
-            return self._decode(page), None
-        return self._decode(page), int(self._fetch(self.dialect.sql(_KEPT_COUNT), kept)[0][-1])
+                           (*params, *more, _reach(size, total), start))
+        return self._decode(page), total
 
     def others_page(self, query: Query, start: int,
                     size: int) -> tuple[list[tuple[SubjectKey, Item]], dict[str, int] | None]:
@@ -258,14 +276,64 @@ class ViewReader:
         position) from that kind's `start`-th in subject order; and how many of each kind there are: kept, or not
         counted (None) with one item of a kind more than the page when more of it follow, as `listings`."""
         where, params = _point(query, with_day=True)
-        kept = _kept(query, OTHER_KINDS, "")
+        numbers = self._numbers(query, None)
+        counts = None if numbers is None else {kind: numbers[kind] for kind in OTHER_KINDS}
+        gathered = self._gathered(query, where, params, numbers)
+        reach = _reach(size, counts)
+        if gathered is not None:
+            found: list[tuple[str, str]] = []
+            for kind in OTHER_KINDS:
+                rows = sorted((r for r in gathered if r[0] == kind), key=lambda r: r[4])
+                found += [(kind, text) for _, text, *_ in rows[start:start + reach]]
+            return self._decode(found), counts
         pages = " UNION ALL ".join(_KIND_PAGE.replace("{alias}", f"page_{kind}") for kind in OTHER_KINDS)
         page = self._fetch(self.dialect.sql(pages, where=_unindexed(where, self.dialect.ordered)),
-                           tuple(p for kind in OTHER_KINDS for p in (kind, *params, size if kept else size + 1, start)))
+                           tuple(p for kind in OTHER_KINDS for p in (kind, *params, reach, start)))
+        return self._decode(page), counts
+
+    def _numbers(self, query: Query, list_key: str | None) -> dict[str, int] | None:
+        """How many rows of each section (the entries of `list_key`, or of every list, as `listing`, and each of
+        `OTHER_KINDS`) hold the point `query`, kept (`_KEPT_COUNT`), in one statement; None for a point the read
+        models keep no count for (`_kept`). Inside `answering`, learnt once for the answer's sections."""
+        kept = _kept(query, ["listing"], list_key or "") + _kept(query, OTHER_KINDS, "")
         if not kept:
-            return self._decode(page), None
-        counted = self._fetch(self.dialect.sql(" UNION ALL ".join([_KEPT_COUNT] * len(OTHER_KINDS))), kept)
-        return self._decode(page), {kind: int(n) for kind, n in counted}
+            return None
+        learnt, key = self._learnt, ("numbers", kept)
+        if learnt is not None and key in learnt:
+            return cast("dict[str, int]", learnt[key])
+        counted = self._fetch(self.dialect.sql(" UNION ALL ".join([_KEPT_COUNT] * (1 + len(OTHER_KINDS)))), kept)
+        numbers = {kind: int(n) for kind, n in counted}
+        if learnt is not None:
+            learnt[key] = numbers
+        return numbers
+
+    def _gathered(self, query: Query, where: str, params: tuple[Any, ...],
+                  numbers: dict[str, int] | None) -> list[Any] | None:
+        """The rows (kind, item, list_key, party, subject) holding the point `query` (`where`, `params`), every
+        section's, read along the narrowest of its index ranges (`_ranges`) when one holds fewer rows than
+        `gather_bound`; else None (its pages are walked). A counted point (`numbers`: its sections' kept counts)
+        holding as many rows as the bound is walked without counting its ranges, which hold at least those rows.
+        Inside `answering`, learnt once for the answer's sections."""
+        if numbers is not None and sum(numbers.values()) >= self.gather_bound:
+            return None
+        learnt, key = self._learnt, ("gathered", where, params)
+        if learnt is not None and key in learnt:
+            return cast("list[Any] | None", learnt[key])
+        ranges = _ranges(query)
+        arms = " UNION ALL ".join(_RANGE_ROWS.replace("{arm}", str(arm)).replace("{range}", clause)
+                                  for arm, (clause, _) in enumerate(ranges))
+        counted = self._fetch(self.dialect.sql(arms),
+                              tuple(p for _, values in ranges for p in (*values, self.gather_bound)), planned=True)
+        narrowest = min(counted, key=lambda row: row[1])
+        gathered: list[Any] | None = None
+        if narrowest[1] < self.gather_bound:
+            clause, values = ranges[narrowest[0]]
+            statement = self.dialect.sql(_GATHER.replace("{range}", clause),
+                                         where=_unindexed(where, self.dialect.ordered))
+            gathered = self._fetch(statement, (*values, *params), planned=True)
+        if learnt is not None:
+            learnt[key] = gathered
+        return gathered
 
     def concerning(self, query: Query, about: Collection[str]) -> list[tuple[SubjectKey, Item]]:
         """The items of the rows holding the point `query` of the measures and positions that may concern the
@@ -508,6 +576,27 @@ def _point(query: Query, *, with_day: bool) -> tuple[str, tuple[int, ...]]:
         clause += " AND d_from <= ? AND ? < d_to"
         params += (day(query.as_of), day(query.as_of))
     return clause, params
+
+
+def _reach(size: int, number: object) -> int:
+    """How many rows a section's page reads: the page, and one more when the section is not counted (`number`
+    None), to learn whether more follow."""
+    return size if number is not None else size + 1
+
+
+def _ranges(query: Query) -> list[tuple[str, tuple[int, ...]]]:
+    """Index ranges that hold every row holding the point `query`, each a clause (and its parameters) whose first
+    term leads an index: rows recorded by T (items_known), published by P (items_published), and the rows starting
+    by D: known now, the current ones (items_now), else all (items_started). (The rows ending after D are not asked:
+    the entries of a list and the positions of a day late in a history mostly never end.)"""
+    on = day(query.as_of)
+    ranges: list[tuple[str, tuple[int, ...]]] = []
+    if query.known_at is not None:
+        ranges.append(("t_from <= ?", (moment(query.known_at),)))
+    if query.published_by is not None:
+        ranges.append(("p_from <= ?", (day(query.published_by),)))
+    ranges.append(("t_to = ? AND d_from <= ?", (OPEN_TIME, on)) if query.known_at is None else ("d_from <= ?", (on,)))
+    return ranges
 
 
 def _kept(query: Query, kinds: Collection[str], list_key: str) -> tuple[Any, ...]:

@@ -76,6 +76,11 @@ INDEXES = {
     # the measures, meetings and positions of a kind in the answer's order (subject order: see reader's _KIND_PAGE),
     # covering the point test: a page of a kind is read from its start, not sorted from every row of the kind
     "items_kind": "items (kind, subject{binary}, t_to, d_from, d_to, p_from, p_to, tier_lo, tier_hi)",
+    # the rows recorded by a T, published by a P, starting by a day: the ranges along which a sparse point's page is
+    # read whole (reader's _GATHER), covering the point test
+    "items_known": "items (t_from, t_to, p_from, p_to, d_from, d_to, tier_lo, tier_hi)",
+    "items_published": "items (p_from, p_to, t_from, t_to, d_from, d_to, tier_lo, tier_hi)",
+    "items_started": "items (d_from, d_to, t_from, t_to, p_from, p_to, tier_lo, tier_hi)",
     "items_party": "items (party, t_to, d_from)",
     "items_unit": "items (unit, t_to)",
     # the current rows in subject order (by code point), covering a window's test: a diff's page of the window's
@@ -180,6 +185,11 @@ class ViewDialect:
         indexes = [f"CREATE INDEX IF NOT EXISTS {bare}{name} ON {self.prefix}{on.format(binary=self.binary)}"
                    for name, on in INDEXES.items()]
         return tables + indexes
+
+    def index_names(self) -> set[str]:
+        """The names of the read models' indexes, as the store's catalogue holds them (unqualified)."""
+        bare = self.prefix.rsplit(".", 1)[-1]
+        return {f"{bare}{name}" for name in INDEXES}
 
     def drop(self) -> list[str]:
         """The statements that drop every table."""

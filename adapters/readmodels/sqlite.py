@@ -48,6 +48,12 @@ class SQLiteModelStore(ViewReader, ViewWriter, SQLiteTrackingRecorder, ModelStor
         self.seen_installed = self.seen_installed or found
         return found
 
+    def indexes_found(self) -> set[str]:
+        """The names of the indexes in the file."""
+        with self._read() as cursor:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
+            return {row["name"] for row in cursor.fetchall()}
+
     def install(self) -> None:
         """Create the tables where missing (stamped with this version). Two processes installing them at once both
         find them missing and both create them, one after the other; the second's tracking record of the tables'

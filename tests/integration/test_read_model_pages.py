@@ -8,6 +8,8 @@ prefixes of each other included. A party's whole position reads only the measure
 
 from __future__ import annotations
 
+import itertools
+import re
 from datetime import date, timedelta
 from typing import Any
 
@@ -16,6 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from regledger.adapters import Located, open_ledger
+from regledger.adapters.readmodels.reader import ViewReader
 from regledger.adapters.readmodels.source import FoldSource, ModelSource, open_source, stored_entries
 from regledger.adapters.readmodels.sql import OPEN_DAY, OPEN_TIME
 from regledger.adapters.services import Selection, queries
@@ -29,6 +32,15 @@ from tests.unit.views_kit import dates_of, histories
 from tests.unit.views_kit import queries as points
 
 PAGES = [(0, 1), (0, 2), (1, 2), (2, 3), (0, 50), (3, 50), (50, 50)]  # (start, size)
+# `ViewReader.gather_bound`s that make a page's sections always walked in order, or always gathered along a range
+WAYS = {"walked": 0, "gathered": 10**9}
+
+
+@pytest.fixture(params=sorted(WAYS))
+def way(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Each test that takes it runs twice: every page walked, every page gathered (the read models' two ways)."""
+    monkeypatch.setattr(ViewReader, "gather_bound", WAYS[request.param])
+    return str(request.param)
 
 
 class PageContract(StoreViews):
@@ -44,9 +56,10 @@ class PageContract(StoreViews):
             query = data.draw(points(history), label="query")
             for list_key in (None, "l1", "l2"):
                 whole = select_state(state_as_of(entries, query), list_key, None)
-                for start, size in PAGES:
+                for (way, bound), (start, size) in itertools.product(WAYS.items(), PAGES):
+                    view.gather_bound = bound
                     page = model_state_page(view, query, list_key, start, size).value
-                    assert page == page_state(whole, start, size), (list_key, start, size)
+                    assert page == page_state(whole, start, size), (way, list_key, start, size)
                     assert page == page_state(model_state(view, query, (list_key, None)).value, start, size)
 
     @SETTINGS
@@ -108,7 +121,7 @@ def recorded(db: str) -> str:
     return db
 
 
-def test_the_service_pages_the_same_from_the_read_models_and_the_fold(recorded: str) -> None:
+def test_the_service_pages_the_same_from_the_read_models_and_the_fold(recorded: str, way: str) -> None:
     with open_stores(recorded, write=False) as stores:
         assert isinstance(open_source(stores.ledger, stores.views), ModelSource)
         fold = FoldSource(stored_entries(stores.ledger))
@@ -172,7 +185,7 @@ def _sections(state: Any) -> dict[str, list[Any]]:
     return {"measures": list(state.measures), "meetings": list(state.meetings), "positions": list(state.positions)}
 
 
-def test_each_kind_is_read_in_the_folds_subject_order(prefixed: str) -> None:
+def test_each_kind_is_read_in_the_folds_subject_order(prefixed: str, way: str) -> None:
     """The read models' page of one row from each place of each kind is the fold's row there: the order by the
     `subject` column's text (code point order) is the subject tuples' order."""
     with open_stores(prefixed, write=False) as stores:
@@ -190,7 +203,7 @@ def test_each_kind_is_read_in_the_folds_subject_order(prefixed: str) -> None:
 
 
 @pytest.mark.parametrize(("start", "size"), [(0, 4), (4, 4), (5, 2), (6, 10), (20, 4), (24, 4), (0, 100)])
-def test_each_section_of_a_page_is_the_folds_sliced(prefixed: str, start: int, size: int) -> None:
+def test_each_section_of_a_page_is_the_folds_sliced(prefixed: str, start: int, size: int, way: str) -> None:
     """Pages past the end of the entries (2) and of the measures and meetings (6) but not of the positions (24) hold
     the positions' rows alone; past every section, nothing."""
     with open_stores(prefixed, write=False) as stores:
@@ -224,9 +237,10 @@ def _statements(stores: Any, monkeypatch: pytest.MonkeyPatch) -> list[str]:
 @pytest.mark.parametrize(("start", "size"), [(0, 1), (0, 2), (1, 1), (2, 4), (4, 2), (5, 2), (6, 10), (20, 4),
                                              (23, 1), (24, 4), (0, 100)])
 def test_a_page_published_by_p_or_known_at_t_reads_one_row_past_it_and_counts_none(
-        prefixed: str, start: int, size: int, monkeypatch: pytest.MonkeyPatch) -> None:
+        prefixed: str, start: int, size: int, monkeypatch: pytest.MonkeyPatch, way: str) -> None:
     """Such a page is the fold's page (each section's number only where the page shows its last row, `seen`;
-    whether more rows follow), read without a statement that counts rows: the read models keep no count for it."""
+    whether more rows follow), read without a statement that counts the rows holding it: the read models keep no
+    count for it (gathering counts the rows of its ranges up to a bound, `_RANGE_ROWS`)."""
     with open_stores(prefixed, write=False) as stores:
         fold = FoldSource(stored_entries(stores.ledger))
         known = max(s.recorded_at for s in stores.ledger.stored_actions())
@@ -240,7 +254,8 @@ def test_a_page_published_by_p_or_known_at_t_reads_one_row_past_it_and_counts_no
 
                 page = queries.as_of_page(stores, query, Selection(), start, size).answer
 
-                counting = [s for s in read if "view_counts" in s or ("view_items" in s and "COUNT(" in s.upper())]
+                counting = [s for s in read if "view_counts" in s or ("view_items" in s and "COUNT(" in s.upper()
+                                                                       and " LIMIT " not in s.upper())]
                 assert read
                 assert not counting, counting
                 assert page == page_state(whole, start, size) == fold.state_page(query, None, start, size), (day, start)
@@ -271,3 +286,53 @@ def test_a_point_before_anything_was_recorded_or_published_reads_no_row(prefixed
             assert whole.notes
             assert page == fold.state_page(query, None, 0, 4)
             assert not [s for s in read if "view_items" in s], read
+
+
+def _way(read: list[str]) -> str:
+    """How the page's sections were read, by its statements: gathered along a range, walked, or walked without
+    counting any range (a counted page whose every section holds more rows than the page reaches)."""
+    if any(s.startswith("SELECT kind, item, list_key, party, subject FROM") for s in read):
+        return "gathered"
+    return "walked" if any(" AS arm, COUNT(*)" in s for s in read) else "walked, no range counted"
+
+
+@pytest.mark.parametrize(("query", "page", "expected"), [
+    (Query(date(2019, 5, 17)), (0, 50), "gathered"),  # 2 rows hold it, 2 current rows start by then (the listings)
+    (Query(date(2019, 6, 1)), (0, 50), "walked, no range counted"),  # 38 rows hold it: its ranges hold as many
+    (Query(date(2019, 6, 1)), (1, 1), "walked, no range counted"),
+    (Query(date(2019, 6, 1), published_by=date(2019, 5, 16)), (0, 50), "gathered"),  # 2 rows published by then
+    (Query(date(2019, 6, 1), published_by=date(2019, 6, 1)), (0, 1), "walked"),  # not counted: its ranges are, 38
+])
+def test_a_page_is_gathered_where_one_of_its_ranges_holds_fewer_rows_than_the_bound(
+        prefixed: str, monkeypatch: pytest.MonkeyPatch, query: Query, page: tuple[int, int], expected: str) -> None:
+    """With `gather_bound` 5: a page one of whose ranges (`reader._ranges`) holds fewer rows is read along it, a
+    page whose ranges all hold more is walked, and a counted page holding more rows is walked without counting its
+    ranges; either way it is the fold's."""
+    monkeypatch.setattr(ViewReader, "gather_bound", 5)
+    with open_stores(prefixed, write=False) as stores:
+        fold = FoldSource(stored_entries(stores.ledger))
+        read = _statements(stores, monkeypatch)
+
+        answer = queries.as_of_page(stores, query, Selection(), *page).answer
+
+        assert _way(read) == expected, read
+        assert answer == fold.state_page(query, None, *page)
+
+
+@pytest.mark.parametrize("way", sorted(WAYS), indirect=True)
+def test_a_page_known_now_of_a_day_no_row_holds_does_not_read_the_whole_answer(
+        prefixed: str, monkeypatch: pytest.MonkeyPatch, way: str) -> None:
+    """A day before the history, known now: the page is the fold's (empty, saying why), and the whole answer is not
+    read to say it (that read passes every current row along an index that does not bound the day)."""
+    with open_stores(prefixed, write=False) as stores:
+        fold = FoldSource(stored_entries(stores.ledger))
+        query = Query(date(2019, 1, 1))
+        read = _statements(stores, monkeypatch)
+
+        page = queries.as_of_page(stores, query, Selection(), 0, 4).answer
+
+        assert page == fold.state_page(query, None, 0, 4)
+        assert page.state.notes
+        whole = [s for s in read if re.match(r"SELECT kind, item FROM \S*regledger_view_items WHERE t_to", s)
+                 and "LIMIT" not in s]  # the whole answer's statement (reader's _ALL), not a page's walk
+        assert not whole, whole

@@ -285,3 +285,20 @@ def test_a_view_of_another_database_is_asked_one_by_one(recorded: str, tmp_path:
         assert lifecycle._glanced(stores.ledger, elsewhere.views) is None
         assert standing(stores.ledger, elsewhere.views) == Standing(
             stores.ledger.foreign_rows(), installed=True, behind=behind(stores.ledger, elsewhere.views))
+
+
+def test_an_index_added_since_the_read_models_were_built_is_created_by_the_next_catch_up(recorded: str) -> None:
+    """Read models of this version built before an index was added (here: one dropped) get it from the next
+    catch-up, which applies the new events to the rows it has instead of rebuilding them (a rebuild would apply
+    both actions in one batch)."""
+    with open_stores(recorded) as stores:
+        view = stores.views
+        assert view is not None
+        with view._write() as cursor:
+            cursor.execute(f"DROP INDEX {view.dialect.prefix}items_known")
+        assert view.dialect.index_names() - view.indexes_found() == {"regledger_view_items_known"}
+
+        stores.ledger.record(_located(ZTE))
+
+        assert view.dialect.index_names() <= view.indexes_found()
+        assert [row["actions"] for row in view.rows("SELECT actions FROM {batches} ORDER BY first_nid")] == [1, 1]
