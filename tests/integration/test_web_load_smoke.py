@@ -32,7 +32,7 @@ def test_the_web_load_benchmark_writes_figures_ratios_and_agreement(tmp_path: Pa
     assert result["store"] == "sqlite"
     assert result["actions"] >= SIZE
     assert result["events"] > result["actions"]
-    for kind in ("party", "page", "page_published", "page_known", "diff", "diff_page"):
+    for kind in ("party", "page", "page_published", "page_known", "page_sparse", "diff", "diff_page"):
         figures = result["figures"][kind]
         assert figures["http"]["count"] == 6, (kind, figures)
         assert figures["http"]["statuses"] == {"200": 6}, (kind, figures)
