@@ -10,7 +10,8 @@ The tables carry the version of the read models that built them, `READ_MODEL_VER
 another (an older number, or a digest, as releases up to 0.1.0 stamped them) may answer differently: they are
 rebuilt rather than caught up. Bump the number whenever what a row holds changes, that is whenever the code of
 `ROW_MODULES` changes what it computes (tests/unit/test_read_model_version.py holds the two together). An index
-added to rows of the same version (`sql.INDEXES`) needs no bump: the next catch-up creates what is missing.
+added to or removed from rows of the same version (`sql.INDEXES`) needs no bump: the next catch-up creates what is
+missing and drops what is no longer read along.
 """
 
 from __future__ import annotations
@@ -153,6 +154,8 @@ def bring_up_to_date(ledger: Ledger, view: ReadModels, progress: Progress | None
         view.install()
     if not _built_here(view):
         return rebuild(ledger, view, page=page, progress=progress)
-    if view.dialect.index_names() - view.indexes_found():  # an index this release reads along, added since
+    found = view.indexes_found()
+    if view.dialect.index_names() - found:  # an index this release reads along, added since
         view.install()  # creates what is missing: the rows are this version's, so no rebuild
+    view.drop_indexes(view.dialect.obsolete_indexes(found))  # one an earlier release read along, replaced since
     return catch_up(ledger, view, page=page, progress=progress)

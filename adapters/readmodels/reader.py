@@ -97,10 +97,13 @@ _KEPT_COUNT = ("SELECT CAST(? AS TEXT) AS kind, COALESCE(SUM(n), 0) AS n FROM {c
 # passes nearly every row of the section (at 1,000,000 events hundreds of ms). Every row holding a point lies in
 # each of a few index ranges, each served by an index leading on its first term (`_ranges`); how many rows each
 # range holds is counted up to `ViewReader.gather_bound` in one statement (a covering range scan of at most that many
-# entries per range), and where one holds fewer, the rows holding the point are read along it, every section at
-# once, sorted and cut in the reader (`_gathered`).
+# entries per range), and where one holds fewer, the subjects of the rows holding the point are read along it, every
+# section's at once, from the index alone (its list key and subject: reading each row's item from the table took 6 µs
+# a row at 1,000,000 events), then sorted and cut in the reader (`_gathered`); the page's items are read last, by
+# kind and subject (`_GATHERED_ITEMS`, along the (kind, subject, …) index). A subject's rows hold a point once.
 _RANGE_ROWS = "SELECT {arm} AS arm, COUNT(*) AS n FROM (SELECT 1 FROM {items} WHERE {range} LIMIT ?) AS range_{arm}"
-_GATHER = "SELECT kind, item, list_key, party, subject FROM {items} WHERE {range} AND {where}"
+_GATHER = "SELECT list_key, subject FROM {items} WHERE {range} AND {where}"
+_GATHERED_ITEMS = "SELECT kind, item, subject FROM {items} WHERE kind = ? AND subject{binary} IN ({marks}) AND {where}"
 _POINT_COLUMNS = re.compile(r"\b(t_from|t_to|p_from|p_to|tier_lo|tier_hi|d_from|d_to)\b")
 
 # The rows that start inside a window (start, end], then those that end inside it having started before it: each
@@ -177,7 +180,8 @@ class ViewReader:
     # rows, 26 and 2 ms); counting them up to this bound costs about 1 ms in 2,000
     walk_density: int = 4_000
     # rows in an index range holding every row of a point (`_ranges`) below which a page's sections are read along
-    # it whole rather than walked (see `_GATHER`); at 1,000,000 events counting a range up to it costs about 1 ms
+    # it whole rather than walked (see `_GATHER`): reading 12,000 rows so at 1,000,000 events takes about 25 ms, where
+    # walking a section to its end took hundreds; counting a range up to the bound costs about 3 ms on SQLite
     gather_bound: int = 20_000
 
     @property
@@ -262,10 +266,9 @@ class ViewReader:
         numbers = self._numbers(query, list_key)
         total = None if numbers is None else numbers["listing"]
         gathered = self._gathered(query, where, params, numbers)
-        if gathered is not None:
-            rows = sorted((r for r in gathered if r[2] is not None and list_key in (None, r[2])),
-                          key=lambda r: (r[2], r[3]))
-            return self._decode([(kind, text) for kind, text, *_ in rows[start:start + _reach(size, total)]]), total
+        if gathered is not None:  # the subjects' texts order as (list, party): see _KIND_PAGE
+            subjects = sorted(subject for key, subject in gathered if key is not None and list_key in (None, key))
+            return self._subjects_items(query, {"listing": subjects[start:start + _reach(size, total)]}), total
         page = self._fetch(self.dialect.sql(_PAGE, where=_unindexed(where, self.dialect.ordered), chosen=chosen),
                            (*params, *more, _reach(size, total), start))
         return self._decode(page), total
@@ -281,11 +284,10 @@ class ViewReader:
         gathered = self._gathered(query, where, params, numbers)
         reach = _reach(size, counts)
         if gathered is not None:
-            found: list[tuple[str, str]] = []
-            for kind in OTHER_KINDS:
-                rows = sorted((r for r in gathered if r[0] == kind), key=lambda r: r[4])
-                found += [(kind, text) for _, text, *_ in rows[start:start + reach]]
-            return self._decode(found), counts
+            of_kind = {kind: sorted(subject for _, subject in gathered if subject.startswith(f'["{kind}"'))
+                       for kind in OTHER_KINDS}
+            return self._subjects_items(query, {kind: subjects[start:start + reach]
+                                                for kind, subjects in of_kind.items()}), counts
         pages = " UNION ALL ".join(_KIND_PAGE.replace("{alias}", f"page_{kind}") for kind in OTHER_KINDS)
         page = self._fetch(self.dialect.sql(pages, where=_unindexed(where, self.dialect.ordered)),
                            tuple(p for kind in OTHER_KINDS for p in (kind, *params, reach, start)))
@@ -307,9 +309,23 @@ class ViewReader:
             learnt[key] = numbers
         return numbers
 
+    def _subjects_items(self, query: Query, subjects: dict[str, list[str]]) -> list[tuple[SubjectKey, Item]]:
+        """The items holding the point `query` of `subjects` (by kind: subject texts, in order), in that order: one
+        statement, an arm per kind (`_GATHERED_ITEMS`)."""
+        wanted = {kind: texts for kind, texts in subjects.items() if texts}
+        if not wanted:
+            return []
+        where, params = _point(query, with_day=True)
+        arms = " UNION ALL ".join(_GATHERED_ITEMS.replace("{marks}", ", ".join(["?"] * len(texts))) for texts in
+                                  wanted.values())
+        rows = self._fetch(self.dialect.sql(arms, where=_unindexed(where, self.dialect.ordered)),
+                           tuple(p for kind, texts in wanted.items() for p in (kind, *texts, *params)))
+        held = {subject: (kind, item) for kind, item, subject in rows}
+        return self._decode([held[text] for texts in wanted.values() for text in texts if text in held])
+
     def _gathered(self, query: Query, where: str, params: tuple[Any, ...],
                   numbers: dict[str, int] | None) -> list[Any] | None:
-        """The rows (kind, item, list_key, party, subject) holding the point `query` (`where`, `params`), every
+        """The (list_key, subject) of the rows holding the point `query` (`where`, `params`), every
         section's, read along the narrowest of its index ranges (`_ranges`) when one holds fewer rows than
         `gather_bound`; else None (its pages are walked). A counted point (`numbers`: its sections' kept counts)
         holding as many rows as the bound is walked without counting its ranges, which hold at least those rows.

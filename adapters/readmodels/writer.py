@@ -66,6 +66,13 @@ class ViewWriter:
             for statement in [*self.dialect.drop(), f"DROP TABLE IF EXISTS {self.dialect.table('tracking')}"]:
                 cursor.execute(statement)
 
+    def drop_indexes(self, names: list[str]) -> None:
+        """Drop the indexes `names` (qualified), where they exist."""
+        if names:
+            with self._write() as cursor:
+                for name in names:
+                    cursor.execute(f"DROP INDEX IF EXISTS {name}")
+
     def position(self) -> int | None:
         """The last notification id applied."""
         return self.max_tracking_id(APPLICATION)

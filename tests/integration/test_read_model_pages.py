@@ -291,7 +291,7 @@ def test_a_point_before_anything_was_recorded_or_published_reads_no_row(prefixed
 def _way(read: list[str]) -> str:
     """How the page's sections were read, by its statements: gathered along a range, walked, or walked without
     counting any range (a counted page whose every section holds more rows than the page reaches)."""
-    if any(s.startswith("SELECT kind, item, list_key, party, subject FROM") for s in read):
+    if any(s.startswith("SELECT list_key, subject FROM") for s in read):
         return "gathered"
     return "walked" if any(" AS arm, COUNT(*)" in s for s in read) else "walked, no range counted"
 

@@ -302,3 +302,19 @@ def test_an_index_added_since_the_read_models_were_built_is_created_by_the_next_
 
         assert view.dialect.index_names() <= view.indexes_found()
         assert [row["actions"] for row in view.rows("SELECT actions FROM {batches} ORDER BY first_nid")] == [1, 1]
+
+
+def test_an_index_this_release_no_longer_reads_along_is_dropped_by_the_next_catch_up(recorded: str) -> None:
+    """An index an earlier release made on rows of this version and this one replaced (`RETIRED_INDEXES`) is
+    dropped by the next catch-up; the read models' other indexes (their primary keys among them) are kept."""
+    with open_stores(recorded) as stores:
+        view = stores.views
+        assert view is not None
+        with view._write() as cursor:
+            cursor.execute(f"CREATE INDEX regledger_view_items_listing ON {view.dialect.table('items')} (list_key)")
+        before = view.indexes_found()
+        assert "regledger_view_items_listing" in before
+
+        stores.ledger.record(_located(ZTE))
+
+        assert view.indexes_found() == before - {"regledger_view_items_listing"}
