@@ -116,6 +116,8 @@ def standing(ledger: Ledger, view: ReadModels | None) -> Standing:
 def _one_by_one(ledger: Ledger, view: ReadModels | None) -> Standing:
     """`standing` from each fact read on its own, in its own transaction."""
     foreign = ledger.foreign_rows()
+    if view is not None:
+        view.position_unknown()
     if view is None or not view.installed():
         return Standing(foreign)
     return Standing(foreign, installed=True, behind=behind(ledger, view, foreign))

@@ -174,6 +174,7 @@ class ViewReader:
     _fetcher: Fetch | None = None
     _decoded: dict[str, tuple[str, tuple[SubjectKey, Item]]] | None = None
     _scopes: threading.local | None = None  # per thread: a server's threads share one reader
+    _wide: tuple[int, dict[tuple[Any, ...], int]] | None = None  # `_wide_ranges`'s, with the position they are of
     seen_installed: bool = False  # the store's `installed` has found the tables: `standing` is worth trying first
     # rows starting in a window, per page, from which SQLite walks a window's subjects rather than reading them whole
     # (at 1,000,000 events, page 1 of a year: 35,000 rows, walked 1 ms, whole 47 ms; 6,000 rows, 6 and 7 ms; 1,600
@@ -191,10 +192,14 @@ class ViewReader:
 
     @_learnt.setter
     def _learnt(self, learnt: dict[tuple[Any, ...], Any] | None) -> None:
+        self._scope().learnt = learnt
+
+    def _scope(self) -> threading.local:
+        """This thread's scope (made once for every thread)."""
         with _CREATING:
             if self._scopes is None:
                 self._scopes = threading.local()
-        self._scopes.learnt = learnt
+        return self._scopes
 
     def _connect(self) -> Fetch:
         """How this store reads one statement, in one round trip (made on the first read)."""
@@ -233,7 +238,10 @@ class ViewReader:
         `beside`, a SELECT list of scalar subqueries on the same database (the ledger's head and chain). Raises
         PersistenceError where the tables are missing (not installed, or dropped by a rebuild under way)."""
         columns = self.dialect.sql(_STANDING, tracking=self.dialect.table("tracking"))
-        return dict(self._fetch(f"SELECT {columns}, {beside}", (APPLICATION,), by_name=True)[0])
+        row = dict(self._fetch(f"SELECT {columns}, {beside}", (APPLICATION,), by_name=True)[0])
+        # the rows this thread's next answer reads (when they answer it: settled) are those of this position
+        self._scope().position = row["position"] if not row["unsettled"] else None
+        return row
 
     # -- answers ------------------------------------------------------------------------------------------------
 
@@ -335,14 +343,23 @@ class ViewReader:
         learnt, key = self._learnt, ("gathered", where, params)
         if learnt is not None and key in learnt:
             return cast("list[Any] | None", learnt[key])
-        ranges = _ranges(query)
-        arms = " UNION ALL ".join(_RANGE_ROWS.replace("{arm}", str(arm)).replace("{range}", clause)
-                                  for arm, (clause, _) in enumerate(ranges))
-        counted = self._fetch(self.dialect.sql(arms),
-                              tuple(p for _, values in ranges for p in (*values, self.gather_bound)), planned=True)
-        narrowest = min(counted, key=lambda row: row[1])
+        ranges, known = _ranges(query), self._wide_ranges()
+        asked = [(arm, clause, values) for arm, (clause, values) in enumerate(ranges)
+                 if values[-1] < known.get((clause, values[:-1], self.gather_bound), OPEN_TIME)]
         gathered: list[Any] | None = None
-        if narrowest[1] < self.gather_bound:
+        counted = []
+        if asked:
+            arms = " UNION ALL ".join(_RANGE_ROWS.replace("{arm}", str(arm)).replace("{range}", clause)
+                                      for arm, clause, _ in asked)
+            bounded = tuple(p for _, _, values in asked for p in (*values, self.gather_bound))
+            counted = self._fetch(self.dialect.sql(arms), bounded, planned=True)
+        for arm, n in counted:  # a range this wide, or wider (a later bound), is not counted again at this position
+            clause, values = ranges[arm]
+            if n >= self.gather_bound:
+                wide = (clause, values[:-1], self.gather_bound)
+                known[wide] = min(known.get(wide, OPEN_TIME), values[-1])
+        narrowest = min(counted, key=lambda row: row[1], default=None)
+        if narrowest is not None and narrowest[1] < self.gather_bound:
             clause, values = ranges[narrowest[0]]
             statement = self.dialect.sql(_GATHER.replace("{range}", clause),
                                          where=_unindexed(where, self.dialect.ordered))
@@ -350,6 +367,24 @@ class ViewReader:
         if learnt is not None:
             learnt[key] = gathered
         return gathered
+
+    def position_unknown(self) -> None:
+        """This thread's next answer reads rows of a position `standing` did not read (see `_wide_ranges`)."""
+        self._scope().position = None
+
+    def _wide_ranges(self) -> dict[tuple[Any, ...], int]:
+        """Per range (its clause, its parameters but the last, the bound), the least last parameter (the bound of a
+        range `… <= value`) at which it was found to hold `gather_bound` rows, at the position this thread's answer
+        reads (`standing`): every range is monotone in that parameter, so a range at that value or later holds as
+        many, and a page needs not count it. Forgotten when the position moves; empty where it is unknown (a read
+        without `standing`: the command line)."""
+        position = getattr(self._scopes, "position", None)
+        if position is None:
+            return {}
+        wide = self._wide
+        if wide is None or wide[0] != position:
+            wide = self._wide = (position, {})
+        return wide[1]
 
     def concerning(self, query: Query, about: Collection[str]) -> list[tuple[SubjectKey, Item]]:
         """The items of the rows holding the point `query` of the measures and positions that may concern the

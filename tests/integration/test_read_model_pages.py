@@ -336,3 +336,30 @@ def test_a_page_known_now_of_a_day_no_row_holds_does_not_read_the_whole_answer(
         whole = [s for s in read if re.match(r"SELECT kind, item FROM \S*regledger_view_items WHERE t_to", s)
                  and "LIMIT" not in s]  # the whole answer's statement (reader's _ALL), not a page's walk
         assert not whole, whole
+
+
+def test_a_range_found_wide_is_not_counted_again_at_the_same_position(prefixed: str,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Once a range is found to hold `gather_bound` rows, a later page asking it as wide or wider (a later P, a later
+    day) walks without counting it; a narrower one is counted; after a recording (another position) all are again."""
+    monkeypatch.setattr(ViewReader, "gather_bound", 5)
+    later = Query(date(2019, 6, 2), published_by=date(2019, 6, 2))
+    with open_stores(prefixed) as stores:
+        fold = FoldSource(stored_entries(stores.ledger))
+        queries.as_of_page(stores, Query(date(2019, 6, 1)), Selection(), 0, 1)  # the read models seen installed
+        read = _statements(stores, monkeypatch)
+        asked = []
+        for query in (Query(date(2019, 6, 1), published_by=date(2019, 6, 1)), later,
+                      Query(date(2019, 5, 17), published_by=date(2019, 5, 16))):
+            read.clear()
+            page = queries.as_of_page(stores, query, Selection(), 0, 1).answer
+            assert page == fold.state_page(query, None, 0, 1)
+            asked.append(_way(read))
+
+        stores.ledger.record([Located("test", action_adapter.validate_python(position(
+            "supports", "2019-05-23", "official", actor="other", topic="a")))])
+        read.clear()
+        queries.as_of_page(stores, later, Selection(), 0, 1)
+
+        assert asked == ["walked", "walked, no range counted", "gathered"]
+        assert _way(read) == "walked"
