@@ -34,7 +34,7 @@ from .fold import state_at
 from .history import History, history
 from .items import ListEntry, MeasureView, MeetingView, PositionView, State
 from .model_store import OTHER_KINDS, ModelStore, Selection
-from .parties import PartyMatch, PartyNames, closest, match_parties, normalise
+from .parties import PartyMatch, closest, match_parties, normalise
 from .query import Query
 from .select import StatePage, counted, page_state, seen, select_diff, select_state
 from .subjects import SubjectKey, group_by_subject, label, resolve_all
@@ -251,11 +251,8 @@ def model_find_subjects(view: ModelStore, text: str) -> tuple[SubjectKey, ...]:
 def model_match_parties(view: ModelStore, text: str) -> tuple[PartyMatch, ...]:
     """`match_parties(directory(entries), text)`: an exact key or name is looked up; only a substring search
     reads the whole directory."""
-    found: dict[str, PartyNames]
-    for found in (view.parties(keys=[text.strip()]), view.parties(names=[normalise(text)])):
-        if found:
-            return match_parties(found, text)
-    return match_parties(view.parties(), text)
+    found = view.parties(keys=[text.strip()]) or view.parties(names=[normalise(text)])  # the names only if no key
+    return match_parties(found or view.parties(), text)
 
 
 def model_find_list(view: ModelStore, list_key: str) -> str:

@@ -363,3 +363,18 @@ def test_a_range_found_wide_is_not_counted_again_at_the_same_position(prefixed: 
 
         assert asked == ["walked", "walked, no range counted", "gathered"]
         assert _way(read) == "walked"
+
+
+@pytest.mark.parametrize(("party", "by_name"), [("huawei", False), ("Huawei", True), ("Party 3", True)])
+def test_a_party_named_by_its_key_is_not_looked_up_by_name(recorded: str, monkeypatch: pytest.MonkeyPatch,
+                                                            party: str, by_name: bool) -> None:
+    """A party asked by its key is found by the key alone; the names are read only when no key matches (they had
+    been read on every party's answer: one statement in five of the party as-of)."""
+    with open_stores(recorded, write=False) as stores:
+        fold = FoldSource(stored_entries(stores.ledger))
+        read = _statements(stores, monkeypatch)
+
+        answer = queries.as_of(stores, Query(date(2019, 6, 1)), Selection(party=party))
+
+        assert answer.matches == fold.match_parties(party)
+        assert any("regledger_view_names" in s for s in read) == by_name, read
