@@ -17,7 +17,7 @@ import threading
 from collections.abc import Callable, Collection
 from contextlib import AbstractContextManager
 from datetime import date, datetime
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from regledger.adapters.readmodels.sql import (
     OPEN_DAY,
@@ -51,6 +51,7 @@ __all__ = ["DECODED", "Fetch", "ViewReader"]
 # a few runs, may keep one generic plan for every parameter; a statement whose best plan depends on its parameters
 # (a window's subjects: walk a dense window, read a sparse one) asks to be planned for the ones it runs with.
 Fetch = Callable[[str, tuple[Any, ...], bool, bool], list[Any]]
+T = TypeVar("T")
 _CREATING = threading.Lock()  # a reader's per-thread scopes are made once, whichever thread comes first
 DECODED = 1 << 15  # items a reader keeps decoded (it forgets them all when it has this many)
 
@@ -276,7 +277,7 @@ class ViewReader:
         gathered = self._gathered(query, where, params, numbers)
         if gathered is not None:  # the subjects' texts order as (list, party): see _KIND_PAGE
             subjects = sorted(subject for key, subject in gathered if key is not None and list_key in (None, key))
-            return self._subjects_items(query, {"listing": subjects[start:start + _reach(size, total)]}), total
+            return self._subjects_items(where, params, {"listing": subjects[start:start + _reach(size, total)]}), total
         page = self._fetch(self.dialect.sql(_PAGE, where=_unindexed(where, self.dialect.ordered), chosen=chosen),
                            (*params, *more, _reach(size, total), start))
         return self._decode(page), total
@@ -294,8 +295,8 @@ class ViewReader:
         if gathered is not None:
             of_kind = {kind: sorted(subject for _, subject in gathered if subject.startswith(f'["{kind}"'))
                        for kind in OTHER_KINDS}
-            return self._subjects_items(query, {kind: subjects[start:start + reach]
-                                                for kind, subjects in of_kind.items()}), counts
+            return self._subjects_items(where, params, {kind: subjects[start:start + reach]
+                                                        for kind, subjects in of_kind.items()}), counts
         pages = " UNION ALL ".join(_KIND_PAGE.replace("{alias}", f"page_{kind}") for kind in OTHER_KINDS)
         page = self._fetch(self.dialect.sql(pages, where=_unindexed(where, self.dialect.ordered)),
                            tuple(p for kind in OTHER_KINDS for p in (kind, *params, reach, start)))
@@ -308,22 +309,26 @@ class ViewReader:
         kept = _kept(query, ["listing"], list_key or "") + _kept(query, OTHER_KINDS, "")
         if not kept:
             return None
-        learnt, key = self._learnt, ("numbers", kept)
-        if learnt is not None and key in learnt:
-            return cast("dict[str, int]", learnt[key])
-        counted = self._fetch(self.dialect.sql(" UNION ALL ".join([_KEPT_COUNT] * (1 + len(OTHER_KINDS)))), kept)
-        numbers = {kind: int(n) for kind, n in counted}
-        if learnt is not None:
-            learnt[key] = numbers
-        return numbers
+        statement = self.dialect.sql(" UNION ALL ".join([_KEPT_COUNT] * (1 + len(OTHER_KINDS))))
+        return self._once(("numbers", kept), lambda: {kind: int(n) for kind, n in self._fetch(statement, kept)})
 
-    def _subjects_items(self, query: Query, subjects: dict[str, list[str]]) -> list[tuple[SubjectKey, Item]]:
-        """The items holding the point `query` of `subjects` (by kind: subject texts, in order), in that order: one
-        statement, an arm per kind (`_GATHERED_ITEMS`)."""
+    def _once(self, key: tuple[Any, ...], learn: Callable[[], T]) -> T:
+        """What `learn` gives, learnt once inside `answering` (under `key`, on this thread); outside, every time."""
+        learnt = self._learnt
+        if learnt is not None and key in learnt:
+            return cast(T, learnt[key])
+        found = learn()
+        if learnt is not None:
+            learnt[key] = found
+        return found
+
+    def _subjects_items(self, where: str, params: tuple[Any, ...],
+                        subjects: dict[str, list[str]]) -> list[tuple[SubjectKey, Item]]:
+        """The items holding the point (`where`, `params`: `_point`'s, with the day) of `subjects` (by kind: subject
+        texts, in order), in that order: one statement, an arm per kind (`_GATHERED_ITEMS`)."""
         wanted = {kind: texts for kind, texts in subjects.items() if texts}
         if not wanted:
             return []
-        where, params = _point(query, with_day=True)
         arms = " UNION ALL ".join(_GATHERED_ITEMS.replace("{marks}", ", ".join(["?"] * len(texts))) for texts in
                                   wanted.values())
         rows = self._fetch(self.dialect.sql(arms, where=_unindexed(where, self.dialect.ordered)),
@@ -340,33 +345,30 @@ class ViewReader:
         Inside `answering`, learnt once for the answer's sections."""
         if numbers is not None and sum(numbers.values()) >= self.gather_bound:
             return None
-        learnt, key = self._learnt, ("gathered", where, params)
-        if learnt is not None and key in learnt:
-            return cast("list[Any] | None", learnt[key])
+        return self._once(("gathered", where, params), lambda: self._gather(query, where, params))
+
+    def _gather(self, query: Query, where: str, params: tuple[Any, ...]) -> list[Any] | None:
+        """`_gathered`'s rows, read (None: the page is walked)."""
         ranges, known = _ranges(query), self._wide_ranges()
         asked = [(arm, clause, values) for arm, (clause, values) in enumerate(ranges)
                  if values[-1] < known.get((clause, values[:-1], self.gather_bound), OPEN_TIME)]
-        gathered: list[Any] | None = None
-        counted = []
-        if asked:
-            arms = " UNION ALL ".join(_RANGE_ROWS.replace("{arm}", str(arm)).replace("{range}", clause)
-                                      for arm, clause, _ in asked)
-            bounded = tuple(p for _, _, values in asked for p in (*values, self.gather_bound))
-            counted = self._fetch(self.dialect.sql(arms), bounded, planned=True)
+        if not asked:
+            return None
+        arms = " UNION ALL ".join(_RANGE_ROWS.replace("{arm}", str(arm)).replace("{range}", clause)
+                                  for arm, clause, _ in asked)
+        bounded = tuple(p for _, _, values in asked for p in (*values, self.gather_bound))
+        counted = self._fetch(self.dialect.sql(arms), bounded, planned=True)
         for arm, n in counted:  # a range this wide, or wider (a later bound), is not counted again at this position
             clause, values = ranges[arm]
             if n >= self.gather_bound:
                 wide = (clause, values[:-1], self.gather_bound)
                 known[wide] = min(known.get(wide, OPEN_TIME), values[-1])
-        narrowest = min(counted, key=lambda row: row[1], default=None)
-        if narrowest is not None and narrowest[1] < self.gather_bound:
-            clause, values = ranges[narrowest[0]]
-            statement = self.dialect.sql(_GATHER.replace("{range}", clause),
-                                         where=_unindexed(where, self.dialect.ordered))
-            gathered = self._fetch(statement, (*values, *params), planned=True)
-        if learnt is not None:
-            learnt[key] = gathered
-        return gathered
+        arm, n = min(counted, key=lambda row: row[1])
+        if n >= self.gather_bound:
+            return None
+        clause, values = ranges[arm]
+        statement = self.dialect.sql(_GATHER.replace("{range}", clause), where=_unindexed(where, self.dialect.ordered))
+        return self._fetch(statement, (*values, *params), planned=True)
 
     def position_unknown(self) -> None:
         """This thread's next answer reads rows of a position `standing` did not read (see `_wide_ranges`)."""

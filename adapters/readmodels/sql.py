@@ -174,6 +174,11 @@ class ViewDialect:
     # misjudges how many rows `+column` keeps
     ordered: str = "+"
 
+    @property
+    def bare(self) -> str:
+        """The prefix of the tables' and indexes' names as the store's catalogue holds them (without a schema)."""
+        return self.prefix.rsplit(".", 1)[-1]
+
     def table(self, name: str) -> str:
         """The qualified name of one read-model table."""
         return f"{self.prefix}{name}"
@@ -188,21 +193,18 @@ class ViewDialect:
     def create(self) -> list[str]:
         """The statements that create every table and index where missing."""
         tables = [f"CREATE TABLE IF NOT EXISTS {self.table(name)} ({columns})" for name, columns in TABLES.items()]
-        bare = self.prefix.rsplit(".", 1)[-1]
-        indexes = [f"CREATE INDEX IF NOT EXISTS {bare}{name} ON {self.prefix}{on.format(binary=self.binary)}"
+        indexes = [f"CREATE INDEX IF NOT EXISTS {self.bare}{name} ON {self.prefix}{on.format(binary=self.binary)}"
                    for name, on in INDEXES.items()]
         return tables + indexes
 
     def index_names(self) -> set[str]:
         """The names of the read models' indexes, as the store's catalogue holds them (unqualified)."""
-        bare = self.prefix.rsplit(".", 1)[-1]
-        return {f"{bare}{name}" for name in INDEXES}
+        return {f"{self.bare}{name}" for name in INDEXES}
 
     def obsolete_indexes(self, found: set[str]) -> list[str]:
         """The qualified names of the indexes of `found` (names in the store's catalogue) that an earlier release
         made and this one no longer reads along (`RETIRED_INDEXES`)."""
-        bare = self.prefix.rsplit(".", 1)[-1]
-        return [self.prefix + name for name in RETIRED_INDEXES if f"{bare}{name}" in found]
+        return [self.prefix + name for name in RETIRED_INDEXES if f"{self.bare}{name}" in found]
 
     def drop(self) -> list[str]:
         """The statements that drop every table."""
