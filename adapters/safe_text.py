@@ -20,11 +20,12 @@ other scripts included, is shown as it is.
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from collections.abc import Iterable
 from typing import Any, Final
+
+import orjson
 
 __all__ = ["KEPT_FORMAT", "is_unsafe", "safe_data", "safe_lines", "safe_text"]
 
@@ -32,7 +33,7 @@ UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
 KEPT_FORMAT = frozenset({"\u200c", "\u200d"})  # zero-width non-joiner and joiner: part of how some scripts spell
 _SHORT = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 _LEADS = frozenset("\\nrtxuU")
-_ESCAPED_IN_JSON: Final = re.compile(r'\\[^"]')  # in JSON text: a backslash, or a control character, in a string
+_ESCAPED_IN_JSON: Final = re.compile(rb'\\[^"]')  # in JSON text: a backslash, or a control character, in a string
 
 
 def is_unsafe(character: str) -> bool:
@@ -77,12 +78,16 @@ def safe_lines(lines: Iterable[str]) -> str:
 
 def _nothing_to_escape(data: Any) -> bool:
     """Whether no string in `data` holds a backslash or a character that is not printable: its JSON text (made by
-    the C encoder, far faster than a walk in Python) then holds neither, but for the backslashes before quotes."""
+    orjson: a walk in Python, or the standard library's encoder, took several times as long) then holds neither,
+    but for the backslashes before quotes. JSON escapes the controls below U+0020 with a backslash; DEL and the
+    characters above it it writes as they are."""
     try:
-        text = json.dumps(data, ensure_ascii=False, check_circular=False)
-    except (TypeError, ValueError):  # something JSON cannot hold: the walk decides
+        text = orjson.dumps(data)
+    except TypeError:  # something orjson cannot hold (a lone surrogate, a huge integer): the walk decides
         return False
-    return text.isprintable() and _ESCAPED_IN_JSON.search(text) is None
+    if b"\\" in text and _ESCAPED_IN_JSON.search(text) is not None:
+        return False
+    return b"\x7f" not in text if text.isascii() else text.decode().isprintable()
 
 
 def _made_safe(data: Any) -> Any:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from copy import deepcopy
 from datetime import date, datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, NoReturn
 
 from regledger.adapters.render.citations import bluebook
 from regledger.domain.values import Reliability
@@ -14,6 +15,7 @@ from regledger.projections.diff import Transition
 from regledger.projections.items import Citation, Item, ListEntry, MeasureView, MeetingView, PositionView, State
 
 __all__ = [
+    "SourceJSON",
     "attribution",
     "axes_json",
     "citation_json",
@@ -73,10 +75,42 @@ def state_json(state: State, list_key: str | None = None, party: str | None = No
     }
 
 
-def citation_json(citation: Citation) -> dict[str, Any]:
+class SourceJSON(dict[str, Any]):
+    """A source's JSON as `citation_json` gives it, made once per source and shared by every answer that cites it
+    (a page of 200 items cites some 500 sources, most of them several times; building each again, and formatting it
+    again for every item, was a fifth of the page's work). Being shared, it refuses to change: `dict(source)` is a
+    copy to change (and `copy`, `deepcopy` and `pickle` give a plain dict). What renderers work out from it (its
+    line in a citation style, its place in memo order) they keep in `kept`, under keys of their own: threads may
+    each work one out once, the same value."""
+
+    __slots__ = ("kept",)
+
+    def __init__(self, fields: Mapping[str, Any]) -> None:
+        super().__init__(fields)
+        self.kept: dict[Hashable, Any] = {}
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise TypeError("a source's JSON is shared by every answer that cites it: change a copy (dict(source))")
+
+    __setitem__ = __delitem__ = __ior__ = update = setdefault = pop = popitem = clear = _refuse
+
+    def __reduce__(self) -> tuple[type[dict[str, Any]], tuple[dict[str, Any]]]:
+        return dict, (dict(self),)
+
+    def __copy__(self) -> dict[str, Any]:
+        return dict(self)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> dict[str, Any]:
+        return {key: deepcopy(value, memo) for key, value in self.items()}
+
+
+@lru_cache(maxsize=8192)
+def citation_json(citation: Citation) -> SourceJSON:
     """A source: citation, document_number, url, title, publisher, reliability, published_on, kind, cfr (where the
-    citing actions say the change is codified) and `bluebook`, the source as a legal memo cites it."""
-    return {**_fields(citation), "bluebook": _bluebook(citation)}
+    citing actions say the change is codified) and `bluebook`, the source as a legal memo cites it. Made once per
+    source and shared (`SourceJSON`: it cannot be changed)."""
+    fields = _fields(citation)
+    return SourceJSON({**fields, "bluebook": bluebook(fields)})
 
 
 def _fields(citation: Citation) -> dict[str, Any]:
@@ -85,13 +119,6 @@ def _fields(citation: Citation) -> dict[str, Any]:
         "title": citation.title, "publisher": citation.publisher, "reliability": citation.reliability,
         "published_on": plain(citation.published_on), "kind": citation.kind, "cfr": list(citation.cfr),
     }
-
-
-@lru_cache(maxsize=8192)
-def _bluebook(citation: Citation) -> str:
-    """`bluebook` of a source's fields, worked out once per source (an answer cites the same few sources on many
-    items: a page of 200 items spent a tenth of its time formatting them again)."""
-    return bluebook(_fields(citation))
 
 
 def codified_at(citations: Sequence[Citation]) -> list[str]:

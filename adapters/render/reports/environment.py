@@ -19,6 +19,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from regledger.adapters.render.answers_json import SourceJSON
 from regledger.adapters.render.answers_text import STATUS_ORDER, STATUS_WORDS
 from regledger.adapters.render.documents import (
     DOCUMENT_FORMATS,
@@ -44,17 +45,19 @@ _SUFFIX = {"html": "html", "markdown": "md"}
 
 
 _DICT_ATTRIBUTES = frozenset(dir(dict))
+_PLAIN_DICTS = (dict, SourceJSON)  # what the answers' JSON is made of: a shared source reads as a plain dict
 
 
 class DataEnvironment(Environment):
     """A jinja2 Environment for templates that read JSON-like data: `x.name` on a plain dict looks the key up
     straight away. jinja2 tries the attribute first and the key after the AttributeError, and that exception, raised
     for every field a page reads, was a tenth of a page's rendering. Same answer as jinja2's: a dict's own
-    attributes (`x.items`, `x.get`) are still the methods, a missing key is still undefined."""
+    attributes (`x.items`, `x.get`) are still the methods, a missing key is still undefined. A shared source
+    (`SourceJSON`) reads as a plain dict: its `kept` is a key like any other."""
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         """`obj.attribute` as jinja2 resolves it, a plain dict's keys first found without an exception."""
-        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+        if type(obj) in _PLAIN_DICTS and attribute not in _DICT_ATTRIBUTES:
             try:
                 return obj[attribute]
             except KeyError:

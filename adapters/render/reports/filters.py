@@ -20,7 +20,7 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from regledger.adapters.render.answers_json import attribution
+from regledger.adapters.render.answers_json import SourceJSON, attribution
 from regledger.adapters.render.citations import Style, cfr_bluebook, cite_order, cite_parts, cite_rank
 from regledger.domain.values import Reliability
 
@@ -290,8 +290,14 @@ def _kept_source(frozen: tuple[tuple[str, Any], ...], style: Style) -> tuple[tup
 
 
 def _source(citation: Mapping[str, Any], style: Style) -> tuple[tuple[int, int, str], str]:
-    """`_kept_source` of a source whose fields are text, numbers, none or lists of them (every source the JSON
-    gives); any other source is worked out afresh."""
+    """A source's place in memo order and its `<li>` line: kept on a source the answers share (`SourceJSON`),
+    else `_kept_source` of a source whose fields are text, numbers, none or lists of them (a copy's: made safe,
+    or changed); any other source is worked out afresh."""
+    if type(citation) is SourceJSON:
+        kept: tuple[tuple[int, int, str], str] | None = citation.kept.get(style)
+        if kept is None:
+            kept = citation.kept[style] = cite_rank(citation), _source_line(citation, style)
+        return kept
     try:
         frozen = tuple((key, tuple(value) if type(value) is list else value) for key, value in citation.items())
         return _kept_source(frozen, style)
