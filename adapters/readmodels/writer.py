@@ -65,6 +65,11 @@ class ViewWriter:
         with self._write() as cursor:
             for statement in [*self.dialect.drop(), f"DROP TABLE IF EXISTS {self.dialect.table('tracking')}"]:
                 cursor.execute(statement)
+        self.forget_remembered()
+
+    def forget_remembered(self) -> None:
+        """Forget what the store's reader remembers of its tables (`ViewReader.forget_remembered`; nothing here):
+        tables made again may hold other rows at the same position."""
 
     def drop_indexes(self, names: list[str]) -> None:
         """Drop the indexes `names` (qualified), where they exist."""

@@ -24,6 +24,7 @@ from regledger.adapters.readmodels.sql import OPEN_DAY, OPEN_TIME
 from regledger.adapters.services import Selection, queries
 from regledger.adapters.wiring import open_stores
 from regledger.domain import action_adapter
+from regledger.domain.values import Reliability
 from regledger.projections import Query, page_state, select_state, state_as_of
 from regledger.projections.answers import model_state, model_state_page
 from tests.integration.test_read_model_contract import SETTINGS, StoreViews, fed_afresh
@@ -84,6 +85,28 @@ class PageContract(StoreViews):
                     kept = view.rows("SELECT COALESCE(SUM(n), 0) AS n FROM {counts} WHERE kind = ? AND list_key = ? "
                                      "AND tier = ? AND day <= ?", (kind, list_key, tier, point[0]))[0]["n"]
                     assert kept == counted, (day, tier, kind, list_key)
+
+
+    @SETTINGS
+    @given(data=st.data())
+    def test_a_sections_number_remembered_is_its_kept_counts_summed(self, view: Any, data: st.DataObject) -> None:
+        """Where the position an answer reads is known (`standing`), each section's number comes from the running
+        sums of its kept counts, read once at that position (`_summed`): on every day, for every list (one that
+        holds nothing too) and minimum tier, it is the sum the statement reads where the position is unknown. A
+        recording moves the position: the sums are read again."""
+        history = data.draw(histories(), label="history")
+        fed_afresh(view, data, history, 4)
+        days = dates_of(history.entries()) or [date(2019, 5, 16)]
+        for day in sorted({*days, min(days) - timedelta(days=400), max(days) + timedelta(days=400)}):
+            for tier in (None, *Reliability):
+                for list_key in (None, "l1", "l2", "absent"):
+                    query = Query(day, min_reliability=tier)
+                    view.position_unknown()
+                    counted = view._numbers(query, list_key)
+                    view.standing("1 AS one")
+                    assert view._numbers(query, list_key) == counted, (day, tier, list_key)
+        # every list, l1, l2 and absent, and each other kind, at each rank
+        assert len(view._remembered("sums")) == 4 * 4 + 3 * 4
 
 
 class TestSQLitePages(PageContract):
@@ -363,6 +386,33 @@ def test_a_range_found_wide_is_not_counted_again_at_the_same_position(prefixed: 
 
         assert asked == ["walked", "walked, no range counted", "gathered"]
         assert _way(read) == "walked"
+
+
+def test_a_pages_numbers_are_read_once_at_a_position_and_again_after_a_recording(
+        prefixed: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The service's pages read the kept counts once at a position (the running sums, `_summed`): a later page of
+    another day reads none; after a recording, the next page reads them again and counts what was recorded."""
+    with open_stores(prefixed) as stores:
+        queries.as_of_page(stores, Query(date(2019, 6, 1)), Selection(), 0, 1)  # the read models seen installed
+        read = _statements(stores, monkeypatch)
+        first = queries.as_of_page(stores, Query(date(2019, 6, 1)), Selection(), 0, 1).answer
+        counted = [s for s in read if "view_counts" in s]
+        read.clear()
+        later = queries.as_of_page(stores, Query(date(2019, 5, 21)), Selection(), 0, 1).answer
+        remembered = [s for s in read if "view_counts" in s]
+
+        stores.ledger.record([Located("test", action_adapter.validate_python(position(
+            "supports", "2019-05-23", "official", actor="other", topic="a")))])
+        read.clear()
+        after = queries.as_of_page(stores, Query(date(2019, 6, 1)), Selection(), 0, 1).answer
+
+        assert len(counted) == 1
+        assert counted[0].startswith("SELECT kind, list_key, tier, day, n FROM")
+        assert remembered == []
+        assert [s for s in read if "view_counts" in s] == counted
+        assert first.totals == {"lists": 2, "measures": 6, "meetings": 6, "positions": 24}
+        assert later.totals == {"lists": 2, "measures": 6, "meetings": 6, "positions": 0}  # stated on 05-22
+        assert after.totals == {**first.totals, "positions": 25}
 
 
 @pytest.mark.parametrize(("party", "by_name"), [("huawei", False), ("Huawei", True), ("Party 3", True)])
