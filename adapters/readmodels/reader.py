@@ -319,17 +319,17 @@ class ViewReader:
         sums = self._remembered("sums")
         if sums is not None:
             return self._once(("numbers", kept), lambda: self._summed(sums, kept))
-        statement = self.dialect.sql(" UNION ALL ".join([_KEPT_COUNT] * (1 + len(OTHER_KINDS))))
-        return self._once(("numbers", kept), lambda: {kind: int(n) for kind, n in self._fetch(statement, kept)})
+        statement = self.dialect.sql(" UNION ALL ".join([_KEPT_COUNT] * len(kept)))
+        params = tuple(p for kind, of_list, tier, on in kept for p in (kind, kind, of_list, tier, on))
+        return self._once(("numbers", kept), lambda: {kind: int(n) for kind, n in self._fetch(statement, params)})
 
     def _summed(self, sums: dict[tuple[str, str, int], tuple[array[int], array[int]]],
-                kept: tuple[Any, ...]) -> dict[str, int]:
+                kept: tuple[tuple[str, str, int, int], ...]) -> dict[str, int]:
         """`_numbers` from the running sums of the kept counts, by day, of each section asked (`sums`: remembered
         at the position the answer reads, per kind, list and tier), read once per section at that position: a
         section's count up to a day is then a search in memory, where summing its counts took the statement up to
         one row per day of the history (5 ms a page on PostgreSQL at 100,000 actions)."""
-        arms = [kept[at:at + 5] for at in range(0, len(kept), 5)]  # _KEPT_COUNT's: kind, kind, list, tier, day
-        sections = [(kind, list_key, tier) for kind, _, list_key, tier, _ in arms]
+        sections = [(kind, list_key, tier) for kind, list_key, tier, _ in kept]
         have = {section: found for section in sections  # one look-up each: another thread may clear `sums`
                 if (found := sums.get(section)) is not None}
         missing = [section for section in sections if section not in have]
@@ -346,7 +346,7 @@ class ViewReader:
                 sums.clear()
             sums.update(read)  # whole sections, for other threads to read
         numbers = {}
-        for kind, _, list_key, tier, on in arms:
+        for kind, list_key, tier, on in kept:
             days, running = have[kind, list_key, tier]
             before = bisect_right(days, on)
             numbers[kind] = running[before - 1] if before else 0
@@ -708,12 +708,12 @@ def _ranges(query: Query) -> list[tuple[str, tuple[int, ...]]]:
     return ranges
 
 
-def _kept(query: Query, kinds: Collection[str], list_key: str) -> tuple[Any, ...]:
-    """The parameters of `_KEPT_COUNT` (one arm per kind of `kinds`, all of `list_key`) that count the rows holding
-    `query`; none when the writer keeps no count for its point (known at T, or published by P)."""
+def _kept(query: Query, kinds: Collection[str], list_key: str) -> tuple[tuple[str, str, int, int], ...]:
+    """The kept counts (kind, list, minimum rank, day: one per kind of `kinds`, all of `list_key`) that count the
+    rows holding `query`; none when the writer keeps no count for its point (known at T, or published by P)."""
     if query.known_at is not None or query.published_by is not None:
         return ()
-    return tuple(p for kind in kinds for p in (kind, kind, list_key, query.min_rank, day(query.as_of)))
+    return tuple((kind, list_key, query.min_rank, day(query.as_of)) for kind in kinds)
 
 
 def _unindexed(where: str, mark: str = "+") -> str:
