@@ -127,13 +127,24 @@ def test_a_page_holds_the_subjects_in_order_and_each_section_keeps_its_order() -
     assert [t.subject for t in second.diff.took_effect] == ["m1"]
 
 
+def prepared_statements(stores: Any) -> list[str]:
+    """The statements PostgreSQL keeps prepared on a connection taken from the read models' pool."""
+    from psycopg.rows import tuple_row  # noqa: PLC0415
+
+    pool = stores.views.datastore.pool
+    connection = pool.getconn()
+    try:
+        with connection.cursor(row_factory=tuple_row) as cursor:
+            return [text for text, in cursor.execute("SELECT statement FROM pg_prepared_statements")]
+    finally:
+        pool.putconn(connection)
+
+
 @pytest.mark.postgres
 def test_postgres_plans_a_windows_subjects_for_the_window_asked(postgres_db: str) -> None:
     """PostgreSQL prepares the read models' statements, and a prepared statement may come to run one plan for any
     parameters; the page of a window's subjects is never prepared (walking a dense window and reading a sparse one
     need different plans), while the statements read with it are."""
-    from psycopg.rows import tuple_row  # noqa: PLC0415
-
     from regledger.adapters.services import queries  # noqa: PLC0415
     from regledger.adapters.services.inputs import EVERYTHING, Axes, Window  # noqa: PLC0415
     from regledger.adapters.wiring import open_stores  # noqa: PLC0415
@@ -145,13 +156,7 @@ def test_postgres_plans_a_windows_subjects_for_the_window_asked(postgres_db: str
         for month in range(1, 9):  # more runs than psycopg's prepare threshold (5)
             window = Window(date(2019, month, 1), date(2020, month, 1))
             queries.diff_page(stores, window, Axes(), EVERYTHING, start=0, size=5)
-        pool = stores.views.datastore.pool  # type: ignore[union-attr]
-        connection = pool.getconn()
-        try:
-            with connection.cursor(row_factory=tuple_row) as cursor:
-                prepared = [text for text, in cursor.execute("SELECT statement FROM pg_prepared_statements")]
-        finally:
-            pool.putconn(connection)
+        prepared = prepared_statements(stores)
 
     assert any("regledger_view_effects" in text for text in prepared)  # the others are prepared
     assert not [text for text in prepared if "SELECT DISTINCT subject" in text]

@@ -437,9 +437,8 @@ def test_postgres_plans_a_pages_walk_for_the_point_asked(postgres_db: str, monke
     walks the index in the answer's order for one point and the one that reads a point's few rows for another differ
     (at 1,000,000 events the generic plan read every row holding the day and sorted them: 0.1-1.1 s a page, against
     3.5-6.5 ms). The statements read with them are prepared."""
-    from psycopg.rows import tuple_row  # noqa: PLC0415
-
     from tests.conftest import EXAMPLE  # noqa: PLC0415
+    from tests.integration.test_read_model_diff_pages import prepared_statements  # noqa: PLC0415
     from tests.web.web_kit import cli_text  # noqa: PLC0415
 
     monkeypatch.setattr(ViewReader, "gather_bound", 0)  # every page walked
@@ -448,13 +447,7 @@ def test_postgres_plans_a_pages_walk_for_the_point_asked(postgres_db: str, monke
         for month in range(1, 9):  # more runs than psycopg's prepare threshold (5), on each axis
             for query in (Query(date(2020, month, 1)), Query(date(2021, month, 1), published_by=date(2020, month, 1))):
                 assert queries.as_of_page(stores, query, Selection(), 0, 5).answer.state.lists
-        pool = stores.views.datastore.pool  # type: ignore[union-attr]
-        connection = pool.getconn()
-        try:
-            with connection.cursor(row_factory=tuple_row) as cursor:
-                prepared = [text for text, in cursor.execute("SELECT statement FROM pg_prepared_statements")]
-        finally:
-            pool.putconn(connection)
+        prepared = prepared_statements(stores)
 
     assert any("regledger_view_runs" in text for text in prepared)  # the others are prepared (the evidence)
     assert not [text for text in prepared if "ORDER BY list_key" in text or "ORDER BY subject" in text]
