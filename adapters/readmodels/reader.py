@@ -77,8 +77,9 @@ _CONCERNING = ("SELECT kind, item FROM {items} WHERE {where} AND unit IN (SELECT
 # (list_key, party, …) index from its start (`ViewDialect.ordered`), stopping at the page's end. This walk and
 # `_KIND_PAGE`'s are planned for the point asked, never kept as a prepared statement's generic plan: at 1,000,000
 # events on PostgreSQL, after a few pages the generic plan (estimating a few dozen rows for any point) read every
-# row holding the day along the (t_to, d_to, …) index and sorted them (108-188 ms a page, 0.5-1.1 s a sparse page
-# under load), where the plan for the point walks the index in order (3.5-6.5 ms).
+# row holding the day along the (t_to, d_to, …) index and sorted them (108-188 ms a page by EXPLAIN ANALYZE; pages
+# published by a day early in the history 0.45-1.15 s in-process), where the plan for the point walks the index in
+# order (3.5-6.5 ms).
 _PAGE = ("SELECT kind, item FROM {items} WHERE {where} AND list_key IS NOT NULL{chosen} "
          "ORDER BY list_key{binary}, party{binary} LIMIT ? OFFSET ?")
 
